@@ -1,0 +1,93 @@
+//! The table of source files a policy was read from, for spans and diagnostics.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::NamedSource;
+
+use crate::span::{FileId, Span};
+
+/// One policy file's text and the name it is shown under.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as it was reached (the command-line path, joined with import paths).
+    pub path: PathBuf,
+    /// The name shown in diagnostics and reports.
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// 1-based line and column of a byte offset (columns count characters).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+
+    pub fn named_source(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(&self.name, Arc::clone(&self.text))
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// All the files of one policy: the entry file first, then imports in the order reached.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn new() -> Sources {
+        Sources::default()
+    }
+
+    pub fn add(&mut self, path: impl AsRef<Path>, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile {
+            path: path.as_ref().to_path_buf(),
+            name: name.into(),
+            text: text.into(),
+        });
+        id
+    }
+
+    /// The file a span or id refers to. Ids only come from `add`, so a miss is a bug; an empty
+    /// placeholder keeps diagnostics rendering rather than panicking.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        static EMPTY: std::sync::OnceLock<SourceFile> = std::sync::OnceLock::new();
+        self.files.get(id.0 as usize).unwrap_or_else(|| {
+            EMPTY.get_or_init(|| SourceFile {
+                path: PathBuf::new(),
+                name: String::from("<unknown>"),
+                text: Arc::from(""),
+            })
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// 1-based line and column of a span's start.
+    pub fn line_col(&self, span: Span) -> (usize, usize) {
+        self.get(span.file).line_col(span.start as usize)
+    }
+}

@@ -1,0 +1,3 @@
+//! Source text → pest parse tree → typed AST with spans.
+
+pub mod ast;
