@@ -59,9 +59,14 @@ pub enum Level {
     Warning,
 }
 
-/// One diagnostic. Build it with [`Diagnostic::error`] and the `with_*` methods.
+/// One diagnostic. Build it with [`Diagnostic::error`] and the `with_*` methods; read its
+/// fields directly (through `Deref`). Boxed so that `Result<_, Diagnostic>` stays one word.
 #[derive(Clone)]
-pub struct Diagnostic {
+pub struct Diagnostic(Box<Fields>);
+
+/// The parts of a [`Diagnostic`].
+#[derive(Clone)]
+pub struct Fields {
     pub code: Code,
     pub level: Level,
     pub message: String,
@@ -83,7 +88,7 @@ pub struct Location {
 
 impl Diagnostic {
     pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
+        Diagnostic(Box::new(Fields {
             code,
             level: Level::Error,
             message: message.into(),
@@ -92,18 +97,22 @@ impl Diagnostic {
             help: None,
             related: Vec::new(),
             location: None,
-        }
+        }))
     }
 
     pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            level: Level::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        let mut d = Diagnostic::error(code, message);
+        d.level = Level::Warning;
+        d
     }
 
     /// Attach a labelled span in a policy source. The first label also sets the location.
-    pub fn with_label(mut self, sources: &Sources, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub fn with_label(
+        mut self,
+        sources: &Sources,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Diagnostic {
         let file = sources.get(span.file);
         if self.source.is_none() {
             self.source = Some(file.named_source());
@@ -141,7 +150,8 @@ impl Diagnostic {
             column,
         });
         self.source = Some(NamedSource::new(name, text));
-        self.labels.push(LabeledSpan::new(Some(label.into()), offset, len));
+        self.labels
+            .push(LabeledSpan::new(Some(label.into()), offset, len));
         self
     }
 
@@ -157,6 +167,19 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
+    }
+}
+
+impl std::ops::Deref for Diagnostic {
+    type Target = Fields;
+    fn deref(&self) -> &Fields {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Diagnostic {
+    fn deref_mut(&mut self) -> &mut Fields {
+        &mut self.0
     }
 }
 

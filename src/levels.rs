@@ -46,7 +46,9 @@ impl fmt::Display for Severity {
 }
 
 /// A rule outcome or the decision, ordered `pass < warn < review < block`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     #[default]
@@ -57,7 +59,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [Outcome::Pass, Outcome::Warn, Outcome::Review, Outcome::Block];
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Pass,
+        Outcome::Warn,
+        Outcome::Review,
+        Outcome::Block,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

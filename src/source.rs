@@ -48,7 +48,12 @@ impl Sources {
         Sources::default()
     }
 
-    pub fn add(&mut self, path: impl AsRef<Path>, name: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+    pub fn add(
+        &mut self,
+        path: impl AsRef<Path>,
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+    ) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile {
             path: path.as_ref().to_path_buf(),

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// Index of a file in a [`crate::source::Sources`] table.
-#[derive(Clone, Copy, Debug, Default, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
 /// A byte range in one source file.
@@ -11,7 +11,7 @@ pub struct FileId(pub u32);
 /// Equality deliberately ignores the position: two ASTs that differ only in layout compare
 /// equal, which is how the formatter proves it changed nothing but whitespace and comments.
 /// Compare `start`/`end` directly where the position itself matters.
-#[derive(Clone, Copy, Debug, Default, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
@@ -56,12 +56,10 @@ impl PartialEq for Span {
 }
 impl Eq for Span {}
 
-impl PartialEq for FileId {
-    fn eq(&self, other: &FileId) -> bool {
-        self.0 == other.0
-    }
+// Consistent with `eq`: every span hashes alike.
+impl std::hash::Hash for Span {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
-impl Eq for FileId {}
 
 impl From<Span> for miette::SourceSpan {
     fn from(span: Span) -> miette::SourceSpan {

@@ -1,5 +1,83 @@
 //! Evidence bundles: loading JSON and YAML, strict validation, merging several files.
+//!
+//! The pipeline for one document is a single serde pass straight into the validated model
+//! ([`model`]): the visitors in `shape` check every rule of `EVIDENCE.md` as they read, record
+//! each problem with the key path where it was found, and go on, so one run reports every
+//! problem in a file. Problems are then placed in the text (`locate`) and turned into
+//! diagnostics (`report`). A document with any problem yields no bundle at all.
+//!
+//! Choices where the spec is silent (see also the module docs of `shape`):
+//! - `null` on an optional field means the field is absent; on a required field it is an error.
+//! - `n` accepts a number with no fractional part (`1800.0`) up to 2^53.
+//! - `stderr` and `baseline_stderr` must not be negative.
+//! - Required strings (`source`, `category`, `role`, `by`, `rule`, `reason`) must contain more
+//!   than white space; metric keys must not be empty.
+//! - A date-time must carry a UTC offset (`Z` or `+02:00`); a date alone is the start of that
+//!   day in UTC.
+//! - File extensions are matched without regard to case; a leading UTF-8 byte order mark is
+//!   ignored.
 
+mod ctx;
+mod load;
+mod locate;
+mod merge;
 pub mod model;
+mod parse;
+mod report;
+mod shape;
+mod time;
 
+use std::path::Path;
+
+use crate::diagnostic::Diagnostics;
+
+pub use load::MAX_FILE_BYTES;
 pub use model::{Bundle, EvidenceFile, Flag, Metric, Signoff, Waiver};
+pub use time::parse_instant;
+
+/// The two formats an evidence file may be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// The format a path's extension names: `.json`, `.yaml` or `.yml` (any case).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        }
+    }
+}
+
+/// Load and merge evidence files in order. The format is chosen by extension: `.json`,
+/// `.yaml`, `.yml`. Every file is read and checked, and the errors of all of them are
+/// reported together; the files are merged only when all of them are valid.
+pub fn load_files(paths: &[impl AsRef<Path>]) -> Result<Bundle, Diagnostics> {
+    load::load_files(paths)
+}
+
+/// Parse one document already in memory (test blocks with inline JSON, fuzzing). `name` is
+/// shown in errors and recorded as the file's path; the sha256 is of the text.
+pub fn parse_str(name: &str, text: &str, format: Format) -> Result<Bundle, Diagnostics> {
+    parse::parse_document(name, text, format, &load::sha256_hex(text.as_bytes()))
+        .map_err(Diagnostics)
+}
+
+/// Merge bundles in order (EVIDENCE.md "Merging"): metric keys must be unique across the
+/// parts, flags, signoffs and waivers are concatenated, and `candidate`, `baseline`, `stage`
+/// and `as_of` must agree where more than one part sets them.
+pub fn merge(parts: Vec<Bundle>) -> Result<Bundle, Diagnostics> {
+    merge::merge(parts, &[]).map_err(Diagnostics)
+}

@@ -84,7 +84,7 @@ pub struct HeaderField {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HeaderKey {
     Version,
     Owner,

@@ -1,3 +1,185 @@
 //! Source text → pest parse tree → typed AST with spans.
+//!
+//! The pipeline for one file: a size check; a linear scan for comments, bracket depth and
+//! bracket/string problems ([`lexical`]); pest ([`grammar`]); the builders (`build_*`), which
+//! also check escapes, numbers, reserved names, templates and expression depth. After a syntax
+//! error the parser resumes at the next line that starts an item, so one run reports the
+//! errors of several items.
 
 pub mod ast;
+mod build_expr;
+mod build_items;
+mod build_test;
+mod comments;
+mod context;
+mod errors;
+mod grammar;
+pub mod keywords;
+mod lexical;
+pub mod limits;
+mod literals;
+mod template;
+
+use pest::Parser;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::source::Sources;
+use crate::span::{FileId, Span};
+
+use context::{Built, Ctx, Origin};
+use errors::TextKind;
+use grammar::{GateParser, Rule};
+
+/// Parse one file of `sources` into an AST. Syntax errors are diagnostics with
+/// [`Code::Syntax`]; inputs past a limit in [`limits`] give [`Code::Limit`].
+pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Diagnostics> {
+    let text: &str = &sources.get(file).text;
+    check_size(sources, file, text.len())?;
+    let mut items = Vec::new();
+    let mut diags = Vec::new();
+    let mut start = 0;
+    let mut comments = Vec::new();
+    loop {
+        let chunk = text.get(start..).unwrap_or("");
+        let mut ctx = Ctx::new(sources, file, Origin::Direct { base: start });
+        let scan = lexical::scan(chunk);
+        if let Some(problem @ lexical::LexProblem::TooDeep { .. }) = &scan.problem {
+            diags.push(errors::from_lex(&ctx, problem));
+            break;
+        }
+        match GateParser::parse(Rule::file, chunk) {
+            Ok(mut pairs) => {
+                if let Some(file_pair) = pairs.next() {
+                    items.extend(build_items::build_items(&mut ctx, file_pair));
+                }
+                diags.append(&mut ctx.diags);
+                if start == 0 {
+                    comments = comments::collect(sources, file, &scan.comments, 0);
+                }
+                break;
+            }
+            Err(err) => {
+                let at = error_pos(&err);
+                // A bracket or string problem at or before pest's failure is its likely cause,
+                // and the scan can say so in better words.
+                let d = match &scan.problem {
+                    Some(p) if p.position() <= at => errors::from_lex(&ctx, p),
+                    _ => errors::from_pest(&ctx, chunk, TextKind::File, &err),
+                };
+                diags.push(d);
+                if diags.len() >= limits::MAX_SYNTAX_ERRORS {
+                    break;
+                }
+                match resume_point(chunk, at) {
+                    Some(next) => start += next,
+                    None => break,
+                }
+            }
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Diagnostics(diags));
+    }
+    Ok(ast::File { items, comments })
+}
+
+/// Parse a standalone expression: bytes `start..end` of a file in `sources`. Spans point into
+/// that file.
+pub fn parse_expr(sources: &Sources, file: FileId, start: usize, end: usize) -> Result<ast::Expr, Diagnostics> {
+    let text: &str = &sources.get(file).text;
+    check_size(sources, file, end.saturating_sub(start))?;
+    let Some(slice) = text.get(start..end) else {
+        let span = Span::new(file, start.min(text.len()), start.min(text.len()));
+        return Err(Diagnostics::one(
+            Diagnostic::error(Code::Internal, "expression range outside its file")
+                .with_label(sources, span, "here"),
+        ));
+    };
+    let mut ctx = Ctx::new(sources, file, Origin::Direct { base: start });
+    let expr = parse_text_expr_as(&mut ctx, slice, TextKind::Expression);
+    match expr {
+        Some(e) if ctx.diags.is_empty() => Ok(e),
+        _ => Err(Diagnostics(ctx.diags)),
+    }
+}
+
+/// Parse `text` (a message interpolation) as one expression, positions mapped by `ctx`.
+pub(crate) fn parse_text_expr(ctx: &mut Ctx<'_>, text: &str) -> Built<ast::Expr> {
+    parse_text_expr_as(ctx, text, TextKind::Interpolation)
+}
+
+fn parse_text_expr_as(ctx: &mut Ctx<'_>, text: &str, kind: TextKind) -> Built<ast::Expr> {
+    let scan = lexical::scan(text);
+    if let Some(problem @ lexical::LexProblem::TooDeep { .. }) = &scan.problem {
+        let d = errors::from_lex(ctx, problem);
+        ctx.push(d);
+        return None;
+    }
+    match GateParser::parse(Rule::expr_only, text) {
+        Ok(mut pairs) => {
+            let expr = pairs
+                .next()
+                .and_then(|p| p.into_inner().find(|p| p.as_rule() == Rule::expr));
+            match expr {
+                Some(e) => build_expr::build_expr(ctx, e),
+                None => ctx.bug(ctx.span_of(0, text.len()), "expression without expr"),
+            }
+        }
+        Err(err) => {
+            let d = match &scan.problem {
+                Some(p) if p.position() <= error_pos(&err) => errors::from_lex(ctx, p),
+                _ => errors::from_pest(ctx, text, kind, &err),
+            };
+            ctx.push(d);
+            None
+        }
+    }
+}
+
+fn check_size(sources: &Sources, file: FileId, len: usize) -> Result<(), Diagnostics> {
+    if len <= limits::MAX_SOURCE_BYTES {
+        return Ok(());
+    }
+    let d = Diagnostic::error(
+        Code::Limit,
+        format!(
+            "policy source is {len} bytes, more than the limit of {} bytes (4 MiB)",
+            limits::MAX_SOURCE_BYTES
+        ),
+    )
+    .with_label(sources, Span::new(file, 0, 0), "in this file")
+    .with_help("split the policy into files joined with `import`");
+    Err(Diagnostics::one(d))
+}
+
+fn error_pos(err: &pest::error::Error<Rule>) -> usize {
+    match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
+}
+
+/// Where to resume after a syntax error at `at`: the first line at or after the error whose
+/// first word is an item keyword (`policy`, `import`, `metric`, `let`, `rule`, `test`), as
+/// long as that is past the start of `text`. Lines are cut at `\n`.
+fn resume_point(text: &str, at: usize) -> Option<usize> {
+    const ITEM_WORDS: [&str; 6] = ["policy", "import", "metric", "let", "rule", "test"];
+    let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
+    let mut pos = line_start;
+    while pos < text.len() {
+        let line_end = text.get(pos..).and_then(|r| r.find('\n')).map_or(text.len(), |n| pos + n);
+        let line = text.get(pos..line_end).unwrap_or("");
+        let indent = line.len() - line.trim_start().len();
+        let word_start = pos + indent;
+        let word: String = line
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if word_start >= at && word_start > 0 && ITEM_WORDS.contains(&word.as_str()) {
+            return Some(word_start);
+        }
+        pos = line_end + 1;
+    }
+    None
+}

@@ -1,0 +1,92 @@
+//! Name resolution and static checks: imports, one namespace across files, `let` cycles,
+//! types (LANGUAGE.md sections 3–5, 7). Every error in every file is reported.
+
+mod load;
+mod rules;
+pub mod suggest;
+mod symbols;
+mod types;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::syntax::ast;
+
+pub use load::{load, load_text, FsReader, Loaded, SourceReader, MAX_IMPORT_DEPTH};
+pub use symbols::{Symbol, Symbols};
+pub use types::{Scope, Type};
+
+/// A policy that passed every check, with what the compiler needs from the checker.
+#[derive(Debug)]
+pub struct Checked {
+    pub loaded: Loaded,
+    /// Lets in dependency order: each after the lets it uses.
+    pub let_order: Vec<usize>,
+    /// Lints: suspicious but legal.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Check a loaded policy. Errors come back all together.
+pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
+    let sources = &loaded.sources;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let symbols = Symbols::collect(&loaded.files, sources, &mut errors);
+    rules::check_headers(&loaded.files, sources, &mut errors);
+
+    let mut types = types::TypeChecker::new(&symbols, sources);
+    types.check_all_lets();
+    for rule in &symbols.rules {
+        rules::check_rule_shape(rule, sources, &mut errors);
+        for stmt in &rule.body {
+            match stmt {
+                ast::RuleStmt::Clause(clause) => {
+                    types.condition(&clause.condition, "a rule condition")
+                }
+                ast::RuleStmt::Message(message) => {
+                    for part in &message.parts {
+                        if let ast::TemplatePart::Expr(e) = part {
+                            types.interpolation(e);
+                        }
+                    }
+                }
+                ast::RuleStmt::Missing(_) | ast::RuleStmt::Waivable(_) => {}
+            }
+        }
+    }
+    for (_, file) in &loaded.files {
+        for item in &file.items {
+            if let ast::Item::Test(test) = item {
+                rules::check_test(test, &symbols, sources, &mut errors);
+            }
+        }
+    }
+    rules::lint_unused(&symbols, &types.used, sources, &mut warnings);
+    let let_order = std::mem::take(&mut types.let_order);
+    errors.append(&mut types.errors);
+    drop(types);
+    drop(symbols);
+
+    if errors.is_empty() {
+        Ok(Checked {
+            loaded,
+            let_order,
+            warnings,
+        })
+    } else {
+        errors.sort_by_key(|d| {
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.column))
+        });
+        errors.extend(warnings);
+        Err(Diagnostics(errors))
+    }
+}
+
+/// A diagnostic for a problem inside the tool itself: reported, never a panic.
+pub fn internal(message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(
+        Code::Internal,
+        format!("internal error: {}", message.into()),
+    )
+    .with_help("this is a bug in Tollgate; please report it with the policy that caused it")
+}

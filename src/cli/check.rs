@@ -1,0 +1,78 @@
+//! `tollgate check FILE…`: parse, resolve, type-check and lint.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tollgate::diagnostic::{Diagnostic, Location};
+use tollgate::Policy;
+
+use super::output::print_diagnostics;
+use super::Exit;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Policy files to check.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    level: &'static str,
+    code: &'static str,
+    message: &'a str,
+    location: Option<&'a Location>,
+    help: Option<&'a str>,
+}
+
+pub fn run(args: Args) -> Exit {
+    let mut failed = false;
+    let mut json = Vec::new();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let (ok, diags): (bool, Vec<Diagnostic>) = match Policy::load(path) {
+            Ok(policy) => (true, policy.warnings().to_vec()),
+            Err(diags) => (false, diags.0),
+        };
+        failed |= !ok;
+        match args.format {
+            Format::Human => {
+                print_diagnostics(&diags);
+                if ok {
+                    println!("{name}: ok");
+                }
+            }
+            Format::Json => {
+                for d in &diags {
+                    json.push(serde_json::json!(JsonDiagnostic {
+                        file: &name,
+                        level: if d.is_error() { "error" } else { "warning" },
+                        code: d.code.as_str(),
+                        message: &d.message,
+                        location: d.location.as_ref(),
+                        help: d.help.as_deref(),
+                    }));
+                }
+            }
+        }
+    }
+    if let Format::Json = args.format {
+        let doc = serde_json::json!({ "ok": !failed, "diagnostics": json });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    if failed {
+        Exit::Unusable
+    } else {
+        Exit::Ok
+    }
+}

@@ -1,0 +1,158 @@
+//! `tollgate test [PATH…]`: run the `test` blocks of policy files.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+use tollgate::testing::{self, FileReport};
+use tollgate::Policy;
+
+use super::output::print_diagnostics;
+use super::Exit;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Policy files, or folders searched for `*.gate` (default: the current folder).
+    paths: Vec<PathBuf>,
+    /// Run only the tests whose names contain this text.
+    #[arg(long)]
+    filter: Option<String>,
+    /// List, per file, the rules no test saw fire and the rules no test saw pass.
+    #[arg(long)]
+    coverage: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(args: Args) -> Exit {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let found = match testing::discover(&paths) {
+        Ok(f) => f,
+        Err(d) => {
+            print_diagnostics([&d]);
+            return Exit::Unusable;
+        }
+    };
+    let mut unusable = false;
+    let mut reports = Vec::new();
+    for file in found {
+        if !file.named && testing::is_fragment(&file.path) {
+            continue;
+        }
+        match Policy::load(&file.path) {
+            Ok(policy) => reports.push(testing::run_policy(&policy, args.filter.as_deref())),
+            Err(diags) => {
+                print_diagnostics(&diags.0);
+                unusable = true;
+            }
+        }
+    }
+    let passed = reports
+        .iter()
+        .flat_map(|r| &r.tests)
+        .filter(|t| t.passed())
+        .count();
+    let failed = reports
+        .iter()
+        .flat_map(|r| &r.tests)
+        .filter(|t| !t.passed())
+        .count();
+    unusable |= reports
+        .iter()
+        .flat_map(|r| &r.tests)
+        .any(|t| t.error.is_some());
+
+    match args.format {
+        Format::Human => print_human(&reports, args.coverage, passed, failed),
+        Format::Json => print_json(&reports, passed, failed),
+    }
+    if unusable {
+        Exit::Unusable
+    } else if failed > 0 {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    }
+}
+
+fn print_human(reports: &[FileReport], coverage: bool, passed: usize, failed: usize) {
+    for report in reports {
+        for t in &report.tests {
+            let mark = if t.passed() { "ok  " } else { "FAIL" };
+            println!("{mark} {}: {}", report.file, t.name);
+            for f in &t.failures {
+                println!(
+                    "       line {}: expected {}, got {}",
+                    f.line, f.expected, f.actual
+                );
+                if !f.missing.is_empty() {
+                    println!("       missing evidence: {}", f.missing.join(", "));
+                }
+            }
+            if let Some(e) = &t.error {
+                for d in &e.0 {
+                    println!("       evidence could not be used: {}", d.message);
+                }
+                print_diagnostics(&e.0);
+            }
+        }
+    }
+    if coverage {
+        println!();
+        for report in reports {
+            let fired = report.coverage.never_fired();
+            let passed = report.coverage.never_passed();
+            println!("coverage {}:", report.file);
+            println!("  never fired:  {}", list(&fired));
+            println!("  never passed: {}", list(&passed));
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+}
+
+fn list(ids: &[&str]) -> String {
+    if ids.is_empty() {
+        "(none)".to_string()
+    } else {
+        ids.join(", ")
+    }
+}
+
+fn print_json(reports: &[FileReport], passed: usize, failed: usize) {
+    let files: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            json!({
+                "file": r.file,
+                "tests": r.tests.iter().map(|t| json!({
+                    "name": t.name,
+                    "line": t.line,
+                    "passed": t.passed(),
+                    "failures": t.failures.iter().map(|f| json!({
+                        "line": f.line,
+                        "expected": f.expected,
+                        "actual": f.actual,
+                        "missing": f.missing,
+                    })).collect::<Vec<_>>(),
+                    "error": t.error.as_ref().map(|e| e.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>()),
+                })).collect::<Vec<_>>(),
+                "coverage": {
+                    "never_fired": r.coverage.never_fired(),
+                    "never_passed": r.coverage.never_passed(),
+                },
+            })
+        })
+        .collect();
+    let doc = json!({ "files": files, "passed": passed, "failed": failed });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+}

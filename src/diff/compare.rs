@@ -1,0 +1,519 @@
+//! Structural comparison of an old and a new expression: how the new value relates to the old
+//! one on every bundle ([`Rel`]), and which parts of the text differ ([`Slot`]s, for summaries).
+//!
+//! Each operator is read by its monotonicity: `and`, `or`, `any`, `count`, `+`, `min`, `max` are
+//! monotone in every argument; `not`, `none` and unary `-` reverse; `a > b` is monotone in `a`
+//! and antitone in `b`; `x in L` grows with `L`; `C where P` keeps more elements as `P` gets
+//! truer. Where the new and old tree differ in a place no such rule covers, the answer is
+//! [`Dir::Unknown`]: a direction is only claimed when it can be shown.
+
+use crate::builtins::Function;
+use crate::levels::Severity;
+use crate::span::Span;
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, NumLit, UnaryOp};
+
+use super::known::never_unknown;
+use super::model::Model;
+use super::polarity::{Dir, Rel};
+use super::scope::Scope;
+
+/// How deep the comparison goes (nesting and let definitions) before it gives up.
+const MAX_DEPTH: usize = 128;
+
+/// One place where the old and new text differ.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slot {
+    pub old: Span,
+    pub new: Span,
+    pub kind: SlotKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SlotKind {
+    /// A number moved; `subject` is the other side of the comparison it stands in.
+    Number {
+        old: String,
+        new: String,
+        dir: Dir,
+        subject: Option<String>,
+    },
+    /// A severity literal moved.
+    Severity {
+        old: Severity,
+        new: Severity,
+        subject: Option<String>,
+    },
+    /// A list of literals gained or lost members.
+    List {
+        added: Vec<String>,
+        removed: Vec<String>,
+        subject: Option<String>,
+    },
+    /// `>` became `>=` or the like.
+    Operator { old: BinaryOp, new: BinaryOp },
+    /// Anything else: the sub-expressions differ and no direction follows.
+    Other,
+}
+
+impl SlotKind {
+    fn set_subject(&mut self, text: &str) {
+        match self {
+            SlotKind::Number { subject, .. }
+            | SlotKind::Severity { subject, .. }
+            | SlotKind::List { subject, .. } => {
+                if subject.is_none() {
+                    *subject = Some(text.to_string());
+                }
+            }
+            SlotKind::Operator { .. } | SlotKind::Other => {}
+        }
+    }
+}
+
+/// Compares expressions of two versions.
+pub struct Comparer<'m, 'a> {
+    old: &'m Model<'a>,
+    new: &'m Model<'a>,
+    /// When tracing the change of one `let`: its name and how its value moved. Both sides are
+    /// then the same text, and only that name differs.
+    injected: Option<(&'m str, Rel)>,
+    pub slots: Vec<Slot>,
+    depth: usize,
+}
+
+impl<'m, 'a> Comparer<'m, 'a> {
+    /// Compare the text of two versions; names that are declared in both compare equal (a
+    /// change to their declaration is reported on its own).
+    pub fn text(old: &'m Model<'a>, new: &'m Model<'a>) -> Comparer<'m, 'a> {
+        Comparer {
+            old,
+            new,
+            injected: None,
+            slots: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Trace the change of one let through text that is otherwise the same.
+    pub fn tracing(model: &'m Model<'a>, name: &'m str, rel: Rel) -> Comparer<'m, 'a> {
+        Comparer {
+            old: model,
+            new: model,
+            injected: Some((name, rel)),
+            slots: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Compare two rule conditions.
+    pub fn condition(&mut self, old: &Expr, new: &Expr) -> Rel {
+        self.expr(old, Scope::Top, new, Scope::Top)
+    }
+
+    pub fn expr(&mut self, a: &Expr, sa: Scope, b: &Expr, sb: Scope) -> Rel {
+        let a = strip_parens(a);
+        let b = strip_parens(b);
+        if self.depth > MAX_DEPTH {
+            return self.opaque(a, b, self.slots.len());
+        }
+        self.depth += 1;
+        let rel = self.expr_inner(a, sa, b, sb);
+        self.depth -= 1;
+        rel
+    }
+
+    fn expr_inner(&mut self, a: &Expr, sa: Scope, b: &Expr, sb: Scope) -> Rel {
+        match self.injected {
+            None if a == b && sa == sb => return Rel::SAME,
+            Some((name, _)) if !self.new.reaches(b, sb, name) => return Rel::SAME,
+            _ => {}
+        }
+        if let (ExprKind::Name(x), ExprKind::Name(y)) = (&a.kind, &b.kind) {
+            return self.names(x, sa, y, sb, a, b);
+        }
+        // A let on one side only: compare its definition with the other side.
+        if let ExprKind::Name(x) = &a.kind {
+            if let Some(l) = self.old.let_named(&x.name, sa) {
+                return self.expr(&l.value, Scope::Top, b, sb);
+            }
+        }
+        if let ExprKind::Name(y) = &b.kind {
+            if let Some(l) = self.new.let_named(&y.name, sb) {
+                return self.expr(a, sa, &l.value, Scope::Top);
+            }
+        }
+        let before = self.slots.len();
+        match (&a.kind, &b.kind) {
+            (ExprKind::Number(x), ExprKind::Number(y)) => self.number(a, x, b, y),
+            (ExprKind::Severity(x), ExprKind::Severity(y)) => {
+                let dir = Dir::of_order(Some(x.cmp(y)));
+                if dir != Dir::Same {
+                    self.push(a, b, SlotKind::Severity {
+                        old: *x,
+                        new: *y,
+                        subject: None,
+                    });
+                }
+                Rel::new(dir, true)
+            }
+            (ExprKind::Bool(x), ExprKind::Bool(y)) => {
+                let dir = Dir::of_order(Some(x.cmp(y)));
+                if dir != Dir::Same {
+                    self.push(a, b, SlotKind::Other);
+                }
+                Rel::new(dir, true)
+            }
+            (ExprKind::Str(x), ExprKind::Str(y)) if x.value == y.value => Rel::SAME,
+            (ExprKind::List(xs), ExprKind::List(ys)) => self.list(a, xs, sa, b, ys, sb),
+            (
+                ExprKind::Unary {
+                    op: oa,
+                    operand: ea,
+                },
+                ExprKind::Unary {
+                    op: ob,
+                    operand: eb,
+                },
+            ) if oa == ob => {
+                let inner = self.expr(ea, sa, eb, sb);
+                match oa {
+                    UnaryOp::Not => inner.flip(),
+                    UnaryOp::Neg => inner.numeric().flip(),
+                }
+            }
+            (
+                ExprKind::Binary {
+                    op: oa,
+                    lhs: la,
+                    rhs: ra,
+                },
+                ExprKind::Binary {
+                    op: ob,
+                    lhs: lb,
+                    rhs: rb,
+                },
+            ) => self.binary(a, b, (*oa, la, ra, sa), (*ob, lb, rb, sb)),
+            (
+                ExprKind::Call {
+                    func: fa,
+                    args: aa,
+                },
+                ExprKind::Call {
+                    func: fb,
+                    args: ab,
+                },
+            ) => self.call(a, b, (fa, aa, sa), (fb, ab, sb)),
+            (
+                ExprKind::Where {
+                    collection: ca,
+                    predicate: pa,
+                },
+                ExprKind::Where {
+                    collection: cb,
+                    predicate: pb,
+                },
+            ) => {
+                let collection = self.expr(ca, sa, cb, sb);
+                let (pscope_a, pscope_b) = (Scope::of_collection(ca), Scope::of_collection(cb));
+                if pscope_a != pscope_b {
+                    return self.opaque(a, b, before);
+                }
+                let predicate = self.expr(pa, pscope_a, pb, pscope_b);
+                collection.join(predicate)
+            }
+            _ => self.opaque(a, b, before),
+        }
+    }
+
+    fn names(&mut self, x: &Ident, sa: Scope, y: &Ident, sb: Scope, a: &Expr, b: &Expr) -> Rel {
+        let before = self.slots.len();
+        let (field_a, field_b) = (sa.is_field(&x.name), sb.is_field(&y.name));
+        if field_a || field_b {
+            return if field_a && field_b && sa == sb && x.name == y.name {
+                Rel::SAME
+            } else {
+                self.opaque(a, b, before)
+            };
+        }
+        if x.name == y.name {
+            return match self.injected {
+                None => Rel::SAME,
+                Some((name, rel)) if name == x.name => rel,
+                Some(_) => match self.new.let_named(&y.name, sb) {
+                    Some(l) => self.expr(&l.value, Scope::Top, &l.value, Scope::Top),
+                    None => Rel::SAME,
+                },
+            };
+        }
+        if let Some(l) = self.old.let_named(&x.name, sa) {
+            return self.expr(&l.value, Scope::Top, b, sb);
+        }
+        if let Some(l) = self.new.let_named(&y.name, sb) {
+            return self.expr(a, sa, &l.value, Scope::Top);
+        }
+        // Two metrics under different names: the same if they read the same evidence the
+        // same way.
+        match (self.old.metrics.get(x.name.as_str()), self.new.metrics.get(y.name.as_str())) {
+            (Some(m), Some(n))
+                if m.key.value == n.key.value
+                    && m.family == n.family
+                    && m.direction.as_ref().map(|d| d.direction) == n.direction.as_ref().map(|d| d.direction) =>
+            {
+                Rel::SAME
+            }
+            _ => self.opaque(a, b, before),
+        }
+    }
+
+    fn number(&mut self, a: &Expr, x: &NumLit, b: &Expr, y: &NumLit) -> Rel {
+        let dir = Dir::of_order(x.value.partial_cmp(&y.value));
+        if dir != Dir::Same {
+            self.push(a, b, SlotKind::Number {
+                old: x.raw.clone(),
+                new: y.raw.clone(),
+                dir,
+                subject: None,
+            });
+        }
+        Rel::new(dir, true)
+    }
+
+    /// Lists of literals compare by membership: more members is up. Other lists must not move.
+    fn list(&mut self, a: &Expr, xs: &[Expr], sa: Scope, b: &Expr, ys: &[Expr], sb: Scope) -> Rel {
+        let before = self.slots.len();
+        if let (Some(old), Some(new)) = (literal_members(xs), literal_members(ys)) {
+            let added: Vec<String> = new
+                .iter()
+                .filter(|(k, _)| !old.iter().any(|(o, _)| o == k))
+                .map(|(_, shown)| shown.clone())
+                .collect();
+            let removed: Vec<String> = old
+                .iter()
+                .filter(|(k, _)| !new.iter().any(|(n, _)| n == k))
+                .map(|(_, shown)| shown.clone())
+                .collect();
+            let dir = match (added.is_empty(), removed.is_empty()) {
+                (true, true) => Dir::Same,
+                (false, true) => Dir::Up,
+                (true, false) => Dir::Down,
+                (false, false) => Dir::Unknown,
+            };
+            if dir != Dir::Same {
+                self.push(a, b, SlotKind::List {
+                    added,
+                    removed,
+                    subject: None,
+                });
+            }
+            return Rel::new(dir, true);
+        }
+        if xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| self.expr(x, sa, y, sb).is_same()) {
+            return Rel::SAME;
+        }
+        self.opaque(a, b, before)
+    }
+
+    fn binary(
+        &mut self,
+        a: &Expr,
+        b: &Expr,
+        (oa, la, ra, sa): (BinaryOp, &Expr, &Expr, Scope),
+        (ob, lb, rb, sb): (BinaryOp, &Expr, &Expr, Scope),
+    ) -> Rel {
+        let before = self.slots.len();
+        if oa != ob {
+            return match (order_class(oa), order_class(ob)) {
+                (Some(ca), Some(cb)) if ca == cb => {
+                    // Same comparison, strictness changed: `>=` holds whenever `>` does.
+                    let dir = if matches!(ob, BinaryOp::Ge | BinaryOp::Le) {
+                        Dir::Up
+                    } else {
+                        Dir::Down
+                    };
+                    self.push(a, b, SlotKind::Operator { old: oa, new: ob });
+                    let operands = self.ordered(ca, (la, ra, sa), (lb, rb, sb));
+                    Rel::new(dir, true).join(operands)
+                }
+                _ => self.opaque(a, b, before),
+            };
+        }
+        match oa {
+            BinaryOp::And | BinaryOp::Or => {
+                let l = self.expr(la, sa, lb, sb);
+                let r = self.expr(ra, sa, rb, sb);
+                // Kleene's `and`/`or` can turn unknown into known (or back) when one side
+                // moves, unless the other side is never unknown.
+                let defined = l.defined_same
+                    && r.defined_same
+                    && (l.is_same() || self.known_both(ra, sa, rb, sb))
+                    && (r.is_same() || self.known_both(la, sa, lb, sb));
+                Rel::new(l.dir.join(r.dir), defined)
+            }
+            BinaryOp::Gt | BinaryOp::Ge => self.ordered(Order::Greater, (la, ra, sa), (lb, rb, sb)),
+            BinaryOp::Lt | BinaryOp::Le => self.ordered(Order::Less, (la, ra, sa), (lb, rb, sb)),
+            BinaryOp::Eq | BinaryOp::Ne => {
+                let l = self.expr(la, sa, lb, sb);
+                let r = self.expr(ra, sa, rb, sb);
+                if l.is_same() && r.is_same() {
+                    Rel::SAME
+                } else {
+                    self.opaque(a, b, before)
+                }
+            }
+            BinaryOp::In | BinaryOp::NotIn => {
+                let element = self.expr(la, sa, lb, sb);
+                if !element.is_same() {
+                    return self.opaque(a, b, before);
+                }
+                let at = self.slots.len();
+                let list = self.expr(ra, sa, rb, sb).numeric();
+                self.set_subjects(at, lb);
+                if oa == BinaryOp::In {
+                    list
+                } else {
+                    list.flip()
+                }
+            }
+            BinaryOp::Add => {
+                let l = self.expr(la, sa, lb, sb).numeric();
+                let r = self.expr(ra, sa, rb, sb).numeric();
+                l.join(r)
+            }
+            BinaryOp::Sub => {
+                let l = self.expr(la, sa, lb, sb).numeric();
+                let r = self.expr(ra, sa, rb, sb).numeric();
+                l.join(r.flip())
+            }
+            BinaryOp::Mul | BinaryOp::Div => {
+                let l = self.expr(la, sa, lb, sb).numeric();
+                let r = self.expr(ra, sa, rb, sb).numeric();
+                if l.is_same() && r.is_same() {
+                    Rel::SAME
+                } else if r.is_same() && positive_literal(ra) && positive_literal(rb) {
+                    // x * c and x / c grow with x for a positive constant c.
+                    l
+                } else if oa == BinaryOp::Mul && l.is_same() && positive_literal(la) && positive_literal(lb) {
+                    r
+                } else {
+                    self.opaque(a, b, before)
+                }
+            }
+        }
+    }
+
+    /// `l > r` (or `l < r`): monotone in one side, antitone in the other.
+    fn ordered(&mut self, class: Order, (la, ra, sa): (&Expr, &Expr, Scope), (lb, rb, sb): (&Expr, &Expr, Scope)) -> Rel {
+        let at = self.slots.len();
+        let l = self.expr(la, sa, lb, sb).numeric();
+        self.set_subjects(at, rb);
+        let at = self.slots.len();
+        let r = self.expr(ra, sa, rb, sb).numeric();
+        self.set_subjects(at, lb);
+        match class {
+            Order::Greater => l.join(r.flip()),
+            Order::Less => l.flip().join(r),
+        }
+    }
+
+    fn call(&mut self, a: &Expr, b: &Expr, (fa, aa, sa): (&Ident, &[Expr], Scope), (fb, ab, sb): (&Ident, &[Expr], Scope)) -> Rel {
+        let before = self.slots.len();
+        if fa.name != fb.name || aa.len() != ab.len() {
+            return self.opaque(a, b, before);
+        }
+        let rels: Vec<Rel> = aa.iter().zip(ab).map(|(x, y)| self.expr(x, sa, y, sb)).collect();
+        if rels.iter().all(|r| r.is_same()) {
+            return Rel::SAME;
+        }
+        let joined = rels.iter().fold(Rel::SAME, |acc, r| acc.join(*r));
+        match Function::from_name(&fa.name) {
+            Some(Function::Any | Function::None) => {
+                // Truth-monotone in the elements kept; whether it is unknown may change unless
+                // the filter is always known.
+                let defined = aa.iter().all(|x| never_unknown(self.old, x, sa))
+                    && ab.iter().all(|y| never_unknown(self.new, y, sb));
+                let rel = Rel::new(joined.dir, defined);
+                if fa.name == "none" {
+                    rel.flip()
+                } else {
+                    rel
+                }
+            }
+            Some(Function::Count | Function::Authors) => joined.numeric(),
+            Some(Function::Min | Function::Max) => rels.iter().fold(Rel::SAME, |acc, r| acc.join(r.numeric())),
+            _ => self.opaque(a, b, before),
+        }
+    }
+
+    fn known_both(&self, x: &Expr, sx: Scope, y: &Expr, sy: Scope) -> bool {
+        never_unknown(self.old, x, sx) && never_unknown(self.new, y, sy)
+    }
+
+    /// The two sides differ in a way no direction follows from: one slot for the whole.
+    fn opaque(&mut self, a: &Expr, b: &Expr, before: usize) -> Rel {
+        self.slots.truncate(before);
+        self.push(a, b, SlotKind::Other);
+        Rel::UNKNOWN
+    }
+
+    fn push(&mut self, a: &Expr, b: &Expr, kind: SlotKind) {
+        if self.injected.is_none() {
+            self.slots.push(Slot {
+                old: a.span,
+                new: b.span,
+                kind,
+            });
+        }
+    }
+
+    /// Name the other side of a comparison in the slots found since `at`.
+    fn set_subjects(&mut self, at: usize, subject: &Expr) {
+        let text = collapse(self.new.text(subject.span));
+        for slot in self.slots.iter_mut().skip(at) {
+            slot.kind.set_subject(&text);
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Greater,
+    Less,
+}
+
+fn order_class(op: BinaryOp) -> Option<Order> {
+    match op {
+        BinaryOp::Gt | BinaryOp::Ge => Some(Order::Greater),
+        BinaryOp::Lt | BinaryOp::Le => Some(Order::Less),
+        _ => None,
+    }
+}
+
+pub fn strip_parens(mut e: &Expr) -> &Expr {
+    while let ExprKind::Paren(inner) = &e.kind {
+        e = inner;
+    }
+    e
+}
+
+fn positive_literal(e: &Expr) -> bool {
+    matches!(&strip_parens(e).kind, ExprKind::Number(n) if n.value > 0.0)
+}
+
+/// The members of a list of literals as (identity, as shown), or None for other lists.
+fn literal_members(items: &[Expr]) -> Option<Vec<(String, String)>> {
+    items
+        .iter()
+        .map(|e| match &strip_parens(e).kind {
+            ExprKind::Str(s) => Some((format!("s:{}", s.value), format!("\"{}\"", s.raw))),
+            ExprKind::Number(n) => Some((format!("n:{}", n.value), n.raw.clone())),
+            ExprKind::Severity(s) => Some((format!("v:{s}"), s.to_string())),
+            ExprKind::Bool(b) => Some((format!("b:{b}"), b.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Source text on one line, runs of white space made one space.
+pub fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,264 @@
+//! One version of a policy as the diff sees it: every declaration of every file, by name.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use crate::policy::Policy;
+use crate::source::Sources;
+use crate::span::{FileId, Span};
+use crate::syntax::ast::{self, Expr, ExprKind, Item};
+
+use super::scope::Scope;
+
+/// A version to compare: a loaded policy and, when it was read from git, the revision, which
+/// is put in front of file names in reports (`HEAD~1:policies/x.gate`).
+#[derive(Clone, Copy)]
+pub struct Version<'a> {
+    pub policy: &'a Policy,
+    pub rev: Option<&'a str>,
+}
+
+impl<'a> Version<'a> {
+    pub fn new(policy: &'a Policy) -> Version<'a> {
+        Version { policy, rev: None }
+    }
+
+    pub fn at_rev(policy: &'a Policy, rev: &'a str) -> Version<'a> {
+        Version {
+            policy,
+            rev: Some(rev),
+        }
+    }
+}
+
+/// Where something stands in one version: file, 1-based line and column, and that line's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The source line, trimmed, for reports that quote it.
+    pub snippet: String,
+}
+
+/// What a top-level name stands for.
+#[derive(Clone, Copy, Debug)]
+pub enum Def<'a> {
+    Metric(&'a ast::MetricDecl),
+    Let(&'a ast::LetDecl),
+}
+
+/// The declarations of one version. Names are unique across files (the checker saw to it).
+pub struct Model<'a> {
+    pub sources: &'a Sources,
+    rev: Option<&'a str>,
+    pub header: Option<&'a ast::PolicyHeader>,
+    /// Import paths as written, with the statement, in file order.
+    pub imports: Vec<&'a ast::Import>,
+    pub metrics: IndexMap<&'a str, &'a ast::MetricDecl>,
+    pub lets: IndexMap<&'a str, &'a ast::LetDecl>,
+    pub rules: IndexMap<&'a str, &'a ast::Rule>,
+    pub tests: IndexMap<&'a str, &'a ast::TestBlock>,
+    /// Comments that stand outside every rule, in file order.
+    pub loose_comments: Vec<&'a ast::Comment>,
+}
+
+impl<'a> Model<'a> {
+    pub fn build(version: Version<'a>) -> Model<'a> {
+        let policy = version.policy;
+        let mut model = Model {
+            sources: policy.sources(),
+            rev: version.rev,
+            header: None,
+            imports: Vec::new(),
+            metrics: IndexMap::new(),
+            lets: IndexMap::new(),
+            rules: IndexMap::new(),
+            tests: IndexMap::new(),
+            loose_comments: Vec::new(),
+        };
+        for (index, (_, file)) in policy.files().iter().enumerate() {
+            for item in &file.items {
+                match item {
+                    // Only the entry file may hold a header.
+                    Item::Policy(h) if index == 0 => model.header = Some(h),
+                    Item::Policy(_) => {}
+                    Item::Import(i) => model.imports.push(i),
+                    Item::Metric(m) => {
+                        model.metrics.insert(&m.name.name, m);
+                    }
+                    Item::Let(l) => {
+                        model.lets.insert(&l.name.name, l);
+                    }
+                    Item::Rule(r) => {
+                        model.rules.insert(&r.id.name, r);
+                    }
+                    Item::Test(t) => {
+                        model.tests.insert(&t.name.value, t);
+                    }
+                }
+            }
+            let rule_spans: Vec<Span> = file
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Rule(r) => Some(r.span),
+                    _ => None,
+                })
+                .collect();
+            model.loose_comments.extend(
+                file.comments
+                    .iter()
+                    .filter(|c| !rule_spans.iter().any(|r| within(c.span, *r))),
+            );
+        }
+        model
+    }
+
+    pub fn def(&self, name: &str) -> Option<Def<'a>> {
+        if let Some(m) = self.metrics.get(name) {
+            return Some(Def::Metric(m));
+        }
+        self.lets.get(name).map(|l| Def::Let(l))
+    }
+
+    /// The let a bare name stands for in `scope` (element fields shadow top-level names).
+    pub fn let_named(&self, name: &str, scope: Scope) -> Option<&'a ast::LetDecl> {
+        if scope.is_field(name) {
+            return None;
+        }
+        self.lets.get(name).copied()
+    }
+
+    pub fn place(&self, span: Span) -> Place {
+        let file = self.sources.get(span.file);
+        let (line, column) = file.line_col(span.start as usize);
+        let snippet = file
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let name = match self.rev {
+            Some(rev) => format!("{rev}:{}", file.name),
+            None => file.name.clone(),
+        };
+        Place {
+            file: name,
+            line,
+            column,
+            snippet,
+        }
+    }
+
+    /// The source text of a span, as written.
+    pub fn text(&self, span: Span) -> &'a str {
+        self.sources.get(span.file).slice(span)
+    }
+
+    /// The file a span is in, relative to the entry file's folder, so that a rule that stays
+    /// in the entry file (or in the same import) keeps its key when the entry is renamed.
+    pub fn file_key(&self, span: Span) -> String {
+        if span.file == FileId(0) {
+            return String::new();
+        }
+        let entry = self.sources.get(FileId(0)).path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let path = &self.sources.get(span.file).path;
+        path.strip_prefix(&entry).unwrap_or(path).display().to_string()
+    }
+
+    /// The file a span is in, by the name it is shown under.
+    pub fn file_name(&self, span: Span) -> &'a str {
+        &self.sources.get(span.file).name
+    }
+
+    /// Whether `expr` (evaluated in `scope`) depends on the top-level name `target`, directly
+    /// or through lets.
+    pub fn reaches(&self, expr: &Expr, scope: Scope, target: &str) -> bool {
+        let mut seen = Vec::new();
+        self.reaches_inner(expr, scope, target, &mut seen)
+    }
+
+    fn reaches_inner(&self, expr: &Expr, scope: Scope, target: &str, seen: &mut Vec<String>) -> bool {
+        let mut found = false;
+        visit_names(expr, scope, &mut |name, scope| {
+            if found || scope.is_field(name) {
+                return;
+            }
+            if name == target {
+                found = true;
+                return;
+            }
+            if let Some(l) = self.lets.get(name) {
+                if !seen.iter().any(|s| s == name) {
+                    seen.push(name.to_string());
+                    found = self.reaches_inner(&l.value, Scope::Top, target, seen);
+                }
+            }
+        });
+        found
+    }
+
+    /// Whether any clause of `rule` depends on `target`.
+    pub fn rule_reaches(&self, rule: &ast::Rule, target: &str) -> bool {
+        clauses(rule).any(|c| self.reaches(&c.condition, Scope::Top, target))
+    }
+}
+
+/// The clauses of a rule, in order.
+pub fn clauses(rule: &ast::Rule) -> impl Iterator<Item = &ast::Clause> {
+    rule.body.iter().filter_map(|s| match s {
+        ast::RuleStmt::Clause(c) => Some(c),
+        _ => None,
+    })
+}
+
+pub fn missing_stmt(rule: &ast::Rule) -> Option<&ast::MissingStmt> {
+    rule.body.iter().find_map(|s| match s {
+        ast::RuleStmt::Missing(m) => Some(m),
+        _ => None,
+    })
+}
+
+pub fn waivable_stmt(rule: &ast::Rule) -> Option<&ast::WaivableStmt> {
+    rule.body.iter().find_map(|s| match s {
+        ast::RuleStmt::Waivable(w) => Some(w),
+        _ => None,
+    })
+}
+
+pub fn message_stmt(rule: &ast::Rule) -> Option<&ast::MessageStmt> {
+    rule.body.iter().find_map(|s| match s {
+        ast::RuleStmt::Message(m) => Some(m),
+        _ => None,
+    })
+}
+
+fn within(inner: Span, outer: Span) -> bool {
+    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
+}
+
+/// Call `f` on every bare name in `expr` with the scope it is read in.
+pub fn visit_names(expr: &Expr, scope: Scope, f: &mut dyn FnMut(&str, Scope)) {
+    match &expr.kind {
+        ExprKind::Name(ident) => f(&ident.name, scope),
+        ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Severity(_) => {}
+        ExprKind::List(items) => items.iter().for_each(|e| visit_names(e, scope, f)),
+        ExprKind::Call { args, .. } => args.iter().for_each(|e| visit_names(e, scope, f)),
+        ExprKind::Unary { operand, .. } => visit_names(operand, scope, f),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            visit_names(lhs, scope, f);
+            visit_names(rhs, scope, f);
+        }
+        ExprKind::Where {
+            collection,
+            predicate,
+        } => {
+            visit_names(collection, scope, f);
+            visit_names(predicate, Scope::of_collection(collection), f);
+        }
+        ExprKind::Paren(inner) => visit_names(inner, scope, f),
+    }
+}

@@ -1,0 +1,162 @@
+//! One-line summaries a person can read: "block threshold on regression(sycophancy) raised
+//! from 1% to 3%".
+
+use crate::levels::Outcome;
+use crate::span::Span;
+use crate::syntax::ast::{Clause, LetDecl};
+
+use super::compare::{collapse, Slot, SlotKind};
+use super::model::Model;
+use super::polarity::Dir;
+
+/// Longest quoted expression before it is cut with an ellipsis.
+const MAX_QUOTE: usize = 72;
+
+/// `block when regression(sycophancy) > 1%`, on one line, cut when long.
+pub fn clause_text(model: &Model<'_>, clause: &Clause) -> String {
+    shorten(&format!(
+        "{} {} {}",
+        clause.outcome,
+        clause.kind.as_str(),
+        collapse(model.text(clause.condition.span))
+    ))
+}
+
+pub fn quote(model: &Model<'_>, span: Span) -> String {
+    shorten(&collapse(model.text(span)))
+}
+
+pub fn shorten(text: &str) -> String {
+    if text.chars().count() <= MAX_QUOTE {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MAX_QUOTE - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+fn moved(dir: Dir) -> &'static str {
+    match dir {
+        Dir::Up => "raised",
+        Dir::Down => "lowered",
+        Dir::Same | Dir::Unknown => "changed",
+    }
+}
+
+/// A clause replaced by another (matched by position, severity or shape).
+pub fn clause_changed(old_model: &Model<'_>, new_model: &Model<'_>, old: &Clause, new: &Clause, slots: &[Slot]) -> String {
+    let condition_same = old.condition == new.condition && old.kind == new.kind;
+    if condition_same {
+        let dir = if new.outcome > old.outcome { Dir::Up } else { Dir::Down };
+        return format!(
+            "severity of `{} {}` {} from {} to {}",
+            old.kind.as_str(),
+            quote(new_model, new.condition.span),
+            moved(dir),
+            old.outcome,
+            new.outcome
+        );
+    }
+    if old.outcome == new.outcome && old.kind == new.kind {
+        if let [slot] = slots {
+            if let Some(text) = slot_phrase(new.outcome, slot) {
+                return text;
+            }
+        }
+        return format!(
+            "{} condition changed from `{}` to `{}`",
+            new.outcome,
+            quote(old_model, old.condition.span),
+            quote(new_model, new.condition.span)
+        );
+    }
+    format!(
+        "clause changed from `{}` to `{}`",
+        clause_text(old_model, old),
+        clause_text(new_model, new)
+    )
+}
+
+/// A clause that differs only in one place.
+fn slot_phrase(outcome: Outcome, slot: &Slot) -> Option<String> {
+    match &slot.kind {
+        SlotKind::Number { old, new, dir, subject } => Some(match subject {
+            Some(s) => format!("{outcome} threshold on {s} {} from {old} to {new}", moved(*dir)),
+            None => format!("{outcome} condition: {old} {} to {new}", moved(*dir)),
+        }),
+        SlotKind::Severity { old, new, subject } => {
+            let dir = if new > old { Dir::Up } else { Dir::Down };
+            Some(match subject {
+                Some(s) => format!("{outcome} threshold on {s} {} from {old} to {new}", moved(dir)),
+                None => format!("{outcome} condition: {old} {} to {new}", moved(dir)),
+            })
+        }
+        SlotKind::List {
+            added,
+            removed,
+            subject,
+        } => {
+            let what = match subject {
+                Some(s) => format!("{outcome} condition: the list {s} is checked against"),
+                None => format!("{outcome} condition: a list"),
+            };
+            Some(format!("{what} {}", membership(added, removed)))
+        }
+        SlotKind::Operator { old, new } => Some(format!(
+            "{outcome} comparison changed from `{}` to `{}`",
+            old.as_str(),
+            new.as_str()
+        )),
+        SlotKind::Other => None,
+    }
+}
+
+/// "gains "a", "b"", "loses "c"", or both.
+pub fn membership(added: &[String], removed: &[String]) -> String {
+    match (added.is_empty(), removed.is_empty()) {
+        (false, true) => format!("gains {}", added.join(", ")),
+        (true, false) => format!("loses {}", removed.join(", ")),
+        _ => format!("gains {} and loses {}", added.join(", "), removed.join(", ")),
+    }
+}
+
+/// `let NAME = …` changed.
+pub fn let_changed(old_model: &Model<'_>, new_model: &Model<'_>, name: &str, old: &LetDecl, new: &LetDecl, slots: &[Slot]) -> String {
+    if let [slot] = slots {
+        match &slot.kind {
+            SlotKind::Number {
+                old,
+                new,
+                dir,
+                subject: Some(s),
+            } => return format!("let {name}: threshold on {s} {} from {old} to {new}", moved(*dir)),
+            SlotKind::Number { old, new, dir, .. } => {
+                return format!("let {name} {} from {old} to {new}", moved(*dir));
+            }
+            SlotKind::List { added, removed, .. } => {
+                return format!("let {name} {}", membership(added, removed));
+            }
+            _ => {}
+        }
+    }
+    format!(
+        "let {name} changed from `{}` to `{}`",
+        quote(old_model, old.value.span),
+        quote(new_model, new.value.span)
+    )
+}
+
+/// What `missing` means when absent: each clause's own severity.
+pub fn missing_text(missing: Option<Outcome>) -> String {
+    match missing {
+        Some(o) => o.to_string(),
+        None => String::from("each clause's own severity"),
+    }
+}
+
+pub fn missing_changed(old: Option<Outcome>, new: Option<Outcome>) -> String {
+    format!(
+        "missing evidence now gives {} (was {})",
+        missing_text(new),
+        missing_text(old)
+    )
+}

@@ -1,0 +1,90 @@
+//! Evaluation: a compiled policy and a bound bundle at one instant → an [`Evaluation`].
+
+mod bind;
+mod expr;
+mod metric;
+mod rules;
+pub mod value;
+
+use crate::compile::Program;
+use crate::evidence::Bundle;
+use crate::levels::Outcome;
+use crate::outcome::{Evaluation, Now, PolicyInfo};
+
+pub use bind::glob_match;
+use value::MissingKey;
+
+/// Evaluate every rule of `program` on `bundle` at `now`.
+pub fn evaluate(program: &Program, policy: PolicyInfo, bundle: &Bundle, now: Now) -> Evaluation {
+    let bound = bind::bind(program, bundle, now.value);
+    let ev = expr::Evaluator::new(program, bundle, &bound);
+
+    let mut warnings = Vec::new();
+    let mut valid = Vec::new();
+    for waiver in &bundle.waivers {
+        match rules::waiver_problem(waiver, &program.rules, now.value) {
+            Some(problem) => warnings.push(problem),
+            None => valid.push(waiver),
+        }
+    }
+
+    let key_name = |key: MissingKey| missing_key_name(program, bundle, key);
+    let results: Vec<_> = program
+        .rules
+        .iter()
+        .map(|rule| rules::evaluate_rule(&ev, rule, &valid, now.value, &key_name))
+        .collect();
+    let decision = results
+        .iter()
+        .map(|r| r.outcome)
+        .max()
+        .unwrap_or(Outcome::Pass);
+
+    Evaluation {
+        policy,
+        evidence: bundle.files.clone(),
+        candidate: bundle.candidate.clone(),
+        baseline: bundle.baseline.clone(),
+        now,
+        decision,
+        rules: results,
+        warnings,
+    }
+}
+
+/// The evidence key a report names for an unknown.
+fn missing_key_name(program: &Program, bundle: &Bundle, key: MissingKey) -> String {
+    let metric_key = |i: u32| {
+        program
+            .metrics
+            .get(i as usize)
+            .map_or("?", |m| m.key.as_str())
+    };
+    let bundle_key = |i: u32| {
+        bundle
+            .metrics
+            .get_index(i as usize)
+            .map_or("?", |(k, _)| k.as_str())
+    };
+    match key {
+        MissingKey::Metric(i) => metric_key(i).to_string(),
+        MissingKey::MetricField(i, field) => format!("{}.{field}", metric_key(i)),
+        MissingKey::EvidenceField(i, field) => format!("{}.{field}", bundle_key(i)),
+        MissingKey::Family(i) => program
+            .families
+            .get(i as usize)
+            .map_or_else(|| "?".to_string(), |f| f.glob.clone()),
+        MissingKey::Stage => "stage".to_string(),
+        MissingKey::FlagField(i, field) => {
+            let id = bundle
+                .flags
+                .get(i as usize)
+                .and_then(|f| f.id.clone())
+                .unwrap_or_else(|| format!("flags[{i}]"));
+            format!("{id}.{}", field.name())
+        }
+        MissingKey::DivisionByZero => "(division by zero)".to_string(),
+        MissingKey::Overflow => "(number too large)".to_string(),
+        MissingKey::IllTyped => "(internal: ill-typed value)".to_string(),
+    }
+}

@@ -1,0 +1,207 @@
+//! The state shared by the visitors of one document: where they are (a key path) and the
+//! problems found so far.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use crate::diagnostic::Code;
+
+use super::Format;
+
+/// At most this many problems are kept per file; the rest are only counted, so a file with a
+/// hundred thousand bad metrics does not produce a hundred thousand diagnostics.
+pub(crate) const MAX_PROBLEMS: usize = 20;
+
+/// One step of a key path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Seg {
+    /// A key of a fixed shape (`metrics`, `ci`, `severity`).
+    Field(&'static str),
+    /// A key chosen by the author (a metric key) or an unknown key.
+    Key(String),
+    /// A list element.
+    Index(usize),
+}
+
+impl Seg {
+    pub(crate) fn key(&self) -> Option<&str> {
+        match self {
+            Seg::Field(name) => Some(name),
+            Seg::Key(name) => Some(name),
+            Seg::Index(_) => None,
+        }
+    }
+}
+
+/// A key path shown to people: `metrics."behavior.x".ci`, `flags[2].severity`. Keys chosen by
+/// the author are always quoted, since metric keys contain dots.
+pub(crate) struct KeyPath<'a>(pub &'a [Seg]);
+
+impl fmt::Display for KeyPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Field(name) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(name)?;
+                }
+                Seg::Key(name) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    write!(f, "\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))?;
+                }
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a path names a place: `the top level` or `` `metrics."x"` ``.
+pub(crate) fn place(path: &[Seg]) -> String {
+    if path.is_empty() {
+        String::from("the top level")
+    } else {
+        format!("`{}`", KeyPath(path))
+    }
+}
+
+/// What part of the text at a path a problem points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The key itself (an unknown key).
+    Key,
+    /// The value (a wrong type, a bad number).
+    Value,
+    /// An object or list as a whole (a missing field): its key when it has one.
+    Container,
+    /// The `n`th occurrence (0-based) of a key that appears more than once.
+    Occurrence(usize),
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub code: Code,
+    pub message: String,
+    pub path: Vec<Seg>,
+    pub target: Target,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub(crate) fn new(
+        path: Vec<Seg>,
+        target: Target,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            code: Code::Evidence,
+            message: message.into(),
+            path,
+            target,
+            label: label.into(),
+            help: None,
+        }
+    }
+
+    pub(crate) fn with_help(mut self, help: Option<String>) -> Problem {
+        self.help = help;
+        self
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    path: Vec<Seg>,
+    problems: Vec<Problem>,
+    more: usize,
+    fatal: Option<Problem>,
+}
+
+/// Shared by every visitor of one document through `&Ctx`.
+pub(crate) struct Ctx {
+    pub format: Format,
+    inner: RefCell<Inner>,
+}
+
+/// What a finished pass found.
+pub(crate) struct Found {
+    pub problems: Vec<Problem>,
+    /// Problems found but not kept (beyond [`MAX_PROBLEMS`]).
+    pub more: usize,
+    /// A problem that stopped the pass, raised by a visitor.
+    pub fatal: Option<Problem>,
+    /// Where the pass was when it stopped (meaningful after a parser error).
+    pub path: Vec<Seg>,
+}
+
+impl Ctx {
+    pub(crate) fn new(format: Format) -> Ctx {
+        Ctx {
+            format,
+            inner: RefCell::new(Inner::default()),
+        }
+    }
+
+    pub(crate) fn push(&self, seg: Seg) {
+        self.inner.borrow_mut().path.push(seg);
+    }
+
+    pub(crate) fn pop(&self) -> Option<Seg> {
+        self.inner.borrow_mut().path.pop()
+    }
+
+    /// The current path, with `extra` appended.
+    pub(crate) fn here(&self, extra: Option<Seg>) -> Vec<Seg> {
+        let mut path = self.inner.borrow().path.clone();
+        path.extend(extra);
+        path
+    }
+
+    /// Record a problem and go on.
+    pub(crate) fn report(&self, problem: Problem) {
+        let mut inner = self.inner.borrow_mut();
+        if inner.problems.len() < MAX_PROBLEMS {
+            inner.problems.push(problem);
+        } else {
+            inner.more += 1;
+        }
+    }
+
+    /// How many problems were found so far (kept or not).
+    pub(crate) fn count(&self) -> usize {
+        let inner = self.inner.borrow();
+        inner.problems.len() + inner.more
+    }
+
+    /// Record a problem that stops the pass, and the error to stop it with.
+    pub(crate) fn fatal<E: serde::de::Error>(&self, problem: Problem) -> E {
+        let message = problem.message.clone();
+        self.inner.borrow_mut().fatal = Some(problem);
+        E::custom(message)
+    }
+
+    pub(crate) fn finish(self) -> Found {
+        let inner = self.inner.into_inner();
+        Found {
+            problems: inner.problems,
+            more: inner.more,
+            fatal: inner.fatal,
+            path: inner.path,
+        }
+    }
+
+    /// "an object" or "a mapping", as the format calls it.
+    pub(crate) fn map_word(&self) -> &'static str {
+        match self.format {
+            Format::Json => "an object",
+            Format::Yaml => "a mapping",
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Merging bundles in order (EVIDENCE.md "Merging").
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use indexmap::map::Entry;
+
+use crate::diagnostic::{Code, Diagnostic};
+
+use super::ctx::{Seg, Target};
+use super::locate::locate;
+use super::model::Bundle;
+use super::Format;
+
+/// The text of a file that became one part, so merge errors can point into it.
+pub(crate) struct Source {
+    pub name: String,
+    pub text: String,
+    pub format: Format,
+}
+
+/// Who set a bundle-level field first: the part's index and how to name it.
+struct Setter {
+    part: usize,
+    name: String,
+}
+
+/// Merge `parts` in order. `sources`, when given, holds the text of each part (one file per
+/// part) for labels.
+pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Vec<Diagnostic>> {
+    let mut out = Bundle::default();
+    let mut errors = Vec::new();
+    let mut setters: [Option<Setter>; 4] = [None, None, None, None];
+    for (index, part) in parts.into_iter().enumerate() {
+        let name = part_name(&part, index);
+        let offset = out.files.len();
+        let Bundle {
+            candidate,
+            baseline,
+            stage,
+            as_of,
+            metrics,
+            flags,
+            signoffs,
+            waivers,
+            files,
+        } = part;
+        out.files.extend(files);
+        let mut at = Part {
+            sources,
+            index,
+            name: &name,
+            errors: &mut errors,
+        };
+        let [s_candidate, s_baseline, s_stage, s_as_of] = &mut setters;
+        at.agree("candidate", &mut out.candidate, s_candidate, candidate, String::clone);
+        at.agree("baseline", &mut out.baseline, s_baseline, baseline, String::clone);
+        at.agree("stage", &mut out.stage, s_stage, stage, String::clone);
+        at.agree("as_of", &mut out.as_of, s_as_of, as_of, |t| show_instant(*t));
+        for (key, mut metric) in metrics {
+            metric.file += offset;
+            match out.metrics.entry(key) {
+                Entry::Occupied(entry) => {
+                    let first = out
+                        .files
+                        .get(entry.get().file)
+                        .map_or_else(|| String::from("an earlier file"), |f| f.path.clone());
+                    errors.push(repeated_metric(entry.key(), &first, &name, index, sources));
+                }
+                Entry::Vacant(entry) => {
+                    entry.insert(metric);
+                }
+            }
+        }
+        out.flags.extend(flags);
+        out.signoffs.extend(signoffs);
+        out.waivers.extend(waivers);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The part being merged, for the agreement checks.
+struct Part<'a> {
+    sources: &'a [Source],
+    index: usize,
+    name: &'a str,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Part<'_> {
+    /// Take `value` into `slot` if the slot is empty; else it must be equal.
+    fn agree<T: PartialEq>(
+        &mut self,
+        field: &'static str,
+        slot: &mut Option<T>,
+        setter: &mut Option<Setter>,
+        value: Option<T>,
+        show: impl Fn(&T) -> String,
+    ) {
+        let Some(value) = value else { return };
+        match (slot.as_ref(), setter.as_ref()) {
+            (Some(old), first) if *old != value => {
+                let fallback = Setter {
+                    part: usize::MAX,
+                    name: String::from("an earlier part"),
+                };
+                let first = first.unwrap_or(&fallback);
+                let diagnostic = disagree(
+                    field,
+                    first,
+                    &show(old),
+                    self.index,
+                    self.name,
+                    &show(&value),
+                    self.sources,
+                );
+                self.errors.push(diagnostic);
+            }
+            (Some(_), _) => {}
+            (None, _) => {
+                *slot = Some(value);
+                *setter = Some(Setter {
+                    part: self.index,
+                    name: self.name.to_string(),
+                });
+            }
+        }
+    }
+}
+
+fn show_instant(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// How a part is named in messages: its file, or its files.
+fn part_name(part: &Bundle, index: usize) -> String {
+    match part.files.as_slice() {
+        [] => format!("evidence part {}", index + 1),
+        [one] => one.path.clone(),
+        many => format!(
+            "one of {}",
+            many.iter()
+                .map(|f| f.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Label `path` (with `target`) in part `index`'s text, when it is known.
+fn labelled(
+    diagnostic: Diagnostic,
+    sources: &[Source],
+    index: usize,
+    path: &[Seg],
+    target: Target,
+    label: &str,
+) -> Diagnostic {
+    let Some(source) = sources.get(index) else {
+        return diagnostic;
+    };
+    let text = source.text.strip_prefix('\u{feff}').unwrap_or(&source.text);
+    match locate(text, source.format, path, target) {
+        Some(range) => diagnostic.with_text_label(
+            &source.name,
+            Arc::from(text),
+            range.start,
+            range.len(),
+            label,
+        ),
+        None => diagnostic,
+    }
+}
+
+fn disagree(
+    field: &'static str,
+    first: &Setter,
+    old: &str,
+    index: usize,
+    name: &str,
+    new: &str,
+    sources: &[Source],
+) -> Diagnostic {
+    let path = [Seg::Field(field)];
+    let message = format!(
+        "evidence files disagree on `{field}`: {} has \"{old}\", {name} has \"{new}\"",
+        first.name
+    );
+    let diagnostic = labelled(
+        Diagnostic::error(Code::Evidence, message),
+        sources,
+        index,
+        &path,
+        Target::Value,
+        &format!("{} has \"{old}\"", first.name),
+    )
+    .with_help(format!(
+        "files merged into one bundle must describe the same {field}; \
+         set it in one file only, or make them agree"
+    ));
+    let related = labelled(
+        Diagnostic::error(
+            Code::Evidence,
+            format!("{}: `{field}` is first set here", first.name),
+        ),
+        sources,
+        first.part,
+        &path,
+        Target::Value,
+        "first set here",
+    );
+    if related.labels.is_empty() {
+        diagnostic
+    } else {
+        diagnostic.with_related(related)
+    }
+}
+
+fn repeated_metric(
+    key: &str,
+    first: &str,
+    name: &str,
+    index: usize,
+    sources: &[Source],
+) -> Diagnostic {
+    let path = [Seg::Field("metrics"), Seg::Key(key.to_string())];
+    let message = format!("the metric `{key}` is in both {first} and {name}");
+    labelled(
+        Diagnostic::error(Code::Evidence, message),
+        sources,
+        index,
+        &path,
+        Target::Key,
+        &format!("already in {first}"),
+    )
+    .with_help("each metric key may come from one evidence file only")
+}

@@ -1,0 +1,130 @@
+//! The result of evaluating a policy on a bundle: the decision and each rule's result.
+//! Renderers read this; nothing here formats for a particular output.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::diagnostic::Location;
+use crate::evidence::EvidenceFile;
+use crate::levels::Outcome;
+
+/// How a rule's outcome came about (LANGUAGE.md section 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// No clause contributed.
+    Passed,
+    /// The outcome came from a clause whose condition held.
+    Fired,
+    /// The outcome came from a clause whose condition was unknown (missing evidence).
+    Missing,
+    /// A valid waiver set aside an outcome that would have counted.
+    Waived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Fired => "fired",
+            Status::Missing => "missing",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+/// Where the evaluation instant came from (EVIDENCE.md, Time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NowSource {
+    /// `--now` or a test's `now`.
+    Option,
+    /// The bundle's `as_of`.
+    AsOf,
+    /// The system clock.
+    Clock,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Now {
+    pub value: DateTime<Utc>,
+    pub from: NowSource,
+}
+
+impl Now {
+    /// The instant to evaluate at: the option when given, else the bundle's `as_of`, else
+    /// the system clock.
+    pub fn resolve(option: Option<DateTime<Utc>>, as_of: Option<DateTime<Utc>>) -> Now {
+        match (option, as_of) {
+            (Some(value), _) => Now {
+                value,
+                from: NowSource::Option,
+            },
+            (None, Some(value)) => Now {
+                value,
+                from: NowSource::AsOf,
+            },
+            (None, None) => Now {
+                value: Utc::now(),
+                from: NowSource::Clock,
+            },
+        }
+    }
+}
+
+/// The waiver that set a rule aside.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedWaiver {
+    pub role: String,
+    pub by: String,
+    pub reason: String,
+    pub expires: DateTime<Utc>,
+    /// What the rule would have been without the waiver.
+    pub would_be: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleResult {
+    pub id: String,
+    pub title: Option<String>,
+    /// `pass` for a passed or waived rule.
+    pub outcome: Outcome,
+    pub status: Status,
+    /// The rendered `message`, for rules that did not pass.
+    pub message: Option<String>,
+    /// Evidence keys that were unknown, in the order met.
+    pub missing: Vec<String>,
+    pub waiver: Option<AppliedWaiver>,
+    pub location: Location,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyInfo {
+    pub name: String,
+    pub version: Option<String>,
+    pub owner: Option<String>,
+    /// sha256 of the entry file's bytes.
+    pub sha256: String,
+    /// The entry file as named when loaded.
+    pub path: String,
+}
+
+/// One decision with its reasons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    pub policy: PolicyInfo,
+    pub evidence: Vec<EvidenceFile>,
+    pub candidate: Option<String>,
+    pub baseline: Option<String>,
+    pub now: Now,
+    pub decision: Outcome,
+    /// Every rule, in source order (entry file first, then imports in import order).
+    pub rules: Vec<RuleResult>,
+    pub warnings: Vec<String>,
+}
+
+impl Evaluation {
+    pub fn rule(&self, id: &str) -> Option<&RuleResult> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}

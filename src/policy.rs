@@ -1,0 +1,98 @@
+//! The embedding API: a loaded, checked and compiled policy, ready to evaluate.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::check::{self, Checked, FsReader, Loaded, SourceReader};
+use crate::compile::{self, Program};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::evidence::Bundle;
+use crate::outcome::{Evaluation, Now, PolicyInfo};
+use crate::source::Sources;
+use crate::span::FileId;
+use crate::syntax::ast;
+
+/// A policy that parsed, resolved and type-checked, compiled for evaluation.
+#[derive(Debug)]
+pub struct Policy {
+    checked: Checked,
+    program: Program,
+    info: PolicyInfo,
+}
+
+impl Policy {
+    /// Load a policy file and its imports from disk.
+    pub fn load(path: impl AsRef<Path>) -> Result<Policy, Diagnostics> {
+        Policy::load_with(path.as_ref(), &FsReader)
+    }
+
+    /// Load through another reader (a git revision, an in-memory tree).
+    pub fn load_with(path: &Path, reader: &dyn SourceReader) -> Result<Policy, Diagnostics> {
+        Policy::build(check::load(path, reader)?)
+    }
+
+    /// Parse policy text held in memory. `name` is shown in diagnostics; imports are read
+    /// from disk relative to it.
+    pub fn from_source(
+        name: impl AsRef<Path>,
+        text: impl Into<String>,
+    ) -> Result<Policy, Diagnostics> {
+        Policy::build(check::load_text(name.as_ref(), text.into(), &FsReader)?)
+    }
+
+    fn build(loaded: Loaded) -> Result<Policy, Diagnostics> {
+        let checked = check::check(loaded)?;
+        let program = compile::lower(&checked).map_err(Diagnostics::one)?;
+        let entry = checked.loaded.sources.get(FileId(0));
+        let info = PolicyInfo {
+            name: program.header.name.clone(),
+            version: program.header.version.clone(),
+            owner: program.header.owner.clone(),
+            sha256: sha256_hex(entry.text.as_bytes()),
+            path: entry.name.clone(),
+        };
+        Ok(Policy {
+            checked,
+            program,
+            info,
+        })
+    }
+
+    /// Evaluate on a bundle at the given instant.
+    pub fn evaluate(&self, bundle: &Bundle, now: Now) -> Evaluation {
+        crate::eval::evaluate(&self.program, self.info.clone(), bundle, now)
+    }
+
+    pub fn info(&self) -> &PolicyInfo {
+        &self.info
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.checked.loaded.sources
+    }
+
+    /// The parsed files: the entry file first, then imports.
+    pub fn files(&self) -> &[(FileId, ast::File)] {
+        &self.checked.loaded.files
+    }
+
+    /// Lints found while checking (unused names and the like).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.checked.warnings
+    }
+}
+
+/// Lowercase hex sha256, as records and reports print it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for byte in digest {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}

@@ -1,0 +1,135 @@
+//! `--format json`: the machine-readable evaluation of CLI.md.
+
+use chrono::SecondsFormat;
+use serde::Serialize;
+
+use crate::diagnostic::Location;
+use crate::levels::Outcome;
+use crate::outcome::{Evaluation, NowSource, Status};
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    policy: PolicyDoc<'a>,
+    evidence: Vec<FileDoc<'a>>,
+    candidate: Option<&'a str>,
+    baseline: Option<&'a str>,
+    now: NowDoc,
+    decision: Outcome,
+    rules: Vec<RuleDoc<'a>>,
+    warnings: &'a [String],
+    tool: ToolDoc,
+}
+
+#[derive(Serialize)]
+struct PolicyDoc<'a> {
+    name: &'a str,
+    version: Option<&'a str>,
+    owner: Option<&'a str>,
+    path: &'a str,
+    sha256: &'a str,
+}
+
+#[derive(Serialize)]
+struct FileDoc<'a> {
+    path: &'a str,
+    sha256: &'a str,
+}
+
+#[derive(Serialize)]
+struct NowDoc {
+    value: String,
+    from: NowSource,
+}
+
+#[derive(Serialize)]
+struct RuleDoc<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    outcome: Outcome,
+    status: Status,
+    message: Option<&'a str>,
+    missing: &'a [String],
+    waiver: Option<WaiverDoc<'a>>,
+    location: &'a Location,
+}
+
+#[derive(Serialize)]
+struct WaiverDoc<'a> {
+    role: &'a str,
+    by: &'a str,
+    reason: &'a str,
+    expires: String,
+    would_be: Outcome,
+}
+
+#[derive(Serialize)]
+pub struct ToolDoc {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+/// This build's name and version, as every record states it.
+pub fn tool() -> ToolDoc {
+    ToolDoc {
+        name: "tollgate",
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+/// The evaluation as a JSON value (for embedding in records and other documents).
+pub fn to_value(e: &Evaluation) -> serde_json::Value {
+    let doc = Doc {
+        policy: PolicyDoc {
+            name: &e.policy.name,
+            version: e.policy.version.as_deref(),
+            owner: e.policy.owner.as_deref(),
+            path: &e.policy.path,
+            sha256: &e.policy.sha256,
+        },
+        evidence: e
+            .evidence
+            .iter()
+            .map(|f| FileDoc {
+                path: &f.path,
+                sha256: &f.sha256,
+            })
+            .collect(),
+        candidate: e.candidate.as_deref(),
+        baseline: e.baseline.as_deref(),
+        now: NowDoc {
+            value: e.now.value.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+            from: e.now.from,
+        },
+        decision: e.decision,
+        rules: e
+            .rules
+            .iter()
+            .map(|r| RuleDoc {
+                id: &r.id,
+                title: r.title.as_deref(),
+                outcome: r.outcome,
+                status: r.status,
+                message: r.message.as_deref(),
+                missing: &r.missing,
+                waiver: r.waiver.as_ref().map(|w| WaiverDoc {
+                    role: &w.role,
+                    by: &w.by,
+                    reason: &w.reason,
+                    expires: w.expires.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+                    would_be: w.would_be,
+                }),
+                location: &r.location,
+            })
+            .collect(),
+        warnings: &e.warnings,
+        tool: tool(),
+    };
+    serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
+}
+
+/// Pretty-printed JSON with a trailing newline.
+pub fn render(e: &Evaluation) -> String {
+    let mut text = serde_json::to_string_pretty(&to_value(e)).unwrap_or_default();
+    text.push('\n');
+    text
+}

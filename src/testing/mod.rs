@@ -1,0 +1,7 @@
+//! Running the `test` blocks of policy files (LANGUAGE.md section 7) and rule coverage.
+
+mod discover;
+mod run;
+
+pub use discover::{discover, is_fragment, Found};
+pub use run::{run_policy, Coverage, Expectation, FileReport, TestResult};
