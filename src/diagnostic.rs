@@ -29,6 +29,7 @@ pub enum Code {
     Usage,
     Internal,
     Limit,
+    Unused,
 }
 
 impl Code {
@@ -49,9 +50,13 @@ impl Code {
             Code::Usage => "tollgate::usage",
             Code::Internal => "tollgate::internal",
             Code::Limit => "tollgate::limit",
+            Code::Unused => "tollgate::unused",
         }
     }
 }
+
+/// Longest source line a diagnostic quotes; longer lines are named by line and column only.
+pub const MAX_QUOTED_LINE: usize = 2_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -144,14 +149,25 @@ impl Diagnostic {
             .get(before.rfind('\n').map_or(0, |i| i + 1)..)
             .map_or(0, |s| s.chars().count())
             + 1;
+        let line_end = text
+            .get(offset..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |i| offset + i);
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        if line_end - line_start > MAX_QUOTED_LINE {
+            // A minified file is one enormous line: quoting it helps nobody (and the
+            // renderer cannot lay it out), so name the place instead.
+            self.message = format!("{} (at {name}:{line}:{column})", self.message);
+        } else {
+            self.source = Some(NamedSource::new(name, text));
+            self.labels
+                .push(LabeledSpan::new(Some(label.into()), offset, len));
+        }
         self.location = Some(Location {
             file: name.to_string(),
             line,
             column,
         });
-        self.source = Some(NamedSource::new(name, text));
-        self.labels
-            .push(LabeledSpan::new(Some(label.into()), offset, len));
         self
     }
 

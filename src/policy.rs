@@ -64,6 +64,12 @@ impl Policy {
         crate::eval::evaluate(&self.program, self.info.clone(), bundle, now)
     }
 
+    /// A decider for this policy: decisions without the report, reusing buffers from one
+    /// bundle to the next (see [`crate::eval::Decider`]).
+    pub fn decider(&self) -> crate::eval::Decider<'_> {
+        crate::eval::Decider::new(&self.program)
+    }
+
     pub fn info(&self) -> &PolicyInfo {
         &self.info
     }

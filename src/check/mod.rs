@@ -77,7 +77,8 @@ pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
                 .as_ref()
                 .map(|l| (l.file.clone(), l.line, l.column))
         });
-        errors.extend(warnings);
+        // Lints are left out here: an unknown name also makes its intended target look
+        // unused, and that second message would only mislead.
         Err(Diagnostics(errors))
     }
 }

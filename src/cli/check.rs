@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tollgate::diagnostic::{Diagnostic, Location};
-use tollgate::Policy;
+use tollgate::{render, Policy};
 
 use super::output::print_diagnostics;
 use super::Exit;
@@ -21,8 +21,12 @@ pub struct Args {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
+    /// Diagnostics with the source line, for a terminal or a CI log.
     Human,
+    /// One JSON document listing every diagnostic.
     Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 #[derive(Serialize)]
@@ -38,6 +42,7 @@ struct JsonDiagnostic<'a> {
 pub fn run(args: Args) -> Exit {
     let mut failed = false;
     let mut json = Vec::new();
+    let mut sarif = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
         let (ok, diags): (bool, Vec<Diagnostic>) = match Policy::load(path) {
@@ -64,7 +69,11 @@ pub fn run(args: Args) -> Exit {
                     }));
                 }
             }
+            Format::Sarif => sarif.push((name, diags)),
         }
+    }
+    if let Format::Sarif = args.format {
+        print!("{}", render::sarif::render(&sarif));
     }
     if let Format::Json = args.format {
         let doc = serde_json::json!({ "ok": !failed, "diagnostics": json });

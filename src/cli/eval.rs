@@ -1,9 +1,11 @@
 //! `tollgate eval POLICY --evidence FILE…`: the decision, and the exit status CI acts on.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use tollgate::diagnostic::{Code, Diagnostic};
-use tollgate::{evidence, render, Now, Outcome, Policy};
+use tollgate::eval::explain;
+use tollgate::{evidence, record, render, Now, Outcome, Policy};
 
 use super::output::{print_diagnostics, stdout_color};
 use super::Exit;
@@ -21,15 +23,29 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Show, for every rule, each sub-expression with the value it took.
+    #[arg(long)]
+    explain: bool,
+    /// Also write a decision record (JSON) to this file, for `tollgate verify`.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
     /// The least severe decision that exits 1.
     #[arg(long, value_enum, default_value = "block")]
     fail_on: FailOn,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
+    /// The report for a terminal or a CI log.
     Human,
+    /// The machine-readable evaluation.
     Json,
+    /// A launch report in GitHub-flavoured markdown.
+    Markdown,
+    /// JUnit XML, one test case per rule.
+    Junit,
+    /// GitHub Actions annotations; the markdown report goes to $GITHUB_STEP_SUMMARY if set.
+    Github,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -66,12 +82,71 @@ pub fn run(args: Args) -> Exit {
             return Exit::Unusable;
         }
     };
-    let result = policy.evaluate(&bundle, Now::resolve(now, bundle.as_of));
-    match args.format {
-        Format::Human => print!("{}", render::human::render(&result, stdout_color())),
-        Format::Json => print!("{}", render::json::render(&result)),
+    let now = Now::resolve(now, bundle.as_of);
+    let result = policy.evaluate(&bundle, now);
+    let explained = args
+        .explain
+        .then(|| explain::explain(&policy, &bundle, now));
+    let explained = explained.as_deref();
+
+    let text = match (args.format, explained) {
+        (Format::Human, None) => render::human::render(&result, stdout_color()),
+        (Format::Human, Some(x)) => format!(
+            "{}\nexplain:\n\n{}",
+            render::human::render(&result, stdout_color()),
+            render::explain::render_text(&result, x)
+        ),
+        (Format::Json, None) => render::json::render(&result),
+        (Format::Json, Some(x)) => render::explain::render_json(&result, x),
+        (Format::Markdown, x) => render::markdown::render(&result, &policy, x),
+        (Format::Junit, x) => render::junit::render(&result, x),
+        (Format::Github, _) => render::github::render(&result),
+    };
+    print!("{text}");
+    let _ = std::io::stdout().flush();
+
+    let mut unusable = false;
+    if args.format == Format::Github {
+        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
+            let report = render::markdown::render(&result, &policy, explained);
+            if let Err(e) = append(Path::new(&summary), &report) {
+                print_diagnostics([&Diagnostic::warning(
+                    Code::Io,
+                    format!(
+                        "cannot append the report to GITHUB_STEP_SUMMARY ({}): {e}",
+                        Path::new(&summary).display()
+                    ),
+                )]);
+            }
+        }
+    }
+    if let Some(path) = &args.record {
+        if let Err(e) = std::fs::write(path, record::render(&result, &policy)) {
+            print_diagnostics([&Diagnostic::error(
+                Code::Io,
+                format!("cannot write the record {}: {e}", path.display()),
+            )
+            .with_help("check that the folder exists and can be written")]);
+            unusable = true;
+        }
+    }
+    if unusable {
+        return Exit::Unusable;
     }
     exit_for(result.decision, args.fail_on)
+}
+
+/// Append to a file, creating it, with a blank line before the text when the file is not
+/// empty (step summaries collect several reports).
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    if file.metadata()?.len() > 0 {
+        file.write_all(b"\n")?;
+    }
+    file.write_all(text.as_bytes())
 }
 
 fn exit_for(decision: Outcome, fail_on: FailOn) -> Exit {

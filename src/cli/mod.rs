@@ -1,9 +1,11 @@
 //! Command-line parsing and dispatch; one file per subcommand.
 
 mod check;
+mod diff;
 mod eval;
 mod output;
 mod test;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -47,6 +49,10 @@ enum Command {
     Eval(eval::Args),
     /// Run the `test` blocks of policy files.
     Test(test::Args),
+    /// Check that a decision record still holds: same files, same results.
+    Verify(verify::Args),
+    /// Compare two policy versions: what the change does to launch decisions.
+    Diff(diff::Args),
 }
 
 pub fn run() -> Exit {
@@ -65,6 +71,8 @@ pub fn run() -> Exit {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

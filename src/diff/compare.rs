@@ -10,7 +10,7 @@
 use crate::builtins::Function;
 use crate::levels::Severity;
 use crate::span::Span;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, NumLit, UnaryOp};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 
 use super::known::never_unknown;
 use super::model::Model;
@@ -143,8 +143,10 @@ impl<'m, 'a> Comparer<'m, 'a> {
             }
         }
         let before = self.slots.len();
+        if let (Some(x), Some(y)) = (literal_number(a), literal_number(b)) {
+            return self.number(a, x, b, y);
+        }
         match (&a.kind, &b.kind) {
-            (ExprKind::Number(x), ExprKind::Number(y)) => self.number(a, x, b, y),
             (ExprKind::Severity(x), ExprKind::Severity(y)) => {
                 let dir = Dir::of_order(Some(x.cmp(y)));
                 if dir != Dir::Same {
@@ -265,12 +267,12 @@ impl<'m, 'a> Comparer<'m, 'a> {
         }
     }
 
-    fn number(&mut self, a: &Expr, x: &NumLit, b: &Expr, y: &NumLit) -> Rel {
-        let dir = Dir::of_order(x.value.partial_cmp(&y.value));
+    fn number(&mut self, a: &Expr, (x, x_raw): (f64, String), b: &Expr, (y, y_raw): (f64, String)) -> Rel {
+        let dir = Dir::of_order(x.partial_cmp(&y));
         if dir != Dir::Same {
             self.push(a, b, SlotKind::Number {
-                old: x.raw.clone(),
-                new: y.raw.clone(),
+                old: x_raw,
+                new: y_raw,
                 dir,
                 subject: None,
             });
@@ -410,7 +412,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
         let r = self.expr(ra, sa, rb, sb).numeric();
         self.set_subjects(at, lb);
         match class {
-            Order::Greater => l.join(r.flip()),
+            Order::Greater => l.join(r),
             Order::Less => l.flip().join(r),
         }
     }
@@ -493,6 +495,18 @@ pub fn strip_parens(mut e: &Expr) -> &Expr {
         e = inner;
     }
     e
+}
+
+/// A number literal, or a negated one (`-1%`), with its value and its text.
+fn literal_number(e: &Expr) -> Option<(f64, String)> {
+    match &strip_parens(e).kind {
+        ExprKind::Number(n) => Some((n.value, n.raw.clone())),
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => literal_number(operand).map(|(v, raw)| (-v, format!("-{raw}"))),
+        _ => None,
+    }
 }
 
 fn positive_literal(e: &Expr) -> bool {

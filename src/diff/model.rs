@@ -42,13 +42,6 @@ pub struct Place {
     pub snippet: String,
 }
 
-/// What a top-level name stands for.
-#[derive(Clone, Copy, Debug)]
-pub enum Def<'a> {
-    Metric(&'a ast::MetricDecl),
-    Let(&'a ast::LetDecl),
-}
-
 /// The declarations of one version. Names are unique across files (the checker saw to it).
 pub struct Model<'a> {
     pub sources: &'a Sources,
@@ -114,13 +107,6 @@ impl<'a> Model<'a> {
             );
         }
         model
-    }
-
-    pub fn def(&self, name: &str) -> Option<Def<'a>> {
-        if let Some(m) = self.metrics.get(name) {
-            return Some(Def::Metric(m));
-        }
-        self.lets.get(name).map(|l| Def::Let(l))
     }
 
     /// The let a bare name stands for in `scope` (element fields shadow top-level names).

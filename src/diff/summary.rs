@@ -45,64 +45,63 @@ fn moved(dir: Dir) -> &'static str {
 /// A clause replaced by another (matched by position, severity or shape).
 pub fn clause_changed(old_model: &Model<'_>, new_model: &Model<'_>, old: &Clause, new: &Clause, slots: &[Slot]) -> String {
     let condition_same = old.condition == new.condition && old.kind == new.kind;
-    if condition_same {
+    let severity = || {
         let dir = if new.outcome > old.outcome { Dir::Up } else { Dir::Down };
+        format!("severity {} from {} to {}", moved(dir), old.outcome, new.outcome)
+    };
+    if condition_same {
         return format!(
-            "severity of `{} {}` {} from {} to {}",
-            old.kind.as_str(),
-            quote(new_model, new.condition.span),
-            moved(dir),
-            old.outcome,
-            new.outcome
+            "{} for `{} {}`",
+            severity(),
+            new.kind.as_str(),
+            quote(new_model, new.condition.span)
         );
     }
-    if old.outcome == new.outcome && old.kind == new.kind {
-        if let [slot] = slots {
-            if let Some(text) = slot_phrase(new.outcome, slot) {
-                return text;
-            }
-        }
-        return format!(
+    let phrase = match slots {
+        [slot] if old.kind == new.kind => slot_phrase(slot),
+        _ => None,
+    };
+    match phrase {
+        Some(p) if old.outcome == new.outcome => format!("{} {p}", new.outcome),
+        Some(p) => format!("{}, and {p}", severity()),
+        None if old.outcome == new.outcome && old.kind == new.kind => format!(
             "{} condition changed from `{}` to `{}`",
             new.outcome,
             quote(old_model, old.condition.span),
             quote(new_model, new.condition.span)
-        );
+        ),
+        None => format!(
+            "clause changed from `{}` to `{}`",
+            clause_text(old_model, old),
+            clause_text(new_model, new)
+        ),
     }
-    format!(
-        "clause changed from `{}` to `{}`",
-        clause_text(old_model, old),
-        clause_text(new_model, new)
-    )
 }
 
-/// A clause that differs only in one place.
-fn slot_phrase(outcome: Outcome, slot: &Slot) -> Option<String> {
+/// What differs in a clause that differs in one place, to follow its severity.
+fn slot_phrase(slot: &Slot) -> Option<String> {
     match &slot.kind {
         SlotKind::Number { old, new, dir, subject } => Some(match subject {
-            Some(s) => format!("{outcome} threshold on {s} {} from {old} to {new}", moved(*dir)),
-            None => format!("{outcome} condition: {old} {} to {new}", moved(*dir)),
+            Some(s) => format!("threshold on {s} {} from {old} to {new}", moved(*dir)),
+            None => format!("condition: {old} {} to {new}", moved(*dir)),
         }),
         SlotKind::Severity { old, new, subject } => {
             let dir = if new > old { Dir::Up } else { Dir::Down };
             Some(match subject {
-                Some(s) => format!("{outcome} threshold on {s} {} from {old} to {new}", moved(dir)),
-                None => format!("{outcome} condition: {old} {} to {new}", moved(dir)),
+                Some(s) => format!("threshold on {s} {} from {old} to {new}", moved(dir)),
+                None => format!("condition: {old} {} to {new}", moved(dir)),
             })
         }
         SlotKind::List {
             added,
             removed,
             subject,
-        } => {
-            let what = match subject {
-                Some(s) => format!("{outcome} condition: the list {s} is checked against"),
-                None => format!("{outcome} condition: a list"),
-            };
-            Some(format!("{what} {}", membership(added, removed)))
-        }
+        } => Some(match subject {
+            Some(s) => format!("condition: {s} in a list that {}", membership(added, removed)),
+            None => format!("condition: a list {}", membership(added, removed)),
+        }),
         SlotKind::Operator { old, new } => Some(format!(
-            "{outcome} comparison changed from `{}` to `{}`",
+            "comparison changed from `{}` to `{}`",
             old.as_str(),
             new.as_str()
         )),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::compile::Program;
 use crate::evidence::Bundle;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Bound {
     /// Per declared metric: its index in the bundle's metrics, if present.
     pub metrics: Vec<Option<u32>>,
@@ -17,39 +17,54 @@ pub struct Bound {
 }
 
 pub fn bind(program: &Program, bundle: &Bundle, now: DateTime<Utc>) -> Bound {
-    let metrics = program
-        .metrics
-        .iter()
-        .map(|m| bundle.metrics.get_index_of(&m.key).map(|i| i as u32))
-        .collect();
-    let families = program
-        .families
-        .iter()
-        .map(|f| {
+    let mut bound = Bound::default();
+    bind_into(&mut bound, program, bundle, now);
+    bound
+}
+
+/// [`bind`] into buffers kept from an earlier binding, so that binding again allocates
+/// nothing once they are large enough.
+pub fn bind_into(bound: &mut Bound, program: &Program, bundle: &Bundle, now: DateTime<Utc>) {
+    bound.metrics.clear();
+    // Policies tend to declare metrics in the order bundles list them: try the bundle entry
+    // after the last one found before hashing the key.
+    let mut next = 0usize;
+    for slot in &program.metrics {
+        let index = match bundle.metrics.get_index(next) {
+            Some((key, _)) if same(key, &slot.key) => Some(next),
+            _ => bundle.metrics.get_index_of(&slot.key),
+        };
+        if let Some(i) = index {
+            next = i + 1;
+        }
+        bound.metrics.push(index.map(|i| i as u32));
+    }
+
+    bound.families.resize_with(program.families.len(), Vec::new);
+    for (members, family) in bound.families.iter_mut().zip(&program.families) {
+        members.clear();
+        members.extend(
             bundle
                 .metrics
                 .keys()
                 .enumerate()
-                .filter(|(_, key)| glob_match(&f.glob, key))
-                .map(|(i, _)| i as u32)
-                .collect()
-        })
-        .collect();
-    let signed = program
-        .roles
-        .iter()
-        .map(|role| {
-            bundle
-                .signoffs
-                .iter()
-                .any(|s| &s.role == role && s.expires.is_none_or(|e| e > now))
-        })
-        .collect();
-    Bound {
-        metrics,
-        families,
-        signed,
+                .filter(|(_, key)| glob_match(&family.glob, key))
+                .map(|(i, _)| i as u32),
+        );
     }
+
+    bound.signed.clear();
+    bound.signed.extend(program.roles.iter().map(|role| {
+        bundle
+            .signoffs
+            .iter()
+            .any(|s| &s.role == role && s.expires.is_none_or(|e| e > now))
+    }));
+}
+
+/// String equality for short keys, inlined: cheaper than a call to `memcmp`.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// `*` matches any run of characters (dots included); everything else matches itself.

@@ -1,7 +1,10 @@
 //! Evaluation: a compiled policy and a bound bundle at one instant → an [`Evaluation`].
 
 mod bind;
+mod decide;
+pub mod explain;
 mod expr;
+mod fast;
 mod metric;
 mod rules;
 pub mod value;
@@ -12,12 +15,16 @@ use crate::levels::Outcome;
 use crate::outcome::{Evaluation, Now, PolicyInfo};
 
 pub use bind::glob_match;
+pub use decide::{Decider, Decision, RuleVerdict};
 use value::MissingKey;
 
-/// Evaluate every rule of `program` on `bundle` at `now`.
+/// Evaluate every rule of `program` on `bundle` at `now`. Each rule goes through the fast
+/// path first; only rules that met an unknown are evaluated again to name the missing keys,
+/// and only rules that did not pass get their message rendered.
 pub fn evaluate(program: &Program, policy: PolicyInfo, bundle: &Bundle, now: Now) -> Evaluation {
     let bound = bind::bind(program, bundle, now.value);
     let ev = expr::Evaluator::new(program, bundle, &bound);
+    let fast = fast::Fast::new(&ev);
 
     let mut warnings = Vec::new();
     let mut valid = Vec::new();
@@ -32,7 +39,7 @@ pub fn evaluate(program: &Program, policy: PolicyInfo, bundle: &Bundle, now: Now
     let results: Vec<_> = program
         .rules
         .iter()
-        .map(|rule| rules::evaluate_rule(&ev, rule, &valid, now.value, &key_name))
+        .map(|rule| rules::evaluate_rule(&ev, &fast, rule, &valid, now.value, &key_name))
         .collect();
     let decision = results
         .iter()

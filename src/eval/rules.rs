@@ -8,6 +8,7 @@ use crate::levels::Outcome;
 use crate::outcome::{AppliedWaiver, RuleResult, Status};
 
 use super::expr::{Element, Evaluator};
+use super::fast::Fast;
 use super::value::{union, Missing, MissingKey, Value};
 
 /// The outcome and status of a rule before waivers, with the unknown keys met.
@@ -62,14 +63,37 @@ fn verdict<'a>(ev: &Evaluator<'a>, rule: &'a Rule) -> Verdict {
     }
 }
 
-pub fn evaluate_rule<'a>(
+/// A rule's result. The clauses go through the fast path, which collects no missing keys,
+/// and again through [`Evaluator`] only when one of them was unknown.
+pub(super) fn evaluate_rule<'a>(
     ev: &Evaluator<'a>,
+    fast: &Fast<'_, 'a>,
     rule: &'a Rule,
     waivers: &[&'a Waiver],
     now: DateTime<Utc>,
     key_name: &dyn Fn(MissingKey) -> String,
 ) -> RuleResult {
-    let v = verdict(ev, rule);
+    let f = fast.verdict(&rule.clauses, rule.missing);
+    let v = if f.unknown {
+        verdict(ev, rule)
+    } else {
+        Verdict {
+            outcome: f.outcome,
+            status: f.status,
+            missing: Missing::new(),
+        }
+    };
+    result(ev, rule, v, waivers, now, key_name)
+}
+
+fn result<'a>(
+    ev: &Evaluator<'a>,
+    rule: &'a Rule,
+    v: Verdict,
+    waivers: &[&'a Waiver],
+    now: DateTime<Utc>,
+    key_name: &dyn Fn(MissingKey) -> String,
+) -> RuleResult {
     let waiver = if v.outcome > Outcome::Pass {
         waivers
             .iter()

@@ -149,10 +149,12 @@ impl Ctx {
         }
     }
 
+    #[inline]
     pub(crate) fn push(&self, seg: Seg) {
         self.inner.borrow_mut().path.push(seg);
     }
 
+    #[inline]
     pub(crate) fn pop(&self) -> Option<Seg> {
         self.inner.borrow_mut().path.pop()
     }

@@ -428,8 +428,12 @@ pub(crate) fn yaml_token_len(text: &str, start: usize) -> usize {
             end
         }
         _ => {
-            let before = text.get(..start).unwrap_or("").trim_end_matches([' ', '\t']);
-            let in_flow = before.ends_with(['[', '{', ',']);
+            // Inside `[…]` or `{…}` opened earlier on the same line, `,` `]` `}` end it.
+            let line_start = text.get(..start).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+            let before = text.get(line_start..start).unwrap_or("");
+            let opened = before.chars().filter(|c| matches!(c, '[' | '{')).count();
+            let closed = before.chars().filter(|c| matches!(c, ']' | '}')).count();
+            let in_flow = opened > closed;
             let mut end = line.len();
             let mut prev = ' ';
             for (i, c) in line.char_indices() {

@@ -32,6 +32,7 @@ use std::path::Path;
 use crate::diagnostic::Diagnostics;
 
 pub use load::MAX_FILE_BYTES;
+pub use parse::MAX_NESTING;
 pub use model::{Bundle, EvidenceFile, Flag, Metric, Signoff, Waiver};
 pub use time::parse_instant;
 

@@ -10,6 +10,11 @@ use super::report::{Doc, Native};
 use super::shape::{BundleShape, Seed};
 use super::Format;
 
+/// How deeply YAML flow collections (`[…]`, `{…}`) may nest. Valid evidence needs four
+/// levels; libyaml takes time quadratic in this depth, so deeper text is refused before it
+/// is parsed. (serde_json and serde_yaml_ng stop at 128 levels of recursion themselves.)
+pub const MAX_NESTING: usize = 128;
+
 /// Parse and check one document. `name` is shown in errors and recorded as the file's path,
 /// with `sha256` (of the file's bytes). Every metric's `file` is 0.
 pub(crate) fn parse_document(
@@ -21,7 +26,7 @@ pub(crate) fn parse_document(
     // A byte order mark says nothing about the content; editors on some systems add one.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc = Doc::new(name, text, format);
-    if text.trim().is_empty() {
+    if is_blank(text, format) {
         let what = match format {
             Format::Json => "a JSON object",
             Format::Yaml => "a YAML mapping",
@@ -32,6 +37,14 @@ pub(crate) fn parse_document(
                 "an evidence file is {what} with any of candidate, baseline, stage, as_of, \
                  metrics, flags, signoffs, waivers"
             ))]);
+    }
+    if format == Format::Yaml {
+        if let Some(at) = too_deep(text) {
+            let message = format!(
+                "nesting is too deep: evidence may be nested at most {MAX_NESTING} levels"
+            );
+            return Err(vec![doc.error(Code::Limit, &message, Some(at..at + 1), "too deep")]);
+        }
     }
     let ctx = Ctx::new(format);
     let result = match format {
@@ -58,4 +71,72 @@ pub(crate) fn parse_document(
         Ok(_) => Err(doc.report(found, None)),
         Err(native) => Err(doc.report(found, Some(native))),
     }
+}
+
+/// Nothing but white space (and, in YAML, comments).
+fn is_blank(text: &str, format: Format) -> bool {
+    match format {
+        Format::Json => text.trim().is_empty(),
+        Format::Yaml => text.lines().all(|line| {
+            let line = line.trim();
+            line.is_empty() || line.starts_with('#')
+        }),
+    }
+}
+
+/// The offset of the bracket that opens flow level [`MAX_NESTING`] + 1, if any. Quoted
+/// scalars and comments are skipped; a quote only opens a scalar at the start of a token, so
+/// `it's` in plain text does not. Over-counting is harmless: such text is not evidence.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut prev = b'\n';
+    while let Some(&b) = bytes.get(i) {
+        let token_start = matches!(prev, b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':');
+        match b {
+            b'#' if matches!(prev, b' ' | b'\t' | b'\n' | b'\r') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+                prev = b'\n';
+                continue;
+            }
+            b'"' if token_start => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'\'' if token_start => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'\'' {
+                        if bytes.get(i + 1) == Some(&b'\'') {
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = b;
+        i += 1;
+    }
+    None
 }

@@ -1,7 +1,7 @@
 //! Turning problems and parser errors into diagnostics that name the file, the key path, the
 //! line and column, and show the source.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -19,7 +19,13 @@ pub(crate) struct Doc<'a> {
     pub text: &'a str,
     pub format: Format,
     shared: OnceCell<Arc<str>>,
+    /// How many more problems may be placed: placing one in YAML parses the file again, so
+    /// a large YAML file gets fewer labels (the messages still name the key path).
+    placements: Cell<usize>,
 }
+
+/// Bytes of YAML that may be parsed again to place problems, per file.
+const YAML_PLACEMENT_BYTES: usize = 32 * 1024 * 1024;
 
 /// A parser error: the format's own complaint, with its position.
 pub(crate) enum Native {
@@ -34,6 +40,10 @@ impl<'a> Doc<'a> {
             text,
             format,
             shared: OnceCell::new(),
+            placements: Cell::new(match format {
+                Format::Json => usize::MAX,
+                Format::Yaml => (YAML_PLACEMENT_BYTES / text.len().max(1)).max(1),
+            }),
         }
     }
 
@@ -98,14 +108,13 @@ impl<'a> Doc<'a> {
 
     /// A problem, placed by its path (or at `fallback` when the path cannot be found).
     fn problem(&self, problem: &Problem, fallback: Option<usize>) -> Diagnostic {
-        let range = locate(self.text, self.format, &problem.path, problem.target)
+        let range = self
+            .locate(&problem.path, problem.target)
             .or_else(|| fallback.map(|at| at..self.token_end(at)));
         let mut diagnostic = self.error(problem.code, &problem.message, range, &problem.label);
         if let Target::Occurrence(n) = problem.target {
             if n > 0 {
-                if let Some(first) =
-                    locate(self.text, self.format, &problem.path, Target::Occurrence(0))
-                {
+                if let Some(first) = self.locate(&problem.path, Target::Occurrence(0)) {
                     diagnostic.labels.push(LabeledSpan::new(
                         Some(String::from("first here")),
                         first.start,
@@ -118,6 +127,16 @@ impl<'a> Doc<'a> {
             diagnostic = diagnostic.with_help(help.clone());
         }
         diagnostic
+    }
+
+    /// Place a path in the text, within the budget.
+    fn locate(&self, path: &[Seg], target: Target) -> Option<Range<usize>> {
+        let left = self.placements.get();
+        if left == 0 {
+            return None;
+        }
+        self.placements.set(left - 1);
+        locate(self.text, self.format, path, target)
     }
 
     fn token_end(&self, at: usize) -> usize {
@@ -152,14 +171,18 @@ impl<'a> Doc<'a> {
         };
         let at = self.native_offset(native);
         let (code, message, label, help) = translate(self.format, &raw, path);
-        let message = match code {
-            Code::Evidence if !message.contains('`') => format!("{message}{within}"),
-            _ => message,
+        // Syntax errors say where in the structure they are; the others name their key.
+        let message = if message.starts_with("invalid ") || message.starts_with("the file ends") {
+            format!("{message}{within}")
+        } else {
+            message
         };
-        let range = at.map(|at| match raw.as_str() {
-            "number out of range" => number_before(self.text, at),
-            _ => at..self.token_end(at),
-        });
+        let range = match at {
+            Some(at) if raw == "number out of range" => Some(number_before(self.text, at)),
+            Some(at) => Some(at..self.token_end(at)),
+            None if raw.contains("more than one document") => second_document(self.text),
+            None => None,
+        };
         let diagnostic = self.error(code, &message, range, label);
         match help {
             Some(help) => diagnostic.with_help(help),
@@ -196,6 +219,12 @@ fn translate(
             String::from("there is more text after the end of the document"),
             "unexpected text",
             None,
+        ),
+        _ if raw.contains("invalid type: ") && raw.contains("key") => (
+            Code::Evidence,
+            format!("{} has a key that is not a string", place(path)),
+            "not a string key",
+            Some(String::from("keys must be plain strings")),
         ),
         "EOF while parsing a value" if format == Format::Yaml => (
             Code::Evidence,
@@ -289,6 +318,25 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// The `---` that starts a second YAML document (the first may start with one too).
+fn second_document(text: &str) -> Option<Range<usize>> {
+    let mut offset = 0;
+    let mut seen_content = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed.starts_with("--- ") {
+            if seen_content {
+                return Some(offset..offset + 3);
+            }
+            seen_content = true;
+        } else if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            seen_content = true;
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// The number that ends at `at` (serde_json stops on its last digit).

@@ -1,5 +1,19 @@
 //! Renderers: an [`crate::outcome::Evaluation`] or diagnostics → text for one audience.
+//!
+//! - [`human`]: the terminal and CI log report; [`explain`] adds each clause's values.
+//! - [`json`]: the machine-readable evaluation (CLI.md); decision records build on it.
+//! - [`markdown`]: the launch report for release managers (and GitHub step summaries).
+//! - [`junit`]: one test case per rule, for CI test reports.
+//! - [`github`]: GitHub Actions workflow commands (annotations on the policy lines).
+//! - [`sarif`]: `check` diagnostics for code-scanning tools.
+//! - [`diagnostics`]: miette rendering of errors and lints.
 
+pub mod context;
 pub mod diagnostics;
+pub mod explain;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;

@@ -11,6 +11,7 @@ use crate::span::Span;
 use super::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
 use super::context::{is_punctuation, Built, Ctx};
 use super::grammar::Rule;
+use super::limits::MAX_EXPR_DEPTH;
 use super::literals::{build_number, build_string};
 
 /// An expression and the depth of its tree (a leaf is 1).
@@ -38,6 +39,7 @@ fn build(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
 
 /// `a where b where c` is `a where (b where c)`: fold from the right.
 fn build_where(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
+    let span = ctx.raw_span(&pair);
     let mut parts: Vec<(Deep, Option<Span>)> = Vec::new();
     let mut pending_where: Option<Span> = None;
     for p in pair.into_inner() {
@@ -48,7 +50,15 @@ fn build_where(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
             parts.push((d, pending_where.take()));
         }
     }
-    let (mut acc, mut op) = parts.pop()?;
+    // A long chain is too deep whatever its operands: say so at the `where` that crosses the
+    // limit counting from the left, which is where a reader starts.
+    if let Some((_, Some(at))) = parts.get(MAX_EXPR_DEPTH) {
+        let at = *at;
+        ctx.check_depth(parts.len(), at)?;
+    }
+    let Some((mut acc, mut op)) = parts.pop() else {
+        return ctx.bug(span, "empty where chain");
+    };
     while let Some((lhs, lhs_op)) = parts.pop() {
         let at = op.unwrap_or(acc.expr.span);
         let depth = lhs.depth.max(acc.depth) + 1;
@@ -71,7 +81,7 @@ fn build_where(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
 
 /// A left-associative chain: `operand (op operand)*`.
 fn build_chain(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
-    let span = ctx.span(&pair);
+    let span = ctx.raw_span(&pair);
     let mut inner = pair.into_inner();
     let first = ctx.next(&mut inner, span, "operand")?;
     let mut acc = build(ctx, first)?;
@@ -157,7 +167,12 @@ fn build_comparison(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
 /// "write `a < b and b < c`", quoting the author's operands when they are short.
 fn chained_help(ctx: &Ctx<'_>, operands: &[Span], first: Span, second: Span) -> String {
     let file = ctx.sources.get(ctx.file);
-    let text = |s: Span| file.slice(s).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = |s: Span| {
+        file.slice(s)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     if let [a, b, c, ..] = operands {
         let (a, b, c) = (text(*a), text(*b), text(*c));
         if a.len() + b.len() + c.len() <= 60 {
@@ -165,12 +180,13 @@ fn chained_help(ctx: &Ctx<'_>, operands: &[Span], first: Span, second: Span) -> 
             return format!("a comparison gives true or false; compare twice and join with `and`: `{a} {op1} {b} and {b} {op2} {c}`");
         }
     }
-    "a comparison gives true or false; compare twice and join with `and`, as in `0 < x and x < 1`".into()
+    "a comparison gives true or false; compare twice and join with `and`, as in `0 < x and x < 1`"
+        .into()
 }
 
 /// `not* operand` and `-* operand`: a run of prefix operators, built from the inside out.
 fn build_prefix(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
-    let span = ctx.span(&pair);
+    let span = ctx.raw_span(&pair);
     let (op, op_rule) = match pair.as_rule() {
         Rule::not_expr => (UnaryOp::Not, Rule::kw_not),
         _ => (UnaryOp::Neg, Rule::neg),
@@ -292,6 +308,6 @@ fn build_all<'i>(
 pub(crate) fn ident(ctx: &Ctx<'_>, pair: &Pair<'_, Rule>) -> Ident {
     Ident {
         name: pair.as_str().to_string(),
-        span: ctx.span(&pair),
+        span: ctx.span(pair),
     }
 }

@@ -30,7 +30,7 @@ pub(crate) fn build_items(ctx: &mut Ctx<'_>, file: P<'_>) -> Vec<Item> {
 }
 
 fn build_item(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Item> {
-    let span = ctx.span(&pair);
+    let span = ctx.raw_span(&pair);
     let Some(inner) = pair.into_inner().next() else {
         return ctx.bug(span, "empty item");
     };
@@ -58,7 +58,7 @@ pub(crate) enum NameKind {
 /// A `decl_name` pair to an [`Ident`], rejecting reserved words.
 pub(crate) fn decl_name(ctx: &mut Ctx<'_>, pair: &P<'_>, kind: NameKind) -> Built<Ident> {
     let name = pair.as_str();
-    let span = ctx.span(&pair);
+    let span = ctx.span(pair);
     if is_reserved(name) {
         let (what, suffix) = match kind {
             NameKind::Rule => ("name a rule", "rule"),
@@ -67,9 +67,12 @@ pub(crate) fn decl_name(ctx: &mut Ctx<'_>, pair: &P<'_>, kind: NameKind) -> Buil
             NameKind::Constant => ("name a constant", "value"),
             NameKind::RuleRef => ("be a rule's name, so no rule can have it", "rule"),
         };
-        let d = Diagnostic::error(Code::Syntax, format!("`{name}` is a reserved word and cannot {what}"))
-            .with_label(ctx.sources, span, "reserved word")
-            .with_help(format!("choose another name, such as `{name}_{suffix}`"));
+        let d = Diagnostic::error(
+            Code::Syntax,
+            format!("`{name}` is a reserved word and cannot {what}"),
+        )
+        .with_label(ctx.sources, span, "reserved word")
+        .with_help(format!("choose another name, such as `{name}_{suffix}`"));
         ctx.push(d);
         return None;
     }
@@ -136,7 +139,11 @@ fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {
         match p.as_rule() {
             R::kw_family => family = true,
             R::decl_name => {
-                let kind = if family { NameKind::Family } else { NameKind::Metric };
+                let kind = if family {
+                    NameKind::Family
+                } else {
+                    NameKind::Metric
+                };
                 name = Some(decl_name(ctx, &p, kind));
             }
             R::string => key = Some(build_string(ctx, p)),
@@ -144,7 +151,11 @@ fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {
                 let dspan = ctx.span(&p);
                 let higher = p.into_inner().any(|w| w.as_rule() == R::kw_higher);
                 direction = Some(DirectionSpec {
-                    direction: if higher { Direction::HigherIsBetter } else { Direction::LowerIsBetter },
+                    direction: if higher {
+                        Direction::HigherIsBetter
+                    } else {
+                        Direction::LowerIsBetter
+                    },
                     span: dspan,
                 });
             }
@@ -166,7 +177,9 @@ fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {
 
 fn build_let(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<LetDecl> {
     let span = ctx.span(&pair);
-    let mut inner = pair.into_inner().filter(|p| !is_punctuation(p.as_rule()) && p.as_rule() != R::kw_let);
+    let mut inner = pair
+        .into_inner()
+        .filter(|p| !is_punctuation(p.as_rule()) && p.as_rule() != R::kw_let);
     let (Some(name), Some(value)) = (inner.next(), inner.next()) else {
         return ctx.bug(span, "let without name or value");
     };
@@ -188,10 +201,10 @@ fn build_rule(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Rule> {
     for p in pair.into_inner() {
         match p.as_rule() {
             R::decl_name => id = Some(decl_name(ctx, &p, NameKind::Rule)),
-            R::string => title = build_string(ctx, p).or_else(|| {
-                failed = true;
-                None
-            }),
+            R::string => match build_string(ctx, p) {
+                Some(t) => title = Some(t),
+                None => failed = true,
+            },
             R::rule_stmt => match build_rule_stmt(ctx, p) {
                 Some(s) => body.push(s),
                 None => failed = true,
@@ -206,7 +219,12 @@ fn build_rule(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Rule> {
     if failed {
         return None;
     }
-    Some(Rule { id, title, body, span })
+    Some(Rule {
+        id,
+        title,
+        body,
+        span,
+    })
 }
 
 fn build_rule_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<RuleStmt> {
@@ -217,7 +235,10 @@ fn build_rule_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<RuleStmt> {
     match stmt.as_rule() {
         R::clause => build_clause(ctx, stmt).map(RuleStmt::Clause),
         R::missing_stmt => {
-            let outcome = stmt.clone().into_inner().find(|p| p.as_rule() == R::outcome);
+            let outcome = stmt
+                .clone()
+                .into_inner()
+                .find(|p| p.as_rule() == R::outcome);
             let Some(outcome) = outcome else {
                 return ctx.bug(span, "missing without outcome");
             };
@@ -246,10 +267,13 @@ fn build_rule_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<RuleStmt> {
             let Some(s) = stmt.into_inner().find(|p| p.as_rule() == R::string) else {
                 return ctx.bug(span, "message without text");
             };
-            let raw_start = s.clone().into_inner().next().map_or(s.as_span().start() + 1, |r| r.as_span().start());
             let template = build_string(ctx, s)?;
-            let parts = build_template(ctx, &template, raw_start)?;
-            Some(RuleStmt::Message(MessageStmt { template, parts, span }))
+            let parts = build_template(ctx, &template)?;
+            Some(RuleStmt::Message(MessageStmt {
+                template,
+                parts,
+                span,
+            }))
         }
         _ => ctx.bug(span, "unknown rule statement"),
     }
@@ -271,7 +295,8 @@ fn build_clause(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Clause> {
             _ => {}
         }
     }
-    let (Some((outcome, outcome_span)), Some(kind), Some(condition)) = (outcome, kind, condition) else {
+    let (Some((outcome, outcome_span)), Some(kind), Some(condition)) = (outcome, kind, condition)
+    else {
         return ctx.bug(span, "incomplete clause");
     };
     Some(Clause {

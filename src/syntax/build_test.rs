@@ -39,7 +39,7 @@ pub(crate) fn build_test(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<TestBlock> {
 }
 
 fn build_test_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<TestStmt> {
-    let span = ctx.span(&pair);
+    let span = ctx.raw_span(&pair);
     let Some(stmt) = pair.into_inner().next() else {
         return ctx.bug(span, "empty test statement");
     };
@@ -111,7 +111,7 @@ fn blank_comments(json: &str) -> String {
     for c in comments {
         out.push_str(json.get(last..c.start).unwrap_or(""));
         let width = json.get(c.clone()).map_or(0, str::len);
-        out.extend(std::iter::repeat_n(' ', width));
+        out.extend(std::iter::repeat(' ').take(width));
         last = c.end;
     }
     out.push_str(json.get(last..).unwrap_or(""));

@@ -16,14 +16,19 @@ pub(crate) enum Origin<'m> {
     /// The parsed text is `value[offset..]`, where `value` is an unescaped string literal whose
     /// raw text starts at `raw_start` in the source, and `map[i]` is the raw offset that
     /// produced byte `i` of `value` (`map[value.len()]` is the raw length).
-    Unescaped { raw_start: usize, offset: usize, map: &'m [u32] },
+    Unescaped {
+        raw_start: usize,
+        offset: usize,
+        map: &'m [u32],
+    },
 }
 
+/// The builders' context: one per parsed text (a file, or an interpolation in a message).
 pub(crate) struct Ctx<'a> {
     pub sources: &'a Sources,
     pub file: FileId,
     pub origin: Origin<'a>,
-    pub diags: Vec<crate::diagnostic::Diagnostic>,
+    pub diags: Vec<Diagnostic>,
 }
 
 /// A builder's "no value": the reason is already in [`Ctx::diags`].
@@ -43,7 +48,11 @@ impl<'a> Ctx<'a> {
     pub fn offset(&self, local: usize) -> usize {
         match self.origin {
             Origin::Direct { base } => base + local,
-            Origin::Unescaped { raw_start, offset, map } => {
+            Origin::Unescaped {
+                raw_start,
+                offset,
+                map,
+            } => {
                 let raw = map
                     .get(offset + local)
                     .or_else(|| map.last())
@@ -74,6 +83,13 @@ impl<'a> Ctx<'a> {
         self.span_of(start, last.as_span().end())
     }
 
+    /// A pair's source span as pest gives it, trailing layout included: cheap, for reports
+    /// of internal errors only.
+    pub fn raw_span(&self, pair: &pest::iterators::Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        self.span_of(s.start(), s.end())
+    }
+
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
@@ -83,7 +99,9 @@ impl<'a> Ctx<'a> {
     pub fn bug<T>(&mut self, span: Span, what: &str) -> Built<T> {
         let d = Diagnostic::error(Code::Internal, format!("internal parser error: {what}"))
             .with_label(self.sources, span, "while reading this")
-            .with_help("this is a bug in Tollgate; please report it with the policy that caused it");
+            .with_help(
+                "this is a bug in Tollgate; please report it with the policy that caused it",
+            );
         self.diags.push(d);
         None
     }
@@ -111,7 +129,11 @@ impl<'a> Ctx<'a> {
             Code::Limit,
             format!("expression nested deeper than {MAX_EXPR_DEPTH} levels"),
         )
-        .with_label(self.sources, at, format!("the expression is more than {MAX_EXPR_DEPTH} levels deep here"))
+        .with_label(
+            self.sources,
+            at,
+            format!("the expression is more than {MAX_EXPR_DEPTH} levels deep here"),
+        )
         .with_help(
             "split the expression: name parts of it with `let` and combine the names \
              (a chain of `and`, `or`, `not` or arithmetic counts one level per operator)",
@@ -132,6 +154,13 @@ fn is_atomic(rule: Rule) -> bool {
 pub(crate) fn is_punctuation(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::lbrace | Rule::rbrace | Rule::lparen | Rule::rparen | Rule::lbracket | Rule::rbracket | Rule::comma | Rule::eq_sign
+        Rule::lbrace
+            | Rule::rbrace
+            | Rule::lparen
+            | Rule::rparen
+            | Rule::lbracket
+            | Rule::rbracket
+            | Rule::comma
+            | Rule::eq_sign
     )
 }

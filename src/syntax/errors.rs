@@ -68,23 +68,71 @@ enum Expect {
 fn classify(rule: Rule) -> Option<Expect> {
     use Rule as R;
     Some(match rule {
-        R::file | R::item | R::policy_item | R::import_item | R::metric_item | R::let_item | R::rule_item
-        | R::test_item | R::kw_policy | R::kw_import | R::kw_metric | R::kw_let | R::kw_rule
+        R::file
+        | R::item
+        | R::policy_item
+        | R::import_item
+        | R::metric_item
+        | R::let_item
+        | R::rule_item
+        | R::test_item
+        | R::kw_policy
+        | R::kw_import
+        | R::kw_metric
+        | R::kw_let
+        | R::kw_rule
         | R::kw_test => Expect::Item,
         R::header_field | R::header_key => Expect::HeaderField,
-        R::rule_stmt | R::clause | R::missing_stmt | R::waivable_stmt | R::message_stmt
-        | R::kw_missing | R::kw_waivable | R::kw_message => Expect::RuleStmt,
-        R::test_stmt | R::evidence_stmt | R::now_stmt | R::expect_stmt | R::kw_evidence
-        | R::kw_now | R::kw_expect => Expect::TestStmt,
+        R::rule_stmt
+        | R::clause
+        | R::missing_stmt
+        | R::waivable_stmt
+        | R::message_stmt
+        | R::kw_missing
+        | R::kw_waivable
+        | R::kw_message => Expect::RuleStmt,
+        R::test_stmt
+        | R::evidence_stmt
+        | R::now_stmt
+        | R::expect_stmt
+        | R::kw_evidence
+        | R::kw_now
+        | R::kw_expect => Expect::TestStmt,
         R::decl_name | R::word => Expect::Name,
         R::string | R::string_raw => Expect::Str,
         R::json_object | R::json_string | R::json_comment => Expect::Json,
-        R::expr | R::expr_only | R::or_expr | R::and_expr | R::not_expr | R::cmp_expr | R::sum
-        | R::product | R::unary | R::neg | R::call | R::paren | R::list | R::boolean
-        | R::severity | R::number | R::name | R::kw_true | R::kw_false | R::kw_info | R::kw_low
-        | R::kw_medium | R::kw_high | R::kw_critical => Expect::Expression,
-        R::cmp_op | R::cmp_sym | R::not_in | R::add_op | R::mul_op | R::kw_and
-        | R::kw_or | R::kw_where => Expect::Operator,
+        R::expr
+        | R::expr_only
+        | R::or_expr
+        | R::and_expr
+        | R::not_expr
+        | R::cmp_expr
+        | R::sum
+        | R::product
+        | R::unary
+        | R::neg
+        | R::call
+        | R::paren
+        | R::list
+        | R::boolean
+        | R::severity
+        | R::number
+        | R::name
+        | R::kw_true
+        | R::kw_false
+        | R::kw_info
+        | R::kw_low
+        | R::kw_medium
+        | R::kw_high
+        | R::kw_critical => Expect::Expression,
+        R::cmp_op
+        | R::cmp_sym
+        | R::not_in
+        | R::add_op
+        | R::mul_op
+        | R::kw_and
+        | R::kw_or
+        | R::kw_where => Expect::Operator,
         R::kw_not => Expect::Not,
         R::kw_in => Expect::In,
         R::kw_when | R::kw_unless => Expect::WhenUnless,
@@ -105,7 +153,12 @@ fn classify(rule: Rule) -> Option<Expect> {
         R::rbrace => Expect::RBrace,
         R::lbracket => Expect::Expression,
         R::EOI => Expect::End,
-        R::kw_family | R::WHITESPACE | R::COMMENT | R::word_char | R::reserved
+        R::kw_family
+        | R::bom
+        | R::WHITESPACE
+        | R::COMMENT
+        | R::word_char
+        | R::reserved
         | R::primary => return None,
     })
 }
@@ -161,9 +214,9 @@ fn expectations(positives: &[Rule]) -> Vec<Expect> {
     if has(&set, Expect::RuleStatus) {
         set.retain(|e| !matches!(e, Expect::Not | Expect::Fired));
     }
-    // An expression may be a string; saying "an expression" covers it.
+    // An expression may be a string or start with `not`; "an expression" covers both.
     if has(&set, Expect::Expression) {
-        set.retain(|e| *e != Expect::Str);
+        set.retain(|e| !matches!(e, Expect::Str | Expect::Not));
     }
     // Where an item may start, the file may also end; listing both is noise.
     if has(&set, Expect::Item) {
@@ -204,7 +257,10 @@ fn token_at(text: &str, at: usize, kind: TextKind) -> (usize, usize, String) {
                 n + 1
             }
         })
-    } else if ["==", "!=", "<=", ">=", "&&", "||"].iter().any(|op| rest.starts_with(op)) {
+    } else if ["==", "!=", "<=", ">=", "&&", "||"]
+        .iter()
+        .any(|op| rest.starts_with(op))
+    {
         2
     } else {
         c.len_utf8()
@@ -221,7 +277,12 @@ fn token_at(text: &str, at: usize, kind: TextKind) -> (usize, usize, String) {
 }
 
 /// A pest failure as a diagnostic. `text` is what pest parsed; positions map through `ctx`.
-pub(crate) fn from_pest(ctx: &Ctx<'_>, text: &str, kind: TextKind, err: &pest::error::Error<Rule>) -> Diagnostic {
+pub(crate) fn from_pest(
+    ctx: &Ctx<'_>,
+    text: &str,
+    kind: TextKind,
+    err: &pest::error::Error<Rule>,
+) -> Diagnostic {
     let at = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -236,9 +297,6 @@ pub(crate) fn from_pest(ctx: &Ctx<'_>, text: &str, kind: TextKind, err: &pest::e
                 .with_help("split deeply nested expressions with `let`");
         }
     };
-    if std::env::var_os("TG_DEBUG_PEST").is_some() {
-        eprintln!("pest: at {at} positives {positives:?}");
-    }
     let (start, end, found) = token_at(text, at, kind);
     let mut span = ctx.span_of(start, end);
     if kind == TextKind::Interpolation && start == end {
@@ -252,18 +310,23 @@ pub(crate) fn from_pest(ctx: &Ctx<'_>, text: &str, kind: TextKind, err: &pest::e
         return d;
     }
 
-    let listed: Vec<&str> = if expected.contains(&Expect::Operator) && expected.contains(&Expect::RuleStmt) {
-        // After a complete condition: it may go on, or the clause may end.
-        vec!["a comparison", "`and`", "`or`", "the end of the clause"]
-    } else {
-        expected.iter().map(|e| phrase(*e, kind)).collect()
-    };
+    let listed: Vec<&str> =
+        if expected.contains(&Expect::Operator) && expected.contains(&Expect::RuleStmt) {
+            // After a complete condition: it may go on, or the clause may end.
+            vec!["a comparison", "`and`", "`or`", "the end of the clause"]
+        } else {
+            expected.iter().map(|e| phrase(*e, kind)).collect()
+        };
     let message = if listed.is_empty() {
         format!("unexpected {found}")
     } else {
         format!("expected {}, found {found}", join(&listed))
     };
     let label = match listed[..] {
+        ["an expression"] => match previous_token(text, start) {
+            Some(prev) => format!("expected an expression after `{prev}`"),
+            None => "expected an expression".to_string(),
+        },
         [one] if one.len() <= 40 => format!("expected {one}"),
         _ if start == end => "unexpected end".to_string(),
         _ => format!("unexpected {found}"),
@@ -273,6 +336,26 @@ pub(crate) fn from_pest(ctx: &Ctx<'_>, text: &str, kind: TextKind, err: &pest::e
         d = d.with_help(help);
     }
     d
+}
+
+/// The operator or word just before `at`, when it is one an expression follows.
+fn previous_token(text: &str, at: usize) -> Option<&str> {
+    let before = text.get(..at)?.trim_end();
+    let is_op = |c: char| "=!<>+-*/".contains(c);
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let last = before.chars().last()?;
+    let token = if is_op(last) {
+        let start = before.trim_end_matches(is_op).len();
+        before.get(start..)?
+    } else if is_word(last) {
+        let start = before.trim_end_matches(is_word).len();
+        before.get(start..)?
+    } else {
+        before.get(before.len() - last.len_utf8()..)?
+    };
+    let known = ["and", "or", "not", "in", "where", "when", "unless"];
+    (is_op(last) || known.contains(&token) || matches!(last, '(' | '[' | ',' | '='))
+        .then_some(token)
 }
 
 /// Mistakes common enough to deserve their own message.
@@ -293,8 +376,17 @@ fn special_case(
                 .with_help(help),
         )
     };
-    if wants_expr && rest.starts_with('.') && rest.get(1..2).is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) {
-        let digits: String = rest.chars().skip(1).take_while(char::is_ascii_digit).collect();
+    if wants_expr
+        && rest.starts_with('.')
+        && rest
+            .get(1..2)
+            .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+    {
+        let digits: String = rest
+            .chars()
+            .skip(1)
+            .take_while(char::is_ascii_digit)
+            .collect();
         let span = ctx.span_of(at, at + 1 + digits.len());
         return Some(
             Diagnostic::error(Code::Syntax, "a number cannot start with `.`")
@@ -303,13 +395,28 @@ fn special_case(
         );
     }
     if (wants_expr || expected.contains(&Expect::Name)) && is_reserved(word) {
-        let what = if matches!(word, "pass" | "warn" | "review" | "block") {
-            format!("`{word}` is an outcome, not a value; outcomes appear only at the start of a clause, after `missing` and after `expect`")
-        } else {
-            format!("`{word}` is a reserved word and cannot be used as a name")
+        let what = match word {
+            "pass" | "warn" | "review" | "block" => format!(
+                "`{word}` is an outcome, not a value; outcomes appear only at the start of a \
+                 clause, after `missing` and after `expect`"
+            ),
+            "not" if wants_expr => "`not` applies to a whole condition and binds looser than \
+                 comparisons and arithmetic; put it in parentheses here, as in `a == (not b)`"
+                .to_string(),
+            "and" | "or" | "where" | "in" if wants_expr => {
+                format!("`{word}` needs an expression on each side; one is missing before it")
+            }
+            _ => format!("`{word}` is a reserved word and cannot be used as a name"),
         };
         return syntax(
-            format!("expected {}, found the reserved word `{word}`", if wants_expr { "an expression" } else { "a name" }),
+            format!(
+                "expected {}, found the reserved word `{word}`",
+                if wants_expr {
+                    "an expression"
+                } else {
+                    "a name"
+                }
+            ),
             "reserved word",
             what,
         );
@@ -349,8 +456,14 @@ fn help_for(word: &str, expected: &[Expect]) -> Option<String> {
         return Some("statements need no `;`: remove it".into());
     }
     let keyword_sets: [(Expect, &[&str]); 6] = [
-        (Expect::Item, &["policy", "import", "metric", "let", "rule", "test"]),
-        (Expect::RuleStmt, &["block", "review", "warn", "missing", "waivable", "message"]),
+        (
+            Expect::Item,
+            &["policy", "import", "metric", "let", "rule", "test"],
+        ),
+        (
+            Expect::RuleStmt,
+            &["block", "review", "warn", "missing", "waivable", "message"],
+        ),
         (Expect::TestStmt, &["evidence", "now", "expect"]),
         (Expect::HeaderField, &["version", "owner", "description"]),
         (Expect::Outcome, &["pass", "warn", "review", "block"]),
@@ -363,6 +476,13 @@ fn help_for(word: &str, expected: &[Expect]) -> Option<String> {
             }
         }
     }
+    if has(Expect::WhenUnless) {
+        return Some(
+            "a clause is a severity, then `when` or `unless`, then a condition: `block when …`, \
+             `review unless …`"
+                .into(),
+        );
+    }
     if has(Expect::Operator) && has(Expect::RuleStmt) {
         return Some(
             "a clause's condition ends where its expression ends; every rule statement starts with \
@@ -371,7 +491,9 @@ fn help_for(word: &str, expected: &[Expect]) -> Option<String> {
         );
     }
     if has(Expect::Item) {
-        return Some("every item starts with `policy`, `import`, `metric`, `let`, `rule` or `test`".into());
+        return Some(
+            "every item starts with `policy`, `import`, `metric`, `let`, `rule` or `test`".into(),
+        );
     }
     if has(Expect::Expression) {
         return Some(

@@ -3,9 +3,9 @@
 
 /// Words that can never be names (LANGUAGE.md section 2).
 pub const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "where", "when", "unless", "true", "false", "info", "low",
-    "medium", "high", "critical", "pass", "warn", "review", "block", "policy", "import",
-    "metric", "let", "rule", "test",
+    "and", "or", "not", "in", "where", "when", "unless", "true", "false", "info", "low", "medium",
+    "high", "critical", "pass", "warn", "review", "block", "policy", "import", "metric", "let",
+    "rule", "test",
 ];
 
 /// Whether `word` is reserved and so can never name a metric, constant or rule.

@@ -31,7 +31,12 @@ pub(crate) enum LexProblem {
     /// A closing bracket with nothing to close.
     Unmatched { close: usize, ch: u8 },
     /// A closing bracket of the wrong kind for the innermost open one.
-    Mismatched { open: usize, open_ch: u8, close: usize, close_ch: u8 },
+    Mismatched {
+        open: usize,
+        open_ch: u8,
+        close: usize,
+        close_ch: u8,
+    },
     /// Bracket nesting deeper than [`MAX_BRACKET_DEPTH`]; `open` is the first bracket too deep.
     TooDeep { open: usize },
 }
@@ -67,7 +72,11 @@ pub(crate) fn scan(text: &str) -> Scan {
         match b {
             b'#' => {
                 let end = line_end(bytes, i);
-                let trimmed = if end > i && bytes.get(end - 1) == Some(&b'\r') { end - 1 } else { end };
+                let trimmed = if end > i && bytes.get(end - 1) == Some(&b'\r') {
+                    end - 1
+                } else {
+                    end
+                };
                 out.comments.push(i..trimmed);
                 i = end;
                 continue;
@@ -95,7 +104,12 @@ pub(crate) fn scan(text: &str) -> Scan {
                     return out;
                 }
                 Some((at, ch)) if closing(ch) != b => {
-                    out.problem = Some(LexProblem::Mismatched { open: at, open_ch: ch, close: i, close_ch: b });
+                    out.problem = Some(LexProblem::Mismatched {
+                        open: at,
+                        open_ch: ch,
+                        close: i,
+                        close_ch: b,
+                    });
                     return out;
                 }
                 Some(_) => {}
@@ -135,3 +149,7 @@ fn string_end(bytes: &[u8], start: usize) -> Result<usize, usize> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "lexical_tests.rs"]
+mod tests;

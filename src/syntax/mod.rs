@@ -85,7 +85,12 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Diagnostics> 
 
 /// Parse a standalone expression: bytes `start..end` of a file in `sources`. Spans point into
 /// that file.
-pub fn parse_expr(sources: &Sources, file: FileId, start: usize, end: usize) -> Result<ast::Expr, Diagnostics> {
+pub fn parse_expr(
+    sources: &Sources,
+    file: FileId,
+    start: usize,
+    end: usize,
+) -> Result<ast::Expr, Diagnostics> {
     let text: &str = &sources.get(file).text;
     check_size(sources, file, end.saturating_sub(start))?;
     let Some(slice) = text.get(start..end) else {
@@ -164,10 +169,16 @@ fn error_pos(err: &pest::error::Error<Rule>) -> usize {
 /// long as that is past the start of `text`. Lines are cut at `\n`.
 fn resume_point(text: &str, at: usize) -> Option<usize> {
     const ITEM_WORDS: [&str; 6] = ["policy", "import", "metric", "let", "rule", "test"];
-    let line_start = text.get(..at).and_then(|b| b.rfind('\n')).map_or(0, |n| n + 1);
+    let line_start = text
+        .get(..at)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |n| n + 1);
     let mut pos = line_start;
     while pos < text.len() {
-        let line_end = text.get(pos..).and_then(|r| r.find('\n')).map_or(text.len(), |n| pos + n);
+        let line_end = text
+            .get(pos..)
+            .and_then(|r| r.find('\n'))
+            .map_or(text.len(), |n| pos + n);
         let line = text.get(pos..line_end).unwrap_or("");
         let indent = line.len() - line.trim_start().len();
         let word_start = pos + indent;

@@ -8,16 +8,16 @@ use super::ast::{StrLit, TemplatePart};
 use super::context::{Built, Ctx, Origin};
 use super::literals::unescape;
 
-/// The parts of the template `lit`, whose raw text starts at `raw_start` in the parsed text.
-pub(crate) fn build_template(ctx: &mut Ctx<'_>, lit: &StrLit, raw_start: usize) -> Built<Vec<TemplatePart>> {
+/// The parts of the template `lit`.
+pub(crate) fn build_template(ctx: &mut Ctx<'_>, lit: &StrLit) -> Built<Vec<TemplatePart>> {
     let mut map = Vec::new();
     // The literal was already unescaped once without errors; this pass also records offsets.
     let Ok(value) = unescape(&lit.raw, Some(&mut map)) else {
         return ctx.bug(lit.span, "template that unescaped once but not twice");
     };
-    // Offsets in the template map to the source through the escapes, then through whatever
-    // origin the literal itself had (a template is never inside another template).
-    let raw_base = ctx.offset(raw_start);
+    // Offsets in the template map to the source through the escapes; the raw text starts
+    // right after the opening quote.
+    let raw_base = lit.span.start as usize + 1;
     let mut parts = Vec::new();
     let mut text = String::new();
     let mut ok = true;
@@ -46,7 +46,11 @@ pub(crate) fn build_template(ctx: &mut Ctx<'_>, lit: &StrLit, raw_start: usize) 
                 let Some(close) = interpolation_end(bytes, i + 1) else {
                     let span = map_span(ctx, raw_base, &map, i, i + 1);
                     let d = Diagnostic::error(Code::Syntax, "unclosed `{` in a message")
-                        .with_label(ctx.sources, span, "this `{` starts an interpolation that never ends")
+                        .with_label(
+                            ctx.sources,
+                            span,
+                            "this `{` starts an interpolation that never ends",
+                        )
                         .with_help("close it with `}`, or write `{{` for a literal `{`");
                     ctx.push(d);
                     return None;
@@ -114,7 +118,13 @@ fn interpolation_end(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// The source span of unescaped bytes `start..end` of a template whose raw text starts at
 /// source offset `raw_base`.
-fn map_span(ctx: &Ctx<'_>, raw_base: usize, map: &[u32], start: usize, end: usize) -> crate::span::Span {
+fn map_span(
+    ctx: &Ctx<'_>,
+    raw_base: usize,
+    map: &[u32],
+    start: usize,
+    end: usize,
+) -> crate::span::Span {
     let at = |i: usize| raw_base + map.get(i).or_else(|| map.last()).map_or(0, |&r| r as usize);
     crate::span::Span::new(ctx.file, at(start), at(end))
 }

@@ -30,7 +30,8 @@ fn comments_everywhere_with_text_and_spans() {
 
 #[test]
 fn hash_inside_strings_is_not_a_comment() {
-    let f = parse_ok("policy \"p#1\" {}\nrule r { block when x == \"#\" message \"# {x}\" } # real");
+    let f =
+        parse_ok("policy \"p#1\" {}\nrule r { block when x == \"#\" message \"# {x}\" } # real");
     let texts: Vec<&str> = f.comments.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(texts, ["# real"]);
 }

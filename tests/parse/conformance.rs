@@ -58,7 +58,10 @@ fn language_section_1() {
     let f = parse_ok(FIRST_POLICY);
     assert_eq!(f.items.len(), 13);
     assert_eq!(f.comments.len(), 1);
-    assert_eq!(f.comments[0].text, "# Launch gate for mainline chat-model updates.");
+    assert_eq!(
+        f.comments[0].text,
+        "# Launch gate for mainline chat-model updates."
+    );
     let r = rules(&f);
     let ids: Vec<&str> = r.iter().map(|r| r.id.name.as_str()).collect();
     assert_eq!(
@@ -75,15 +78,26 @@ fn language_section_1() {
         conditions(r[0]),
         ["any((where flags (and (and (== source \"expert\") (in category behavior)) (>= severity sev:medium))))"]
     );
-    let RuleStmt::Message(m) = &r[0].body[2] else { panic!() };
+    let RuleStmt::Message(m) = &r[0].body[2] else {
+        panic!()
+    };
     assert!(matches!(&m.parts[1], TemplatePart::Text(t) if t == " expert flag(s) on behavior"));
-    assert_eq!(conditions(r[1]), ["(> regression(sycophancy) 1%)", "(> regression(sycophancy) 0.5%)"]);
+    assert_eq!(
+        conditions(r[1]),
+        [
+            "(> regression(sycophancy) 1%)",
+            "(> regression(sycophancy) 0.5%)"
+        ]
+    );
     assert_eq!(
         conditions(r[2]),
         ["(and (> improvement(thumbs_up) 0) (>= authors((where flags (== source \"expert\"))) 2))"]
     );
     assert_eq!(conditions(r[3]), ["signed(\"safety-lead\")"]);
-    assert_eq!(conditions(r[4]), ["any((where refusals significantly_worse))"]);
+    assert_eq!(
+        conditions(r[4]),
+        ["any((where refusals significantly_worse))"]
+    );
 }
 
 /// LANGUAGE.md section 7, verbatim.
@@ -101,10 +115,20 @@ const SECTION_7: &str = r#"test "the April 25 update is blocked" {
 #[test]
 fn language_section_7() {
     let f = parse_ok(SECTION_7);
-    let [Item::Test(t)] = &f.items[..] else { panic!() };
+    let [Item::Test(t)] = &f.items[..] else {
+        panic!()
+    };
     assert_eq!(t.body.len(), 7);
-    assert!(matches!(&t.body[1], TestStmt::EvidenceInline { json, .. } if json.starts_with("{ \"metrics\"")));
-    assert!(matches!(t.body[3], TestStmt::ExpectDecision { outcome: Outcome::Block, .. }));
+    assert!(
+        matches!(&t.body[1], TestStmt::EvidenceInline { json, .. } if json.starts_with("{ \"metrics\""))
+    );
+    assert!(matches!(
+        t.body[3],
+        TestStmt::ExpectDecision {
+            outcome: Outcome::Block,
+            ..
+        }
+    ));
     assert_eq!(f.comments.len(), 5);
 }
 
@@ -134,8 +158,14 @@ rule redteam_volume { review when count(flags where source == "redteam") >= 3 }
 fn conformance_flags_case() {
     let f = parse_ok(FLAGS_CASE);
     let r = rules(&f);
-    assert_eq!(conditions(r[1]), ["any((where flags (>= severity sev:critical)))"]);
-    assert_eq!(conditions(r[2]), ["(>= count((where flags (== source \"redteam\"))) 3)"]);
+    assert_eq!(
+        conditions(r[1]),
+        ["any((where flags (>= severity sev:critical)))"]
+    );
+    assert_eq!(
+        conditions(r[2]),
+        ["(>= count((where flags (== source \"redteam\"))) 3)"]
+    );
 }
 
 /// kleene-logic, waiver-applies and policy-tests-report, together.
@@ -166,15 +196,23 @@ fn conformance_mixed_cases() {
     assert_eq!(conditions(r[0]), ["(or (> good 0.5) (> absent 1))"]);
     assert_eq!(conditions(r[1]), ["(and (< good 0.5) (> absent 1))"]);
     assert_eq!(conditions(r[2]), ["(not (paren (> absent 1)))"]);
-    let RuleStmt::Waivable(w) = &r[3].body[1] else { panic!() };
+    let RuleStmt::Waivable(w) = &r[3].body[1] else {
+        panic!()
+    };
     assert_eq!(w.roles.len(), 2);
-    let Some(Item::Test(t)) = f.items.last() else { panic!() };
-    assert!(matches!(&t.body[0], TestStmt::EvidenceInline { json, .. } if json == r#"{ "metrics": { "m": 0.1 } }"#));
+    let Some(Item::Test(t)) = f.items.last() else {
+        panic!()
+    };
+    assert!(
+        matches!(&t.body[0], TestStmt::EvidenceInline { json, .. } if json == r#"{ "metrics": { "m": 0.1 } }"#)
+    );
 }
 
 #[test]
 fn conformance_parse_error_points_at_line_3() {
-    let d = super::one_err("policy \"broken\" {}\nmetric m from \"m\" higher is better\nrule r { block when m > }\n");
+    let d = super::one_err(
+        "policy \"broken\" {}\nmetric m from \"m\" higher is better\nrule r { block when m > }\n",
+    );
     assert_eq!(super::line_col(&d), (3, 25));
 }
 

@@ -56,31 +56,68 @@ fn misspelt_keywords_get_a_suggestion() {
         ("test \"t\" { expcet pass }", "expect"),
     ] {
         let d = one_err(src);
-        assert_eq!(d.help.as_deref(), Some(format!("did you mean `{suggestion}`?").as_str()), "for {src}");
+        assert_eq!(
+            d.help.as_deref(),
+            Some(format!("did you mean `{suggestion}`?").as_str()),
+            "for {src}"
+        );
     }
 }
 
 #[test]
 fn reserved_words_cannot_be_names() {
     let d = one_err("rule block { warn when x }");
-    assert_eq!(d.message, "`block` is a reserved word and cannot name a rule");
-    assert_eq!(d.help.as_deref(), Some("choose another name, such as `block_rule`"));
+    assert_eq!(
+        d.message,
+        "`block` is a reserved word and cannot name a rule"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("choose another name, such as `block_rule`")
+    );
     assert_eq!(line_col(&d), (1, 6));
 
     for (src, message) in [
-        ("let when = 1", "`when` is a reserved word and cannot name a constant"),
-        ("metric low from \"x\"", "`low` is a reserved word and cannot name a metric"),
-        ("metric family test from \"x\"", "`test` is a reserved word and cannot name a metric family"),
-        ("test \"t\" { expect fired pass }", "`pass` is a reserved word and cannot be a rule's name, so no rule can have it"),
+        (
+            "let when = 1",
+            "`when` is a reserved word and cannot name a constant",
+        ),
+        (
+            "metric low from \"x\"",
+            "`low` is a reserved word and cannot name a metric",
+        ),
+        (
+            "metric family test from \"x\"",
+            "`test` is a reserved word and cannot name a metric family",
+        ),
+        (
+            "test \"t\" { expect fired pass }",
+            "`pass` is a reserved word and cannot be a rule's name, so no rule can have it",
+        ),
     ] {
         assert_eq!(one_err(src).message, message, "for {src}");
     }
 
     let d = one_err("rule r { block when x == pass }");
-    assert_eq!(d.message, "expected an expression, found the reserved word `pass`");
+    assert_eq!(
+        d.message,
+        "expected an expression, found the reserved word `pass`"
+    );
     assert!(d.help.as_deref().unwrap().contains("outcome"));
+    // Reserved words that share a prefix with another ("in", "info", "import").
+    for word in ["in", "import", "test", "where", "policy"] {
+        let d = one_err(&format!("let x = {word} + 1"));
+        assert!(
+            d.message.contains(&format!("`{word}`")),
+            "{word}: {}",
+            d.message
+        );
+    }
     let d = one_err("rule r { block when when > 1 }");
-    assert_eq!(d.message, "expected an expression, found the reserved word `when`");
+    assert_eq!(
+        d.message,
+        "expected an expression, found the reserved word `when`"
+    );
     assert_eq!(line_col(&d), (1, 21));
 }
 
@@ -93,16 +130,49 @@ fn chained_comparison_is_rejected_clearly() {
         d.help.as_deref(),
         Some("a comparison gives true or false; compare twice and join with `and`: `0 < x and x < 1`")
     );
-    assert_eq!(one_err("let a = x == y == z").message, "comparisons cannot be chained");
-    assert_eq!(one_err("let a = x in y in z").message, "comparisons cannot be chained");
+    assert_eq!(
+        one_err("let a = x == y == z").message,
+        "comparisons cannot be chained"
+    );
+    assert_eq!(
+        one_err("let a = x in y in z").message,
+        "comparisons cannot be chained"
+    );
+}
+
+#[test]
+fn operator_words_where_an_operand_belongs() {
+    let d = one_err("let x = a == not b");
+    assert_eq!(
+        d.message,
+        "expected an expression, found the reserved word `not`"
+    );
+    assert!(d.help.as_deref().unwrap().contains("`a == (not b)`"));
+    let d = one_err("rule r { block when and x }");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("`and` needs an expression on each side; one is missing before it")
+    );
 }
 
 #[test]
 fn common_slips_get_help() {
-    assert_eq!(one_err("rule r { block when x = 5 }").help.as_deref(), Some("to compare, write `==`"));
-    assert_eq!(one_err("rule r { block when x > 1 && y }").help.as_deref(), Some("write `and`"));
-    assert_eq!(one_err("rule r { block when x > 1 || y }").help.as_deref(), Some("write `or`"));
-    assert_eq!(one_err("rule r { block when x == 'a' }").message, "strings use double quotes");
+    assert_eq!(
+        one_err("rule r { block when x = 5 }").help.as_deref(),
+        Some("to compare, write `==`")
+    );
+    assert_eq!(
+        one_err("rule r { block when x > 1 && y }").help.as_deref(),
+        Some("write `and`")
+    );
+    assert_eq!(
+        one_err("rule r { block when x > 1 || y }").help.as_deref(),
+        Some("write `or`")
+    );
+    assert_eq!(
+        one_err("rule r { block when x == 'a' }").message,
+        "strings use double quotes"
+    );
     let d = one_err("rule r { pass when x }");
     assert_eq!(d.message, "`pass` cannot start a clause");
 }
@@ -133,13 +203,22 @@ fn every_error_of_a_file_is_reported() {
     let ds = parse_err(
         "policy \"p\" {}\nrule a { block when x > }\nrule ok { warn when y }\nrule b { block if y }\nlet block = 1\n",
     );
-    let found: Vec<(String, (usize, usize))> = ds.iter().map(|d| (d.message.clone(), line_col(d))).collect();
+    let found: Vec<(String, (usize, usize))> = ds
+        .iter()
+        .map(|d| (d.message.clone(), line_col(d)))
+        .collect();
     assert_eq!(
         found,
         [
             ("expected an expression, found `}`".to_string(), (2, 25)),
-            ("expected `when` or `unless`, found `if`".to_string(), (4, 16)),
-            ("`block` is a reserved word and cannot name a constant".to_string(), (5, 5)),
+            (
+                "expected `when` or `unless`, found `if`".to_string(),
+                (4, 16)
+            ),
+            (
+                "`block` is a reserved word and cannot name a constant".to_string(),
+                (5, 5)
+            ),
         ]
     );
 }
@@ -155,7 +234,9 @@ fn error_at_end_of_file_is_zero_width_at_the_end() {
 
 #[test]
 fn snapshot_conformance_parse_error() {
-    let d = one_err("policy \"broken\" {}\nmetric m from \"m\" higher is better\nrule r { block when m > }\n");
+    let d = one_err(
+        "policy \"broken\" {}\nmetric m from \"m\" higher is better\nrule r { block when m > }\n",
+    );
     insta::assert_snapshot!("missing_operand", render(&d));
 }
 
@@ -179,8 +260,26 @@ fn snapshot_unterminated_string() {
 
 #[test]
 fn snapshot_clause_end() {
-    let d = one_err("rule r {\n  block when regression(m) > 1% review\n}\n");
+    let d = one_err("rule r {\n  block when regression(m) > 1% m2 > 3\n}\n");
     insta::assert_snapshot!("clause_end", render(&d));
+}
+
+#[test]
+fn snapshot_clause_without_when() {
+    let d = one_err("rule r {\n  block when regression(m) > 1% review\n}\n");
+    insta::assert_snapshot!("clause_without_when", render(&d));
+}
+
+#[test]
+fn snapshot_mismatched_bracket() {
+    let d = one_err("rule r {\n  block when any(flags where (severity >= high)\n}\n");
+    insta::assert_snapshot!("mismatched_bracket", render(&d));
+}
+
+#[test]
+fn snapshot_template_error() {
+    let d = one_err("rule r {\n  block when x\n  message \"{count(flags where note == \\\"a\\\") +} flags\"\n}\n");
+    insta::assert_snapshot!("template_error", render(&d));
 }
 
 #[test]

@@ -85,7 +85,24 @@ fn atoms() {
 #[test]
 fn keywords_are_whole_words() {
     // Names that begin with a reserved word are ordinary names.
-    for name in ["index", "notable", "information", "order", "android", "lowest", "high_score", "passes", "blocked", "whenever", "truely", "infos", "rules", "tests", "imports", "letter"] {
+    for name in [
+        "index",
+        "notable",
+        "information",
+        "order",
+        "android",
+        "lowest",
+        "high_score",
+        "passes",
+        "blocked",
+        "whenever",
+        "truely",
+        "infos",
+        "rules",
+        "tests",
+        "imports",
+        "letter",
+    ] {
         assert_eq!(p(name), name);
         assert_eq!(p(&format!("{name} > 1")), format!("(> {name} 1)"));
     }
@@ -101,19 +118,27 @@ fn spans_cover_what_was_written() {
     let text = "count(flags where a and b) > 1";
     let e = expr(text);
     assert_eq!(slice(text, e.span), text);
-    let ExprKind::Binary { lhs, rhs, .. } = &e.kind else { panic!() };
+    let ExprKind::Binary { lhs, rhs, .. } = &e.kind else {
+        panic!()
+    };
     assert_eq!(slice(text, lhs.span), "count(flags where a and b)");
     assert_eq!(slice(text, rhs.span), "1");
-    let ExprKind::Call { func, args } = &lhs.kind else { panic!() };
+    let ExprKind::Call { func, args } = &lhs.kind else {
+        panic!()
+    };
     assert_eq!(slice(text, func.span), "count");
     assert_eq!(slice(text, args[0].span), "flags where a and b");
-    let ExprKind::Where { predicate, .. } = &args[0].kind else { panic!() };
+    let ExprKind::Where { predicate, .. } = &args[0].kind else {
+        panic!()
+    };
     assert_eq!(slice(text, predicate.span), "a and b");
 
     let text = "not  -x";
     let e = expr(text);
     assert_eq!(slice(text, e.span), text);
-    let ExprKind::Unary { operand, .. } = &e.kind else { panic!() };
+    let ExprKind::Unary { operand, .. } = &e.kind else {
+        panic!()
+    };
     assert_eq!(slice(text, operand.span), "-x");
 
     let text = "( a )";

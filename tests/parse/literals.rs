@@ -2,7 +2,7 @@
 
 use tollgate::syntax::ast::ExprKind;
 
-use super::{expr, one_err, line_col, slice};
+use super::{expr, line_col, one_err, slice};
 
 fn num(text: &str) -> (f64, String) {
     match expr(text).kind {
@@ -65,11 +65,17 @@ fn trailing_dot_and_space_before_percent_are_errors() {
 #[test]
 fn escapes() {
     assert_eq!(string(r#""a\"b""#), ("a\"b".into(), r#"a\"b"#.into()));
-    assert_eq!(string(r#""back\\slash""#), ("back\\slash".into(), r"back\\slash".into()));
+    assert_eq!(
+        string(r#""back\\slash""#),
+        ("back\\slash".into(), r"back\\slash".into())
+    );
     assert_eq!(string(r#""l1\nl2\tx""#).0, "l1\nl2\tx");
     assert_eq!(string(r#""\u{41}\u{1F600}\u{e9}""#).0, "A😀é");
     assert_eq!(string(r#""""#), (String::new(), String::new()));
-    assert_eq!(string("\"héllo # not a comment\"").0, "héllo # not a comment");
+    assert_eq!(
+        string("\"héllo # not a comment\"").0,
+        "héllo # not a comment"
+    );
 }
 
 #[test]
@@ -93,12 +99,30 @@ fn invalid_escape_points_at_it() {
 #[test]
 fn invalid_unicode_escapes() {
     for (src, msg) in [
-        (r#"import "\u{D800}""#, "`\\u{D800}` is not a Unicode character"),
-        (r#"import "\u{110000}""#, "`\\u{110000}` is not a Unicode character"),
-        (r#"import "\u41""#, "malformed unicode escape: write `\\u{` then 1 to 6 hex digits then `}`"),
-        (r#"import "\u{}""#, "malformed unicode escape: write `\\u{` then 1 to 6 hex digits then `}`"),
-        (r#"import "\u{1234567}""#, "malformed unicode escape: write `\\u{` then 1 to 6 hex digits then `}`"),
-        (r#"import "\u{12x}""#, "malformed unicode escape: write `\\u{` then 1 to 6 hex digits then `}`"),
+        (
+            r#"import "\u{D800}""#,
+            "`\\u{D800}` is not a Unicode character",
+        ),
+        (
+            r#"import "\u{110000}""#,
+            "`\\u{110000}` is not a Unicode character",
+        ),
+        (
+            r#"import "\u41""#,
+            "malformed unicode escape: write `\\u{` then 1 to 6 hex digits then `}`",
+        ),
+        (
+            r#"import "\u{}""#,
+            "malformed unicode escape: write `\\u{` then 1 to 6 hex digits then `}`",
+        ),
+        (
+            r#"import "\u{1234567}""#,
+            "malformed unicode escape: write `\\u{` then 1 to 6 hex digits then `}`",
+        ),
+        (
+            r#"import "\u{12x}""#,
+            "malformed unicode escape: write `\\u{` then 1 to 6 hex digits then `}`",
+        ),
     ] {
         let d = one_err(src);
         assert_eq!(d.message, msg, "for {src}");

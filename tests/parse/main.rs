@@ -6,6 +6,7 @@ mod comments;
 mod conformance;
 mod errors;
 mod exprs;
+mod fuzz;
 mod items;
 mod limits;
 mod literals;
@@ -71,10 +72,16 @@ pub fn sx(e: &Expr) -> String {
         ExprKind::Str(s) => format!("{:?}", s.value),
         ExprKind::Bool(b) => b.to_string(),
         ExprKind::Severity(s) => format!("sev:{s}"),
-        ExprKind::List(items) => format!("[{}]", items.iter().map(sx).collect::<Vec<_>>().join(" ")),
+        ExprKind::List(items) => {
+            format!("[{}]", items.iter().map(sx).collect::<Vec<_>>().join(" "))
+        }
         ExprKind::Name(i) => i.name.clone(),
         ExprKind::Call { func, args } => {
-            format!("{}({})", func.name, args.iter().map(sx).collect::<Vec<_>>().join(", "))
+            format!(
+                "{}({})",
+                func.name,
+                args.iter().map(sx).collect::<Vec<_>>().join(", ")
+            )
         }
         ExprKind::Unary { op, operand } => {
             let op = match op {
@@ -84,15 +91,19 @@ pub fn sx(e: &Expr) -> String {
             format!("({op} {})", sx(operand))
         }
         ExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", op.as_str(), sx(lhs), sx(rhs)),
-        ExprKind::Where { collection, predicate } => format!("(where {} {})", sx(collection), sx(predicate)),
+        ExprKind::Where {
+            collection,
+            predicate,
+        } => format!("(where {} {})", sx(collection), sx(predicate)),
         ExprKind::Paren(inner) => format!("(paren {})", sx(inner)),
     }
 }
 
 /// Render a diagnostic as a user sees it, without colour.
 pub fn render(d: &Diagnostic) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(100);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
     let mut out = String::new();
     handler.render_report(&mut out, d).unwrap();
     out
@@ -135,12 +146,38 @@ pub fn line_col(d: &Diagnostic) -> (usize, usize) {
 /// Rule names pest might leak into a message.
 pub fn assert_no_rule_names(d: &Diagnostic) {
     let words = [
-        "EOI", "SOI", "expr", "or_expr", "and_expr", "not_expr", "cmp_expr", "cmp_op", "add_op",
-        "mul_op", "rule_stmt", "test_stmt", "decl_name", "lbrace", "rbrace", "lparen", "rparen",
-        "comma", "string_raw", "json_object", "header_field", "primary", "unary", "positives",
+        "EOI",
+        "SOI",
+        "expr",
+        "or_expr",
+        "and_expr",
+        "not_expr",
+        "cmp_expr",
+        "cmp_op",
+        "add_op",
+        "mul_op",
+        "rule_stmt",
+        "test_stmt",
+        "decl_name",
+        "lbrace",
+        "rbrace",
+        "lparen",
+        "rparen",
+        "comma",
+        "string_raw",
+        "json_object",
+        "header_field",
+        "primary",
+        "unary",
+        "positives",
     ];
     let labels: Vec<&str> = d.labels.iter().filter_map(|l| l.label()).collect();
-    let text = format!("{}\n{}\n{}", d.message, d.help.clone().unwrap_or_default(), labels.join("\n"));
+    let text = format!(
+        "{}\n{}\n{}",
+        d.message,
+        d.help.clone().unwrap_or_default(),
+        labels.join("\n")
+    );
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     for w in words {
         for (i, _) in text.match_indices(w) {

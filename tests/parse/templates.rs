@@ -36,11 +36,22 @@ fn interpolation_with_escaped_quotes() {
         ]
     );
     // The interpolated expression's spans point at what was written, escapes included.
-    let TemplatePart::Expr(e) = &message(&f).1[0] else { panic!() };
-    assert_eq!(slice(text, e.span), r#"count(flags where source == \"expert\")"#);
-    let tollgate::syntax::ast::ExprKind::Call { args, .. } = &e.kind else { panic!() };
-    let tollgate::syntax::ast::ExprKind::Where { predicate, .. } = &args[0].kind else { panic!() };
-    let tollgate::syntax::ast::ExprKind::Binary { rhs, .. } = &predicate.kind else { panic!() };
+    let TemplatePart::Expr(e) = &message(&f).1[0] else {
+        panic!()
+    };
+    assert_eq!(
+        slice(text, e.span),
+        r#"count(flags where source == \"expert\")"#
+    );
+    let tollgate::syntax::ast::ExprKind::Call { args, .. } = &e.kind else {
+        panic!()
+    };
+    let tollgate::syntax::ast::ExprKind::Where { predicate, .. } = &args[0].kind else {
+        panic!()
+    };
+    let tollgate::syntax::ast::ExprKind::Binary { rhs, .. } = &predicate.kind else {
+        panic!()
+    };
     assert_eq!(slice(text, rhs.span), r#"\"expert\""#);
 }
 
@@ -49,7 +60,13 @@ fn literal_braces_and_several_interpolations() {
     let f = parse_ok(r#"rule r { block when x message "{{literal}} {a} and {b + 1}}}" }"#);
     assert_eq!(
         parts(&f),
-        ["text:{literal} ", "expr:a", "text: and ", "expr:(+ b 1)", "text:}"]
+        [
+            "text:{literal} ",
+            "expr:a",
+            "text: and ",
+            "expr:(+ b 1)",
+            "text:}"
+        ]
     );
 }
 
@@ -92,7 +109,10 @@ fn unbalanced_braces_are_errors() {
 fn syntax_error_inside_an_interpolation_points_into_the_literal() {
     let text = "rule r {\n  block when x\n  message \"n = {count(flags) >}\"\n}";
     let d = one_err(text);
-    assert_eq!(d.message, "expected an expression, found the end of the interpolation (`}`)");
+    assert_eq!(
+        d.message,
+        "expected an expression, found the end of the interpolation (`}`)"
+    );
     assert_eq!(line_col(&d), (3, 31));
     super::assert_no_rule_names(&d);
     let d = one_err("rule r { block when x message \"{a b}\" }");

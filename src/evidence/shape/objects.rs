@@ -1,6 +1,7 @@
 //! Shapes of objects: the bundle, the metrics map, a metric, a flag, a signoff, a waiver, and
 //! the lists of them.
 
+use indexmap::map::Entry;
 use indexmap::IndexMap;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -147,29 +148,42 @@ impl<'de> Shape<'de> for MetricsShape<'_> {
                     "a metric key in `metrics` is empty",
                     "empty key",
                 ));
-            } else if metrics.contains_key(&key) {
-                let occurrence = match repeated.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, n)) => {
-                        *n += 1;
-                        *n
-                    }
-                    None => {
-                        repeated.push((key.clone(), 1));
-                        1
-                    }
-                };
-                let message = format!("the metric `{key}` appears more than once in `metrics`");
-                let path = ctx.here(Some(Seg::Key(key)));
-                ctx.report(
-                    Problem::new(path, Target::Occurrence(occurrence), message, "repeated here")
-                        .with_help(Some(String::from(
-                            "give each metric once; a repeated key is never silently overridden",
-                        ))),
-                );
             } else {
-                // An invalid metric has been reported, so the bundle will be rejected; keep a
-                // placeholder so a repeat of its key is still caught.
-                metrics.insert(key, metric.unwrap_or_default());
+                match metrics.entry(key) {
+                    // An invalid metric has been reported, so the bundle will be rejected; a
+                    // placeholder keeps a repeat of its key from going unnoticed.
+                    Entry::Vacant(slot) => {
+                        slot.insert(metric.unwrap_or_default());
+                    }
+                    Entry::Occupied(slot) => {
+                        let key = slot.key().clone();
+                        let occurrence = match repeated.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, n)) => {
+                                *n += 1;
+                                *n
+                            }
+                            None => {
+                                repeated.push((key.clone(), 1));
+                                1
+                            }
+                        };
+                        let message =
+                            format!("the metric `{key}` appears more than once in `metrics`");
+                        let path = ctx.here(Some(Seg::Key(key)));
+                        ctx.report(
+                            Problem::new(
+                                path,
+                                Target::Occurrence(occurrence),
+                                message,
+                                "repeated here",
+                            )
+                            .with_help(Some(String::from(
+                                "give each metric once; a repeated key is never silently \
+                                 overridden",
+                            ))),
+                        );
+                    }
+                }
             }
         }
         Ok(Some(metrics))

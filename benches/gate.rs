@@ -1,0 +1,131 @@
+//! Criterion benchmarks on the launch-gate workload (`/work/shared/bench/WORKLOAD.md`,
+//! generator in `workload/`), at S = 10, 100 and 1000:
+//! - `compile/S`: parse + check + compile of the policy;
+//! - `load/S`: evidence load, JSON text → the validated bundle;
+//! - `decide/S`: one decision (decision and fired rules), evidence loaded;
+//! - `evaluate/S`: one full evaluation report (every rule's result), evidence loaded;
+//! and `check/10000-rules` (parse + check + compile of a 10,000-rule policy) and
+//! `bundle-100k/{load,evaluate}` (100,000 metrics and 100,000 flags).
+//!
+//! Run: `cargo bench --bench gate` (add `-- --quick` for a short pass, or a filter such as
+//! `-- decide`). The side-by-side comparison with peers is `cargo run --release -p peers`.
+
+mod workload;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use tollgate::{evidence, Now, Policy};
+
+use workload::Workload;
+
+const SEED: u64 = 1;
+
+fn now() -> Now {
+    Now::resolve(evidence::parse_instant("2025-05-01T00:00:00Z"), None)
+}
+
+fn policy(w: &Workload) -> Policy {
+    match Policy::from_source("bench.gate", w.policy_text()) {
+        Ok(p) => p,
+        Err(e) => panic!("the workload policy does not compile: {e:?}"),
+    }
+}
+
+fn bundle(text: &str) -> tollgate::Bundle {
+    match evidence::parse_str("bench.json", text, evidence::Format::Json) {
+        Ok(b) => b,
+        Err(e) => panic!("the workload evidence does not load: {e:?}"),
+    }
+}
+
+fn scales(c: &mut Criterion) {
+    for scale in [10, 100, 1000] {
+        let w = Workload::generate(scale, SEED);
+        let text = w.policy_text();
+        let json = w.evidence_json();
+        let policy = policy(&w);
+        let bundle = bundle(&json);
+        let now = now();
+
+        let mut g = c.benchmark_group("compile");
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(BenchmarkId::from_parameter(scale), |b| {
+            b.iter(|| Policy::from_source("bench.gate", black_box(text.as_str())))
+        });
+        g.finish();
+
+        let mut g = c.benchmark_group("load");
+        g.throughput(Throughput::Bytes(json.len() as u64));
+        g.bench_function(BenchmarkId::from_parameter(scale), |b| {
+            b.iter(|| evidence::parse_str("bench.json", black_box(&json), evidence::Format::Json))
+        });
+        g.bench_function(BenchmarkId::new("serde-typed", scale), |b| {
+            b.iter(|| workload::parse_typed(black_box(&json)))
+        });
+        g.finish();
+
+        let mut g = c.benchmark_group("decide");
+        let mut decider = policy.decider();
+        g.bench_function(BenchmarkId::from_parameter(scale), |b| {
+            b.iter(|| decider.decide(black_box(&bundle), now).decision)
+        });
+        let gate = workload::NativeGate::new(&w);
+        let typed = match workload::parse_typed(&json) {
+            Ok(t) => t,
+            Err(e) => panic!("typed parse: {e}"),
+        };
+        let native = gate.resolve(&typed);
+        let mut fired = Vec::new();
+        g.bench_function(BenchmarkId::new("native", scale), |b| {
+            b.iter(|| gate.decide(black_box(&native), &mut fired))
+        });
+        g.finish();
+
+        let mut g = c.benchmark_group("evaluate");
+        g.bench_function(BenchmarkId::from_parameter(scale), |b| {
+            b.iter(|| policy.evaluate(black_box(&bundle), now))
+        });
+        g.finish();
+    }
+}
+
+fn large(c: &mut Criterion) {
+    let w = Workload::generate(10_000, SEED);
+    let text = w.policy_text();
+    let mut g = c.benchmark_group("check");
+    g.sample_size(10);
+    g.bench_function("10000-rules", |b| {
+        b.iter(|| Policy::from_source("bench.gate", black_box(text.as_str())))
+    });
+    g.finish();
+
+    let w = Workload::generate(100_000, SEED);
+    let json = w.evidence_json();
+    let policy = policy(&w);
+    let mut g = c.benchmark_group("bundle-100k");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(10));
+    g.throughput(Throughput::Bytes(json.len() as u64));
+    g.bench_function("load", |b| {
+        b.iter(|| evidence::parse_str("bench.json", black_box(&json), evidence::Format::Json))
+    });
+    let bundle = bundle(&json);
+    let now = now();
+    g.bench_function("evaluate", |b| {
+        b.iter(|| policy.evaluate(black_box(&bundle), now))
+    });
+    g.bench_function("load+decide", |b| {
+        let mut decider = policy.decider();
+        b.iter(|| {
+            let bundle =
+                evidence::parse_str("bench.json", black_box(&json), evidence::Format::Json);
+            bundle.map(|b| decider.decide(&b, now).decision)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, scales, large);
+criterion_main!(benches);

@@ -1,0 +1,208 @@
+//! Tollgate side by side with its peers on the launch-gate workload (`WORKLOAD.md`):
+//! a hand-written evaluator over typed structs with metrics resolved to indices ahead of
+//! time (the practical limit), Tollgate, Cedar (`cedar-policy`) and CEL (`cel`).
+//!
+//! First every engine decides the same bundles for many seeds, and the decision and the list
+//! of fired rules must match the exact answer (computed on the integer grid) for all four.
+//! Then each is timed in this one run: evaluation per decision with the evidence already in
+//! the engine's own form, and evidence load (JSON text → Tollgate's bundle) against
+//! serde_json's typed parse of the same text.
+//!
+//! `cargo run --release -p peers [-- --quick]`. The last line is
+//! `summary: tollgate/native=X cedar/tollgate=Y cel/tollgate=Z load/serde=W`, ratios of
+//! medians at S = 1000.
+
+#[path = "../../benches/workload/mod.rs"]
+mod workload;
+
+mod engines;
+mod timing;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use engines::{Cedar, Cel, Engine, Native, Tollgate, TollgateReport};
+use timing::{measure, Stats};
+use workload::Workload;
+
+const SCALES: [usize; 3] = [10, 100, 1000];
+const AGREEMENT_SEEDS: u64 = 50;
+
+fn main() -> ExitCode {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let budget = if quick {
+        Duration::from_millis(250)
+    } else {
+        Duration::from_secs(2)
+    };
+
+    match agreement() {
+        Ok(checked) => println!("agreement: {checked}"),
+        Err(problem) => {
+            eprintln!("engines disagree: {problem}");
+            return ExitCode::FAILURE;
+        }
+    }
+
+    let names = [
+        "native (hand-written, indexed)",
+        "tollgate (decide)",
+        "tollgate (full report)",
+        "cedar-policy",
+        "cel",
+    ];
+    let mut per_decision: Vec<Vec<Stats>> = vec![Vec::new(); names.len()];
+    let mut loads: Vec<(Stats, Stats, usize)> = Vec::new();
+    for scale in SCALES {
+        let w = Workload::generate(scale, 1);
+        let json = w.evidence_json();
+        let mut engines: Vec<Box<dyn Engine>> = vec![
+            Box::new(Native::new(&w, &json)),
+            Box::new(Tollgate::new(&w, &json)),
+            Box::new(TollgateReport::new(&w, &json)),
+            Box::new(Cedar::new(&w, &json)),
+            Box::new(Cel::new(&w, &json)),
+        ];
+        for (i, engine) in engines.iter_mut().enumerate() {
+            per_decision[i].push(measure(budget, || engine.time_one()));
+        }
+        let tollgate = measure(budget, || {
+            let bundle = tollgate::evidence::parse_str(
+                "bench.json",
+                std::hint::black_box(&json),
+                tollgate::evidence::Format::Json,
+            );
+            std::hint::black_box(bundle.is_ok());
+        });
+        let serde = measure(budget, || {
+            let typed = workload::parse_typed(std::hint::black_box(&json));
+            std::hint::black_box(typed.is_ok());
+        });
+        loads.push((tollgate, serde, json.len()));
+    }
+
+    println!();
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        cpu_model()
+    );
+    println!(
+        "per decision, evidence loaded: median (best batch){}",
+        if quick { "  [--quick]" } else { "" }
+    );
+    print!("{:<32}", "");
+    for s in SCALES {
+        print!("{:>24}", format!("S={s}"));
+    }
+    println!();
+    for (name, row) in names.iter().zip(&per_decision) {
+        print!("{name:<32}");
+        for s in row {
+            print!("{:>24}", format!("{} ({})", human(s.median), human(s.best)));
+        }
+        println!();
+    }
+    println!();
+    println!("ratios of medians              S=10    S=100   S=1000");
+    let ratio_row = |label: &str, a: usize, b: usize| {
+        print!("{label:<30}");
+        for k in 0..SCALES.len() {
+            print!(
+                "{:>8.1}",
+                per_decision[a][k].median / per_decision[b][k].median
+            );
+        }
+        println!();
+    };
+    ratio_row("tollgate/native", 1, 0);
+    ratio_row("tollgate report/native", 2, 0);
+    ratio_row("cedar/tollgate", 3, 1);
+    ratio_row("cel/tollgate", 4, 1);
+    ratio_row("cedar/native", 3, 0);
+    ratio_row("cel/native", 4, 0);
+    println!();
+    println!("evidence load (JSON text → bundle): median, throughput");
+    for (s, (t, serde, bytes)) in SCALES.iter().zip(&loads) {
+        println!(
+            "S={s:<6} {bytes:>8} bytes  tollgate {} ({:.0} MB/s)  serde typed {} ({:.0} MB/s)  ratio {:.2}",
+            human(t.median),
+            *bytes as f64 / t.median * 1e3,
+            human(serde.median),
+            *bytes as f64 / serde.median * 1e3,
+            t.median / serde.median
+        );
+    }
+    let last = SCALES.len() - 1;
+    let d = |i: usize| per_decision[i][last].median;
+    println!(
+        "summary: tollgate/native={:.2} cedar/tollgate={:.0} cel/tollgate={:.0} load/serde={:.2}",
+        d(1) / d(0),
+        d(3) / d(1),
+        d(4) / d(1),
+        loads[last].0.median / loads[last].1.median
+    );
+    ExitCode::SUCCESS
+}
+
+/// Every engine against the exact answer, on many seeds and every scale.
+fn agreement() -> Result<String, String> {
+    let mut decisions = 0;
+    let mut fired_total = 0;
+    for (scale, seeds) in [(10, AGREEMENT_SEEDS), (100, AGREEMENT_SEEDS), (1000, 5)] {
+        for seed in 0..seeds {
+            let w = Workload::generate(scale, seed);
+            let json = w.evidence_json();
+            let expected = w.expected();
+            let engines: Vec<Box<dyn Engine>> = vec![
+                Box::new(Native::new(&w, &json)),
+                Box::new(Tollgate::new(&w, &json)),
+                Box::new(TollgateReport::new(&w, &json)),
+                Box::new(Cedar::new(&w, &json)),
+                Box::new(Cel::new(&w, &json)),
+            ];
+            for mut engine in engines {
+                let got = engine.decide()?;
+                if got != expected {
+                    return Err(format!(
+                        "{} at S={scale}, seed {seed}: got {:?} with {} fired, expected {:?} with {} fired (first difference: {:?})",
+                        engine.name(),
+                        got.0,
+                        got.1.len(),
+                        expected.0,
+                        expected.1.len(),
+                        got.1.iter().zip(&expected.1).find(|(a, b)| a != b)
+                    ));
+                }
+                decisions += 1;
+            }
+            fired_total += expected.1.len();
+        }
+    }
+    Ok(format!(
+        "5 engines × {} bundles agree with the exact answer ({decisions} decisions, {fired_total} fired rules per engine), seeds 0..{AGREEMENT_SEEDS} at S=10 and S=100, 0..5 at S=1000",
+        decisions / 5
+    ))
+}
+
+fn human(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{:.2} ms", ns / 1e6)
+    }
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string())
+}

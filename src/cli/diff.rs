@@ -1,0 +1,99 @@
+//! `tollgate diff OLD NEW`: what a policy change does to launch decisions.
+
+use std::path::PathBuf;
+
+use tollgate::diagnostic::{Code, Diagnostic};
+use tollgate::diff::{self, git::Spec, render, replay, FailOn as LibFailOn, Version};
+use tollgate::evidence;
+
+use super::output::{print_diagnostics, stdout_color};
+use super::Exit;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The old version: a file, or REV:path read with git.
+    old: String,
+    /// The new version: a file, or REV:path read with git.
+    new: String,
+    /// Evidence bundles to evaluate both versions on: files, or folders searched for
+    /// evidence.json / *.yaml bundles.
+    #[arg(long, num_args = 1.., action = clap::ArgAction::Append)]
+    replay: Vec<PathBuf>,
+    /// Evaluation instant for the replay; default: each bundle's as_of, else the clock.
+    #[arg(long)]
+    now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Exit 1 when a change is loosened or changed (`loosened`), or not cosmetic (`changed`).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Loosened,
+    Changed,
+}
+
+pub fn run(args: Args) -> Exit {
+    let now = match args.now.as_deref().map(|t| (t, evidence::parse_instant(t))) {
+        None => None,
+        Some((_, Some(instant))) => Some(instant),
+        Some((text, None)) => {
+            print_diagnostics([&Diagnostic::error(Code::Usage, format!("--now {text} is not a date-time"))
+                .with_help("write it like 2025-04-25T12:00:00Z or 2025-04-25")]);
+            return Exit::Unusable;
+        }
+    };
+    let (old_spec, new_spec) = (Spec::parse(&args.old), Spec::parse(&args.new));
+    let (old, new) = match (old_spec.load(), new_spec.load()) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            for result in [old, new] {
+                if let Err(diags) = result {
+                    print_diagnostics(&diags.0);
+                }
+            }
+            return Exit::Unusable;
+        }
+    };
+    let mut report = diff::diff(version(&old, &old_spec), version(&new, &new_spec));
+    if !args.replay.is_empty() {
+        let outcome = replay::discover(&args.replay).and_then(|bundles| replay::replay(&old, &new, &bundles, now));
+        match outcome {
+            Ok(r) => report.replay = Some(r),
+            Err(diags) => {
+                print_diagnostics(&diags.0);
+                return Exit::Unusable;
+            }
+        }
+    }
+    match args.format {
+        Format::Human => print!("{}", render::human::render(&report, stdout_color())),
+        Format::Json => print!("{}", render::json::render(&report)),
+        Format::Markdown => print!("{}", render::markdown::render(&report)),
+    }
+    let fail_on = args.fail_on.map(|f| match f {
+        FailOn::Loosened => LibFailOn::Loosened,
+        FailOn::Changed => LibFailOn::Changed,
+    });
+    match fail_on {
+        Some(on) if report.fails(on) => Exit::Failed,
+        _ => Exit::Ok,
+    }
+}
+
+fn version<'a>(policy: &'a tollgate::Policy, spec: &'a Spec) -> Version<'a> {
+    match spec.rev() {
+        Some(rev) => Version::at_rev(policy, rev),
+        None => Version::new(policy),
+    }
+}

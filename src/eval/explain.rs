@@ -1,0 +1,561 @@
+//! `--explain`: for every clause of every rule, each sub-expression as written with the value
+//! it took, so a reader sees why a rule fired, passed or was missing.
+//!
+//! Computed only when asked. Each clause's AST is walked in lockstep with its compiled
+//! [`Node`], and every node is evaluated on its own with the ordinary [`Evaluator`]: the
+//! normal evaluation path is untouched, and the values shown are the values evaluation uses.
+//!
+//! What is shown, and what is left out:
+//! - literals (`1%`, `"expert"`, `medium`, a list of literals) are not repeated as steps; the
+//!   text of the comparison that uses them already says them;
+//! - a metric function shows the metric's evidence (key, value, baseline, intervals, count)
+//!   in a note;
+//! - a `let` shows its value and, when it is not a literal, its definition as a child step;
+//! - `C where P` shows the elements kept (and those left uncertain, with the keys that made
+//!   them so); the predicate is evaluated per element and is not expanded further;
+//! - both sides of `and`/`or` are shown, even when the first side decided the result.
+
+use std::fmt;
+
+use chrono::SecondsFormat;
+
+use crate::compile::ir::Node;
+use crate::compile::Program;
+use crate::diagnostic::Location;
+use crate::evidence::{Bundle, Metric};
+use crate::levels::{Outcome, Severity};
+use crate::outcome::Now;
+use crate::policy::Policy;
+use crate::source::Sources;
+use crate::syntax::ast::{self, Expr, ExprKind};
+
+use super::bind;
+use super::expr::{Element, Evaluator};
+use super::value::{format_number, ElementKind, MissingKey, Selection, Value};
+
+/// How deep `let` definitions are expanded; deeper steps are shown without children.
+const MAX_DEPTH: usize = 64;
+
+/// How many elements of a collection are listed by name.
+pub const MAX_LISTED: usize = 20;
+
+/// The explanation of one rule: each clause in source order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleExplanation {
+    pub id: String,
+    pub clauses: Vec<ClauseExplanation>,
+}
+
+/// What a clause contributed to its rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClauseResult {
+    /// The clause fired with its severity.
+    Fired,
+    /// The condition was unknown: the clause contributed the rule's `missing` outcome (or
+    /// its own severity).
+    Missing,
+    /// The clause did not fire.
+    Quiet,
+}
+
+impl ClauseResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseResult::Fired => "fired",
+            ClauseResult::Missing => "missing",
+            ClauseResult::Quiet => "not fired",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClauseExplanation {
+    /// The clause as written (`block when regression(sycophancy) > 1%`), white space runs
+    /// folded to one space.
+    pub text: String,
+    pub location: Location,
+    pub outcome: Outcome,
+    pub unless: bool,
+    pub result: ClauseResult,
+    /// The outcome the clause contributed, if any (before waivers).
+    pub contributes: Option<Outcome>,
+    /// The condition and its sub-expressions.
+    pub condition: Step,
+}
+
+/// One sub-expression with the value it took.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// The expression as written, white space runs folded to one space.
+    pub text: String,
+    pub value: Shown,
+    /// What the value was computed from, where that is not a child step (a metric's evidence,
+    /// who signed).
+    pub note: Option<String>,
+    pub children: Vec<Step>,
+}
+
+/// A value as explained.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shown {
+    Number(f64),
+    Bool(bool),
+    Str(String),
+    Severity(Severity),
+    List(Vec<Shown>),
+    /// A collection: the elements it holds.
+    Elements(Elements),
+    /// Unknown, with the evidence keys that were missing.
+    Unknown(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Elements {
+    /// `flag` or `metric`.
+    pub kind: &'static str,
+    /// How many elements are surely in the collection.
+    pub count: usize,
+    /// Those elements, as labels (`F-12 (expert, tester-3, …)`); the first
+    /// [`MAX_LISTED`] only.
+    pub kept: Vec<String>,
+    /// Elements whose membership is unknown, with the keys that left them so.
+    pub uncertain: Vec<(String, Vec<String>)>,
+    /// A family that matched no metric: its glob.
+    pub empty_family: Option<String>,
+}
+
+impl Shown {
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Shown::Unknown(_))
+    }
+
+    /// The missing keys of an unknown value; empty otherwise.
+    pub fn missing(&self) -> &[String] {
+        match self {
+            Shown::Unknown(keys) => keys,
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shown::Number(x) => f.write_str(&format_number(*x)),
+            Shown::Bool(b) => write!(f, "{b}"),
+            Shown::Str(s) => write!(f, "{s:?}"),
+            Shown::Severity(s) => f.write_str(s.as_str()),
+            Shown::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+            Shown::Elements(e) => {
+                if let Some(glob) = &e.empty_family {
+                    return write!(f, "no metric matches {glob}");
+                }
+                let n = e.count;
+                write!(f, "{n} {}{}", e.kind, if n == 1 { "" } else { "s" })?;
+                if !e.kept.is_empty() {
+                    write!(f, ": {}", e.kept.join(", "))?;
+                }
+                if n > e.kept.len() {
+                    write!(f, ", … {} more", n - e.kept.len())?;
+                }
+                if !e.uncertain.is_empty() {
+                    write!(f, "; {} uncertain: ", e.uncertain.len())?;
+                    for (i, (label, keys)) in e.uncertain.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{label} (missing {})", keys.join(", "))?;
+                    }
+                }
+                Ok(())
+            }
+            Shown::Unknown(keys) if keys.is_empty() => f.write_str("unknown"),
+            Shown::Unknown(keys) => write!(f, "unknown (missing {})", keys.join(", ")),
+        }
+    }
+}
+
+/// Explain every rule of `policy` on `bundle` at `now`, in the order of
+/// [`crate::Evaluation::rules`].
+pub fn explain(policy: &Policy, bundle: &Bundle, now: Now) -> Vec<RuleExplanation> {
+    let program = policy.program();
+    let bound = bind::bind(program, bundle, now.value);
+    let ev = Evaluator::new(program, bundle, &bound);
+    let explainer = Explainer {
+        ev: &ev,
+        program,
+        bundle,
+        sources: policy.sources(),
+        files: policy.files(),
+        now,
+    };
+    program
+        .rules
+        .iter()
+        .map(|rule| explainer.rule(rule))
+        .collect()
+}
+
+struct Explainer<'e, 'a> {
+    ev: &'e Evaluator<'a>,
+    program: &'a Program,
+    bundle: &'a Bundle,
+    sources: &'a Sources,
+    files: &'a [(crate::span::FileId, ast::File)],
+    now: Now,
+}
+
+impl<'a> Explainer<'_, 'a> {
+    fn rule(&self, rule: &'a crate::compile::ir::Rule) -> RuleExplanation {
+        let ast_rule = self.files.iter().flat_map(|(_, f)| &f.items).find_map(|i| match i {
+            ast::Item::Rule(r)
+                if r.span.file == rule.span.file && r.span.start == rule.span.start =>
+            {
+                Some(r)
+            }
+            _ => None,
+        });
+        let ast_clauses: Vec<&ast::Clause> = ast_rule
+            .map(|r| {
+                r.body
+                    .iter()
+                    .filter_map(|s| match s {
+                        ast::RuleStmt::Clause(c) => Some(c),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let clauses = rule
+            .clauses
+            .iter()
+            .enumerate()
+            .map(|(i, clause)| {
+                let value = self.value(&clause.condition);
+                let (result, contributes) = match &value {
+                    Shown::Bool(holds) if *holds != clause.unless => {
+                        (ClauseResult::Fired, Some(clause.outcome))
+                    }
+                    Shown::Bool(_) => (ClauseResult::Quiet, None),
+                    _ => (
+                        ClauseResult::Missing,
+                        Some(rule.missing.unwrap_or(clause.outcome)),
+                    ),
+                };
+                let (text, location, condition) = match ast_clauses.get(i) {
+                    Some(c) => {
+                        let mut step = self.step_with(&c.condition, &clause.condition, value, 0);
+                        dedupe_notes(&mut step, &mut Vec::new());
+                        (self.text(c.span), self.location(c.span), step)
+                    }
+                    // The AST and the compiled rule always agree; should they not, the
+                    // clause is still reported, without source text.
+                    None => (
+                        format!(
+                            "{} {} …",
+                            clause.outcome,
+                            if clause.unless { "unless" } else { "when" }
+                        ),
+                        rule.location.clone(),
+                        Step {
+                            text: String::new(),
+                            value,
+                            note: None,
+                            children: Vec::new(),
+                        },
+                    ),
+                };
+                ClauseExplanation {
+                    text,
+                    location,
+                    outcome: clause.outcome,
+                    unless: clause.unless,
+                    result,
+                    contributes,
+                    condition,
+                }
+            })
+            .collect();
+        RuleExplanation {
+            id: rule.id.clone(),
+            clauses,
+        }
+    }
+
+    fn text(&self, span: crate::span::Span) -> String {
+        fold_space(self.sources.get(span.file).slice(span))
+    }
+
+    fn location(&self, span: crate::span::Span) -> Location {
+        let file = self.sources.get(span.file);
+        let (line, column) = file.line_col(span.start as usize);
+        Location {
+            file: file.name.clone(),
+            line,
+            column,
+        }
+    }
+
+    fn value(&self, node: &'a Node) -> Shown {
+        match self.ev.eval(node, Element::None) {
+            Ok(v) => self.shown(&v),
+            Err(keys) => Shown::Unknown(self.key_names(keys)),
+        }
+    }
+
+    fn key_names(&self, keys: Vec<MissingKey>) -> Vec<String> {
+        keys.into_iter()
+            .map(|k| super::missing_key_name(self.program, self.bundle, k))
+            .collect()
+    }
+
+    fn shown(&self, v: &Value<'_>) -> Shown {
+        match v {
+            Value::Number(x) => Shown::Number(*x),
+            Value::Bool(b) => Shown::Bool(*b),
+            Value::Str(s) => Shown::Str((*s).to_string()),
+            Value::Severity(s) => Shown::Severity(*s),
+            Value::List(items) => Shown::List(items.iter().map(|i| self.shown(i)).collect()),
+            Value::Selection(s) => Shown::Elements(self.elements(s)),
+        }
+    }
+
+    fn elements(&self, s: &Selection) -> Elements {
+        let label = |index: u32| match s.kind {
+            ElementKind::Flags => self.flag_label(index),
+            ElementKind::Metrics(_) => self
+                .bundle
+                .metrics
+                .get_index(index as usize)
+                .map_or_else(|| format!("metrics[{index}]"), |(k, _)| k.clone()),
+        };
+        let mut kept = Vec::new();
+        let mut uncertain = Vec::new();
+        for (index, missing) in &s.items {
+            match missing {
+                None => kept.push(label(*index)),
+                Some(keys) => uncertain.push((label(*index), self.key_names(keys.clone()))),
+            }
+        }
+        let kept_count = kept.len();
+        kept.truncate(MAX_LISTED);
+        Elements {
+            count: kept_count,
+            kind: match s.kind {
+                ElementKind::Flags => "flag",
+                ElementKind::Metrics(_) => "metric",
+            },
+            kept,
+            uncertain,
+            empty_family: s.empty_family.map(|f| {
+                self.program
+                    .families
+                    .get(f as usize)
+                    .map_or_else(|| "?".to_string(), |f| f.glob.clone())
+            }),
+        }
+    }
+
+    fn flag_label(&self, index: u32) -> String {
+        let Some(flag) = self.bundle.flags.get(index as usize) else {
+            return format!("flags[{index}]");
+        };
+        let id = flag.id.clone().unwrap_or_else(|| format!("flags[{index}]"));
+        let mut parts = vec![flag.source.as_str()];
+        if let Some(author) = &flag.author {
+            parts.push(author);
+        }
+        parts.push(&flag.category);
+        parts.push(flag.severity.as_str());
+        format!("{id} ({})", parts.join(", "))
+    }
+
+    fn step(&self, expr: &Expr, node: &'a Node, depth: usize) -> Step {
+        let value = self.value(node);
+        self.step_with(expr, node, value, depth)
+    }
+
+    fn step_with(&self, expr: &Expr, node: &'a Node, value: Shown, depth: usize) -> Step {
+        let expr = strip_parens(expr);
+        Step {
+            text: self.text(expr.span),
+            value,
+            note: self.note(node),
+            children: if depth >= MAX_DEPTH {
+                Vec::new()
+            } else {
+                self.children(expr, node, depth + 1)
+            },
+        }
+    }
+
+    fn children(&self, expr: &Expr, node: &'a Node, depth: usize) -> Vec<Step> {
+        let pairs: Vec<(&Expr, &'a Node)> = match (&expr.kind, node) {
+            (ExprKind::Unary { operand, .. }, Node::Not(n) | Node::Neg(n)) => {
+                vec![(operand, n)]
+            }
+            (
+                ExprKind::Binary { lhs, rhs, .. },
+                Node::And(l, r)
+                | Node::Or(l, r)
+                | Node::Compare { lhs: l, rhs: r, .. }
+                | Node::Arith { lhs: l, rhs: r, .. }
+                | Node::In {
+                    item: l, list: r, ..
+                },
+            ) => vec![(lhs, l), (rhs, r)],
+            (ExprKind::Call { args, .. }, Node::Abs(n)) => args.iter().zip([&**n]).collect(),
+            (ExprKind::Call { args, .. }, Node::Min(ns) | Node::Max(ns)) => {
+                args.iter().zip(ns).collect()
+            }
+            (ExprKind::Call { args, .. }, Node::Aggregate { collection, .. }) => {
+                args.iter().zip([&**collection]).collect()
+            }
+            (ExprKind::Where { collection, .. }, Node::Where { collection: c, .. }) => {
+                vec![(collection, c)]
+            }
+            (ExprKind::List(items), Node::List(ns)) => items.iter().zip(ns).collect(),
+            (ExprKind::Name(_), Node::Let(i)) => {
+                return self.let_definition(*i, depth).into_iter().collect();
+            }
+            _ => Vec::new(),
+        };
+        pairs
+            .into_iter()
+            .filter(|(e, _)| !is_literal(e))
+            .map(|(e, n)| self.step(e, n, depth))
+            .collect()
+    }
+
+    /// A `let`'s definition as a step, unless it is a literal.
+    fn let_definition(&self, slot: usize, depth: usize) -> Option<Step> {
+        let slot = self.program.lets.get(slot)?;
+        let decl = self
+            .files
+            .iter()
+            .flat_map(|(_, f)| &f.items)
+            .find_map(|i| match i {
+                ast::Item::Let(l) if l.name.name == slot.name => Some(l),
+                _ => None,
+            })?;
+        if is_literal(&decl.value) {
+            return None;
+        }
+        Some(self.step(&decl.value, &slot.value, depth))
+    }
+
+    fn note(&self, node: &Node) -> Option<String> {
+        match node {
+            Node::Metric { metric, .. } => {
+                let slot = self.program.metrics.get(*metric)?;
+                let (_, m) = self.bundle.metrics.get_key_value(&slot.key)?;
+                Some(format!("{}: {}", slot.key, metric_facts(m)))
+            }
+            Node::Has(metric) => {
+                let slot = self.program.metrics.get(*metric)?;
+                Some(slot.key.clone())
+            }
+            Node::HasFamily(f) | Node::Family(f) => {
+                let slot = self.program.families.get(*f)?;
+                Some(slot.glob.clone())
+            }
+            Node::Signed(role) => {
+                let role = self.program.roles.get(*role)?;
+                Some(self.signoff_note(role))
+            }
+            _ => None,
+        }
+    }
+
+    fn signoff_note(&self, role: &str) -> String {
+        let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let mut expired = Vec::new();
+        for s in self.bundle.signoffs.iter().filter(|s| s.role == role) {
+            match s.expires {
+                Some(e) if e <= self.now.value => expired.push(format!("{} expired {}", s.by, at(e))),
+                Some(e) => return format!("{role}: signed by {} until {}", s.by, at(e)),
+                None => return format!("{role}: signed by {}", s.by),
+            }
+        }
+        if expired.is_empty() {
+            format!("{role}: no sign-off in the evidence")
+        } else {
+            format!("{role}: sign-off by {}", expired.join(", "))
+        }
+    }
+}
+
+/// A metric's evidence, as a note: `value 0.21, baseline 0.09, stderr 0.004, n 1800`.
+fn metric_facts(m: &Metric) -> String {
+    let n = format_number;
+    let mut parts = vec![format!("value {}", n(m.value))];
+    if let Some(b) = m.baseline {
+        parts.push(format!("baseline {}", n(b)));
+    }
+    if let Some(s) = m.stderr {
+        parts.push(format!("stderr {}", n(s)));
+    }
+    if let Some((lo, hi)) = m.ci {
+        parts.push(format!("ci [{}, {}]", n(lo), n(hi)));
+    }
+    if let Some(s) = m.baseline_stderr {
+        parts.push(format!("baseline_stderr {}", n(s)));
+    }
+    if let Some((lo, hi)) = m.baseline_ci {
+        parts.push(format!("baseline_ci [{}, {}]", n(lo), n(hi)));
+    }
+    if let Some(count) = m.n {
+        parts.push(format!("n {count}"));
+    }
+    parts.join(", ")
+}
+
+/// A note is said once per clause: where a metric appears twice, its evidence is shown at
+/// its first appearance only.
+fn dedupe_notes(step: &mut Step, seen: &mut Vec<String>) {
+    if let Some(note) = step.note.take() {
+        if !seen.contains(&note) {
+            seen.push(note.clone());
+            step.note = Some(note);
+        }
+    }
+    for child in &mut step.children {
+        dedupe_notes(child, seen);
+    }
+}
+
+fn strip_parens(mut expr: &Expr) -> &Expr {
+    while let ExprKind::Paren(inner) = &expr.kind {
+        expr = inner;
+    }
+    expr
+}
+
+/// A constant written out in the source: shown by its parent's text, not as a step.
+fn is_literal(expr: &Expr) -> bool {
+    match &strip_parens(expr).kind {
+        ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Severity(_) => true,
+        ExprKind::List(items) => items.iter().all(is_literal),
+        ExprKind::Unary {
+            op: ast::UnaryOp::Neg,
+            operand,
+        } => is_literal(operand),
+        _ => false,
+    }
+}
+
+/// Source text on one line: each line break, with the indentation around it, becomes one
+/// space; white space within a line is kept as written.
+fn fold_space(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    lines.join(" ")
+}

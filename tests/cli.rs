@@ -1,0 +1,157 @@
+//! The binary as CI runs it: exit statuses of CLI.md, and no panic on hostile input.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const POLICY: &str = "policy \"p\" {}\nmetric m from \"m\" lower is better\n\
+rule blocker { block when m > 0.9 }\nrule reviewer { review when m > 0.5 }\nrule warner { warn when m > 0.1 }\n";
+
+fn tollgate(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tollgate"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn assert_usable_error(out: &Output, what: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+    assert!(!stderr.is_empty(), "{what}: an error must say something");
+}
+
+#[test]
+fn exit_statuses_follow_the_decision_and_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.gate", POLICY);
+    let cases = [
+        ("0.05", None, 0),
+        ("0.2", None, 0),
+        ("0.6", None, 3),
+        ("0.95", None, 1),
+        ("0.6", Some("review"), 1),
+        ("0.2", Some("warn"), 1),
+        ("0.6", Some("warn"), 1),
+        ("0.05", Some("warn"), 0),
+    ];
+    for (value, fail_on, code) in cases {
+        write(dir.path(), "e.json", &format!("{{\"metrics\": {{\"m\": {value}}}}}"));
+        let mut args = vec!["eval", "p.gate", "--evidence", "e.json"];
+        if let Some(level) = fail_on {
+            args.extend(["--fail-on", level]);
+        }
+        let out = tollgate(&args, dir.path());
+        assert_eq!(out.status.code(), Some(code), "m = {value}, --fail-on {fail_on:?}");
+    }
+}
+
+#[test]
+fn human_output_leads_with_the_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.gate", POLICY);
+    write(dir.path(), "e.json", r#"{"metrics": {"m": 0.95}}"#);
+    let out = tollgate(&["eval", "p.gate", "--evidence", "e.json", "--now", "2025-01-01"], dir.path());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("BLOCK  p"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "no colour off a terminal: {stdout}");
+    insta::assert_snapshot!("human_block", stdout);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.gate", POLICY);
+    write(dir.path(), "e.json", r#"{"metrics": {"m": 0.95}}"#);
+    for args in [
+        vec!["eval", "p.gate"],
+        vec!["eval", "p.gate", "--evidence", "e.json", "--now", "yesterday"],
+        vec!["eval", "p.gate", "--evidence", "e.json", "--format", "pdf"],
+        vec!["eval", "missing.gate", "--evidence", "e.json"],
+        vec!["eval", "p.gate", "--evidence", "missing.json"],
+        vec!["eval", "p.gate", "--evidence", "e.txt"],
+        vec!["check"],
+        vec!["frobnicate"],
+    ] {
+        assert_usable_error(&tollgate(&args, dir.path()), &args.join(" "));
+    }
+}
+
+#[test]
+fn check_reports_success_and_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.gate", POLICY);
+    write(dir.path(), "bad.gate", "policy \"b\" {}\nrule r { block when nope > 1 }\n");
+    let out = tollgate(&["check", "good.gate"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let out = tollgate(&["check", "good.gate", "bad.gate"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.gate:2:21"), "{stderr}");
+    let out = tollgate(&["check", "--format", "json", "bad.gate"], dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["diagnostics"][0]["code"], "tollgate::unknown_name");
+}
+
+#[test]
+fn hostile_evidence_is_rejected_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.gate", POLICY);
+    let deep = format!("{{\"metrics\": {{\"m\": {}1{}}}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let mut big = String::from("{\"metrics\": {");
+    for i in 0..400_000 {
+        big.push_str(&format!("\"k{i}\": {{\"value\": 0.{i}}},"));
+    }
+    big.push_str("\"m\": 0.1}, \"bogus\": 1}");
+    assert!(big.len() > 10_000_000);
+    let cases: Vec<(&str, String)> = vec![
+        ("wrong type", r#"{"metrics": {"m": "high"}}"#.into()),
+        ("NaN", r#"{"metrics": {"m": NaN}}"#.into()),
+        ("1e999", r#"{"metrics": {"m": 1e999}}"#.into()),
+        ("deep nesting", deep),
+        ("10 MB with an unknown key at the end", big),
+        ("not JSON", "\u{0}\u{1}garbage".into()),
+        ("empty", String::new()),
+        ("null", "null".into()),
+        ("duplicate key", r#"{"metrics": {"m": 0.1, "m": 0.2}}"#.into()),
+        ("waiver without reason", r#"{"waivers": [{"rule": "blocker", "role": "r", "by": "b", "expires": "2030-01-01"}]}"#.into()),
+    ];
+    for (what, text) in cases {
+        write(dir.path(), "e.json", &text);
+        assert_usable_error(&tollgate(&["eval", "p.gate", "--evidence", "e.json"], dir.path()), what);
+    }
+    write(
+        dir.path(),
+        "bomb.yaml",
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n",
+    );
+    assert_usable_error(&tollgate(&["eval", "p.gate", "--evidence", "bomb.yaml"], dir.path()), "YAML alias bomb");
+}
+
+#[test]
+fn hostile_policies_are_rejected_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "e.json", "{}");
+    let cases: Vec<(&str, String)> = vec![
+        ("deep parentheses", format!("policy \"p\" {{}}\nrule r {{ block when {}true{} }}\n", "(".repeat(100_000), ")".repeat(100_000))),
+        ("long not chain", format!("policy \"p\" {{}}\nrule r {{ block when {}true }}\n", "not ".repeat(100_000))),
+        ("long and chain", format!("policy \"p\" {{}}\nrule r {{ block when true{} }}\n", " and true".repeat(100_000))),
+        ("deep lists", format!("policy \"p\" {{}}\nlet l = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000))),
+        ("unterminated string", "policy \"p {}\n".into()),
+        ("binary", "\u{0}\u{ff}\u{7}".into()),
+        ("reserved word", "policy \"p\" {}\nrule block { block when true }\n".into()),
+    ];
+    for (what, text) in cases {
+        write(dir.path(), "p.gate", &text);
+        assert_usable_error(&tollgate(&["eval", "p.gate", "--evidence", "e.json"], dir.path()), what);
+        assert_usable_error(&tollgate(&["check", "p.gate"], dir.path()), what);
+    }
+    std::fs::write(dir.path().join("p.gate"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    assert_usable_error(&tollgate(&["check", "p.gate"], dir.path()), "not UTF-8");
+}

@@ -1,0 +1,451 @@
+//! A claim of `tollgate diff` that the evaluator can refute is a bug. This property test
+//! generates a policy from a small grammar, one random edit of it (a threshold, a severity, a
+//! list, a comparison, a clause, a `missing`, a rule), and many random evidence bundles, then
+//! checks every claim against both evaluations:
+//! - a rule whose changes are all `tightened` never gets a less severe outcome, all `loosened`
+//!   never a more severe one, and a rule with no change (or only cosmetic ones) keeps its
+//!   outcome;
+//! - the decision follows the verdict the same way when no change is `changed`.
+//!
+//! Bundles carry no waivers: a waiver only matters through `waivable by`, which is checked by
+//! the unit tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use proptest::prelude::*;
+use tollgate::diff::{self, Effect, Verdict, Version};
+use tollgate::evidence::{self, Format};
+use tollgate::{Now, Outcome, Policy};
+
+const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+const CATEGORIES: [&str; 4] = ["x", "y", "z", "w"];
+const OUTCOMES: [&str; 3] = ["warn", "review", "block"];
+const MISSING: [&str; 4] = ["pass", "warn", "review", "block"];
+const OPS: [&str; 4] = [">", ">=", "<", "<="];
+
+#[derive(Clone, Debug)]
+enum Num {
+    RegA,
+    RegB,
+    ImpC,
+    ValA,
+    DeltaB,
+}
+
+impl Num {
+    fn text(&self) -> &'static str {
+        match self {
+            Num::RegA => "regression(a)",
+            Num::RegB => "regression(b)",
+            Num::ImpC => "improvement(c)",
+            Num::ValA => "a",
+            Num::DeltaB => "delta(b)",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Cond {
+    /// `NUM OP T%`, or `NUM OP lim` when the threshold is `None`.
+    Cmp(Num, usize, Option<i32>),
+    Any(usize, Vec<usize>),
+    Count(usize, usize, i32),
+    None(usize),
+    Signed,
+    Not(Box<Cond>),
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+}
+
+#[derive(Clone, Debug)]
+struct Clause {
+    outcome: usize,
+    unless: bool,
+    cond: Cond,
+}
+
+#[derive(Clone, Debug)]
+struct Rule {
+    id: String,
+    clauses: Vec<Clause>,
+    missing: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+struct Gate {
+    limit: i32,
+    rules: Vec<Rule>,
+}
+
+impl Cond {
+    fn text(&self) -> String {
+        match self {
+            Cond::Cmp(n, op, Some(t)) => format!("{} {} {t}%", n.text(), OPS[*op]),
+            Cond::Cmp(n, op, None) => format!("{} {} lim", n.text(), OPS[*op]),
+            Cond::Any(s, cats) => {
+                let list: Vec<String> = cats.iter().map(|c| format!("\"{}\"", CATEGORIES[*c])).collect();
+                format!(
+                    "any(flags where severity >= {} and category in [{}])",
+                    SEVERITIES[*s],
+                    list.join(", ")
+                )
+            }
+            Cond::Count(s, op, k) => format!("count(flags where severity >= {}) {} {k}", SEVERITIES[*s], OPS[*op]),
+            Cond::None(s) => format!("none(flags where severity >= {})", SEVERITIES[*s]),
+            Cond::Signed => String::from("signed(\"lead\")"),
+            Cond::Not(c) => format!("not ({})", c.text()),
+            Cond::And(a, b) => format!("({}) and ({})", a.text(), b.text()),
+            Cond::Or(a, b) => format!("({}) or ({})", a.text(), b.text()),
+        }
+    }
+
+    /// Visit the leaves in order, letting `f` edit one; stops when `f` returns true.
+    fn leaves(&mut self, f: &mut dyn FnMut(&mut Cond) -> bool) -> bool {
+        match self {
+            Cond::Not(c) => c.leaves(f),
+            Cond::And(a, b) | Cond::Or(a, b) => a.leaves(f) || b.leaves(f),
+            leaf => f(leaf),
+        }
+    }
+}
+
+impl Gate {
+    fn text(&self) -> String {
+        let mut out = String::from(
+            "policy \"g\" { version \"1\" }\n\
+             metric a from \"m.a\" lower is better\n\
+             metric b from \"m.b\" lower is better\n\
+             metric c from \"m.c\" higher is better\n",
+        );
+        out.push_str(&format!("let lim = {}%\n", self.limit));
+        for r in &self.rules {
+            out.push_str(&format!("rule {} {{\n", r.id));
+            for c in &r.clauses {
+                let kind = if c.unless { "unless" } else { "when" };
+                out.push_str(&format!("  {} {kind} {}\n", OUTCOMES[c.outcome], c.cond.text()));
+            }
+            if let Some(m) = r.missing {
+                out.push_str(&format!("  missing {}\n", MISSING[m]));
+            }
+            out.push_str("}\n");
+        }
+        out
+    }
+
+    /// Apply edit `kind` at position `at` with the random `value`. Returns false when the
+    /// edit does not apply to this policy.
+    fn edit(&mut self, kind: u8, at: usize, value: i32) -> bool {
+        let v = value.unsigned_abs() as usize;
+        let clause_count: usize = self.rules.iter().map(|r| r.clauses.len()).sum();
+        let rule_count = self.rules.len();
+        match kind % 10 {
+            // A threshold (or a count bound) moves.
+            0 => self.leaf(at, &mut |c| match c {
+                Cond::Cmp(_, _, Some(t)) | Cond::Count(_, _, t) => {
+                    *t = value % 4;
+                    true
+                }
+                _ => false,
+            }),
+            // A severity literal in a flag filter moves.
+            1 => self.leaf(at, &mut |c| match c {
+                Cond::Any(s, _) | Cond::Count(s, _, _) | Cond::None(s) => {
+                    *s = v % SEVERITIES.len();
+                    true
+                }
+                _ => false,
+            }),
+            // A category list gains or loses a member.
+            2 => self.leaf(at, &mut |c| match c {
+                Cond::Any(_, cats) => {
+                    let cat = v % CATEGORIES.len();
+                    if let Some(i) = cats.iter().position(|x| *x == cat) {
+                        if cats.len() > 1 {
+                            cats.remove(i);
+                        }
+                    } else {
+                        cats.push(cat);
+                    }
+                    true
+                }
+                _ => false,
+            }),
+            // A comparison operator changes.
+            3 => self.leaf(at, &mut |c| match c {
+                Cond::Cmp(_, op, _) | Cond::Count(_, op, _) => {
+                    *op = v % OPS.len();
+                    true
+                }
+                _ => false,
+            }),
+            // The let moves.
+            4 => {
+                self.limit = value % 4;
+                true
+            }
+            // A clause's severity changes.
+            5 if clause_count > 0 => {
+                let mut i = at % clause_count;
+                for r in &mut self.rules {
+                    if i < r.clauses.len() {
+                        r.clauses[i].outcome = v % OUTCOMES.len();
+                        return true;
+                    }
+                    i -= r.clauses.len();
+                }
+                false
+            }
+            // A clause is added.
+            6 => {
+                let r = at % rule_count;
+                let cond = Cond::Cmp(Num::RegB, v % OPS.len(), Some(value % 3));
+                self.rules[r].clauses.push(Clause {
+                    outcome: v % OUTCOMES.len(),
+                    unless: value % 2 == 0,
+                    cond,
+                });
+                true
+            }
+            // A clause is removed.
+            7 => {
+                let r = at % rule_count;
+                if self.rules[r].clauses.len() < 2 {
+                    return false;
+                }
+                let i = v % self.rules[r].clauses.len();
+                self.rules[r].clauses.remove(i);
+                true
+            }
+            // `missing` changes.
+            8 => {
+                let r = at % rule_count;
+                self.rules[r].missing = if v % 5 == 4 { None } else { Some(v % MISSING.len()) };
+                true
+            }
+            // A rule is added or removed.
+            _ => {
+                if value % 2 == 0 && rule_count > 1 {
+                    self.rules.remove(at % rule_count);
+                } else {
+                    self.rules.push(Rule {
+                        id: String::from("added"),
+                        clauses: vec![Clause {
+                            outcome: v % OUTCOMES.len(),
+                            unless: false,
+                            cond: Cond::Cmp(Num::RegA, v % OPS.len(), Some(value % 3)),
+                        }],
+                        missing: None,
+                    });
+                }
+                true
+            }
+        }
+    }
+
+    /// Edit the first leaf at or after position `at` (cyclically) that `f` accepts.
+    fn leaf(&mut self, at: usize, f: &mut dyn FnMut(&mut Cond) -> bool) -> bool {
+        let mut leaves = 0;
+        for r in &mut self.rules {
+            for c in &mut r.clauses {
+                c.cond.leaves(&mut |_| {
+                    leaves += 1;
+                    false
+                });
+            }
+        }
+        for step in 0..leaves {
+            let mut target = (at + step) % leaves;
+            let mut done = false;
+            for r in &mut self.rules {
+                for c in &mut r.clauses {
+                    if done {
+                        break;
+                    }
+                    c.cond.leaves(&mut |leaf| {
+                        if target == 0 {
+                            done = f(leaf);
+                            target = usize::MAX;
+                            return true;
+                        }
+                        target = target.wrapping_sub(1);
+                        false
+                    });
+                }
+            }
+            if done {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+fn num() -> impl Strategy<Value = Num> {
+    prop_oneof![
+        Just(Num::RegA),
+        Just(Num::RegB),
+        Just(Num::ImpC),
+        Just(Num::ValA),
+        Just(Num::DeltaB)
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Cond> {
+    prop_oneof![
+        4 => (num(), 0..4usize, prop::option::weighted(0.8, -3..4i32)).prop_map(|(n, o, t)| Cond::Cmp(n, o, t)),
+        2 => (0..5usize, prop::collection::btree_set(0..4usize, 1..3))
+            .prop_map(|(s, c)| Cond::Any(s, c.into_iter().collect())),
+        1 => (0..5usize, 0..4usize, 0..4i32).prop_map(|(s, o, k)| Cond::Count(s, o, k)),
+        1 => (0..5usize).prop_map(Cond::None),
+        1 => Just(Cond::Signed),
+    ]
+}
+
+fn cond() -> impl Strategy<Value = Cond> {
+    leaf().prop_recursive(2, 6, 2, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|c| Cond::Not(Box::new(c))),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Cond::And(Box::new(a), Box::new(b))),
+            (inner.clone(), inner).prop_map(|(a, b)| Cond::Or(Box::new(a), Box::new(b))),
+        ]
+    })
+}
+
+fn gate() -> impl Strategy<Value = Gate> {
+    let clause = (0..3usize, prop::bool::weighted(0.2), cond()).prop_map(|(outcome, unless, cond)| Clause {
+        outcome,
+        unless,
+        cond,
+    });
+    let rule = (prop::collection::vec(clause, 1..3), prop::option::weighted(0.4, 0..4usize));
+    (-3..4i32, prop::collection::vec(rule, 1..4)).prop_map(|(limit, rules)| Gate {
+        limit,
+        rules: rules
+            .into_iter()
+            .enumerate()
+            .map(|(i, (clauses, missing))| Rule {
+                id: format!("r{i}"),
+                clauses,
+                missing,
+            })
+            .collect(),
+    })
+}
+
+/// A metric entry: absent, value only, or value and baseline, on a grid of whole percents.
+fn metric(key: &'static str) -> impl Strategy<Value = Option<String>> {
+    prop::option::weighted(0.85, (0..7u32, prop::option::weighted(0.85, 0..7u32))).prop_map(move |m| {
+        m.map(|(v, b)| match b {
+            Some(b) => format!("\"{key}\": {{ \"value\": {}, \"baseline\": {} }}", f64::from(v) / 100.0, f64::from(b) / 100.0),
+            None => format!("\"{key}\": {{ \"value\": {} }}", f64::from(v) / 100.0),
+        })
+    })
+}
+
+fn bundle() -> impl Strategy<Value = String> {
+    let flag = (0..5usize, 0..4usize).prop_map(|(s, c)| {
+        format!(
+            "{{ \"source\": \"expert\", \"category\": \"{}\", \"severity\": \"{}\" }}",
+            CATEGORIES[c], SEVERITIES[s]
+        )
+    });
+    (
+        metric("m.a"),
+        metric("m.b"),
+        metric("m.c"),
+        prop::collection::vec(flag, 0..4),
+        any::<bool>(),
+    )
+        .prop_map(|(a, b, c, flags, signed)| {
+            let metrics: Vec<String> = [a, b, c].into_iter().flatten().collect();
+            let signoffs = if signed {
+                "{ \"role\": \"lead\", \"by\": \"someone\" }"
+            } else {
+                ""
+            };
+            format!(
+                "{{ \"metrics\": {{ {} }}, \"flags\": [ {} ], \"signoffs\": [ {signoffs} ] }}",
+                metrics.join(", "),
+                flags.join(", ")
+            )
+        })
+}
+
+fn outcome(e: &tollgate::Evaluation, id: &str) -> Outcome {
+    e.rule(id).map_or(Outcome::Pass, |r| r.outcome)
+}
+
+/// Whether the claim `effects` (all non-cosmetic effects on one thing) allows going from
+/// `before` to `after`.
+fn allowed(effects: &[Effect], before: Outcome, after: Outcome) -> bool {
+    if effects.is_empty() {
+        return before == after;
+    }
+    if effects.iter().all(|e| *e == Effect::Tightened) {
+        return after >= before;
+    }
+    if effects.iter().all(|e| *e == Effect::Loosened) {
+        return after <= before;
+    }
+    true
+}
+
+proptest! {
+    // 64 cases keep the test within a few seconds; PROPTEST_CASES=5000 searches harder.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn claims_hold_on_every_bundle(
+        gate in gate(),
+        kind in any::<u8>(),
+        at in any::<usize>(),
+        value in -7..8i32,
+        bundles in prop::collection::vec(bundle(), 32),
+    ) {
+        let mut edited = gate.clone();
+        prop_assume!(edited.edit(kind, at, value));
+        let (old_text, new_text) = (gate.text(), edited.text());
+        let old = Policy::from_source("old.gate", old_text.clone())
+            .unwrap_or_else(|d| panic!("generated policy does not load: {d:?}\n{old_text}"));
+        let new = Policy::from_source("new.gate", new_text.clone())
+            .unwrap_or_else(|d| panic!("edited policy does not load: {d:?}\n{new_text}"));
+        let report = diff::diff(Version::new(&old), Version::new(&new));
+        let now = Now::resolve(evidence::parse_instant("2025-06-01T00:00:00Z"), None);
+        let mut ids: Vec<&str> = gate.rules.iter().map(|r| r.id.as_str()).collect();
+        ids.extend(edited.rules.iter().map(|r| r.id.as_str()));
+        ids.sort_unstable();
+        ids.dedup();
+        let all: Vec<Effect> = report.changes.iter().map(|c| c.effect).filter(|e| *e != Effect::Cosmetic).collect();
+        for json in &bundles {
+            let bundle = evidence::parse_str("bundle.json", json, Format::Json)
+                .unwrap_or_else(|d| panic!("generated bundle is invalid: {d:?}\n{json}"));
+            let (before, after) = (old.evaluate(&bundle, now), new.evaluate(&bundle, now));
+            for id in &ids {
+                let effects: Vec<Effect> = report
+                    .changes
+                    .iter()
+                    .filter(|c| c.rule.as_deref() == Some(id) && c.effect != Effect::Cosmetic)
+                    .map(|c| c.effect)
+                    .collect();
+                let (o, n) = (outcome(&before, id), outcome(&after, id));
+                prop_assert!(
+                    allowed(&effects, o, n),
+                    "rule {id}: {o} -> {n} contradicts {effects:?}\nold:\n{old_text}\nnew:\n{new_text}\nbundle: {json}\nchanges: {:#?}",
+                    report.changes
+                );
+            }
+            let (o, n) = (before.decision, after.decision);
+            let verdict_claim = match report.verdict {
+                Verdict::Unchanged | Verdict::Cosmetic => o == n,
+                _ => allowed(&all, o, n),
+            };
+            prop_assert!(
+                verdict_claim,
+                "decision {o} -> {n} contradicts verdict {:?}\nold:\n{old_text}\nnew:\n{new_text}\nbundle: {json}",
+                report.verdict
+            );
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Every shipped example bundle, evaluated by the policy it was written for: the JSON output
+//! is snapshotted, and the decision each example's README promises is asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use tollgate::{evidence, render, Now, Outcome, Policy};
+
+/// (example folder, policy, the decision its README states)
+const EXAMPLES: &[(&str, &str, Outcome)] = &[
+    ("gpt-4o-2025-04-25", "policies/chat-mainline.gate", Outcome::Block),
+    ("gpt-4o-2025-03-27", "policies/chat-mainline.gate", Outcome::Pass),
+    ("chat-missing-eval", "policies/chat-mainline.gate", Outcome::Block),
+    ("chat-waived", "policies/chat-mainline.gate", Outcome::Pass),
+    ("frontier-deploys", "policies/frontier-preparedness.gate", Outcome::Pass),
+    ("frontier-withheld", "policies/frontier-preparedness.gate", Outcome::Block),
+];
+
+fn bundle_file(folder: &str) -> PathBuf {
+    let dir = PathBuf::from("examples").join(folder);
+    ["evidence.json", "evidence.yaml"]
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("no evidence file in {}", dir.display()))
+}
+
+#[test]
+fn every_example_folder_is_covered() {
+    let mut folders: Vec<String> = std::fs::read_dir("examples")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("README.md").exists() && e.path().is_dir())
+        .filter(|e| ["evidence.json", "evidence.yaml"].iter().any(|f| e.path().join(f).exists()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let mut covered: Vec<String> = EXAMPLES.iter().map(|(f, _, _)| f.to_string()).collect();
+    covered.sort();
+    assert_eq!(folders, covered);
+}
+
+#[test]
+fn examples_decide_as_documented() {
+    for (folder, policy, decision) in EXAMPLES {
+        let policy = Policy::load(policy).unwrap();
+        let bundle = evidence::load_files(&[bundle_file(folder)]).unwrap();
+        let e = policy.evaluate(&bundle, Now::resolve(None, bundle.as_of));
+        assert_eq!(e.decision, *decision, "{folder}");
+        insta::assert_snapshot!(format!("json_{folder}"), render::json::render(&e));
+    }
+}
+
+#[test]
+fn the_april_2025_update_blocks_for_the_testers_flags() {
+    let policy = Policy::load("policies/chat-mainline.gate").unwrap();
+    let bundle = evidence::load_files(&[bundle_file("gpt-4o-2025-04-25")]).unwrap();
+    let e = policy.evaluate(&bundle, Now::resolve(None, bundle.as_of));
+    let not_passed: Vec<(&str, Outcome)> = e
+        .rules
+        .iter()
+        .filter(|r| r.outcome > Outcome::Pass)
+        .map(|r| (r.id.as_str(), r.outcome))
+        .collect();
+    assert_eq!(
+        not_passed,
+        vec![
+            ("tester_behavior_concern", Outcome::Block),
+            ("metrics_disagree_with_testers", Outcome::Review),
+        ]
+    );
+}
