@@ -50,10 +50,16 @@ fn spec_example_yaml_reads_every_field() {
     assert_eq!(flag.author.as_deref(), Some("tester-3"));
     assert_eq!(flag.category, "personality");
     assert_eq!(flag.severity, Severity::Medium);
-    assert_eq!(flag.note.as_deref(), Some("feels slightly off; overly agreeable"));
+    assert_eq!(
+        flag.note.as_deref(),
+        Some("feels slightly off; overly agreeable")
+    );
     assert_eq!(flag.stage.as_deref(), Some("alpha"));
     let signoff = &b.signoffs[0];
-    assert_eq!((signoff.role.as_str(), signoff.by.as_str()), ("safety-lead", "reviewer-7"));
+    assert_eq!(
+        (signoff.role.as_str(), signoff.by.as_str()),
+        ("safety-lead", "reviewer-7")
+    );
     assert_eq!(signoff.at, Some(utc(2025, 4, 24, 10, 0, 0)));
     assert_eq!(signoff.expires, Some(utc(2025, 5, 24, 0, 0, 0)));
     let waiver = &b.waivers[0];
@@ -221,7 +227,10 @@ fn unknown_top_level_key_is_named_with_a_suggestion() {
 
     let text = "candidate: x\nmetricz: {}\n";
     let d = yaml_error(text);
-    assert_mentions(&d, &["evidence.yaml", "unknown key `metricz` at the top level"]);
+    assert_mentions(
+        &d,
+        &["evidence.yaml", "unknown key `metricz` at the top level"],
+    );
     assert_eq!(d.help.as_deref(), Some("did you mean `metrics`?"));
     assert_eq!(at(&d), (2, 1));
     assert_eq!(labelled(&d, text), "metricz");
@@ -268,7 +277,10 @@ fn unknown_key_in_a_flag() {
         r#"{"flags": [{"source": "expert", "category": "tone", "severity": "low", "sevrity": "x"}]}"#,
         "flags:\n  - source: expert\n    category: tone\n    severity: low\n    sevrity: x\n",
         |format, _, d| {
-            assert_mentions(&d, &["unknown key `sevrity` in `flags[0]`", "id, source, author"]);
+            assert_mentions(
+                &d,
+                &["unknown key `sevrity` in `flags[0]`", "id, source, author"],
+            );
             assert_eq!(d.help.as_deref(), Some("did you mean `severity`?"));
             if format == Format::Yaml {
                 assert_eq!(at(&d), (5, 5));
@@ -285,7 +297,10 @@ fn unknown_key_in_a_signoff() {
         |format, _, d| {
             assert_mentions(
                 &d,
-                &["unknown key `when` in `signoffs[1]`", "role, by, at, expires"],
+                &[
+                    "unknown key `when` in `signoffs[1]`",
+                    "role, by, at, expires",
+                ],
             );
             match format {
                 Format::Json => assert_eq!(at(&d), (1, 66)),
@@ -323,7 +338,10 @@ fn quoted_number_is_a_wrong_type() {
         "{\"metrics\": {\"x\": {\"value\": \"0.5\"}}}",
         "metrics:\n  x:\n    value: \"0.5\"\n",
         |format, text, d| {
-            assert_mentions(&d, &["`metrics.\"x\".value` must be a number, found the string \"0.5\""]);
+            assert_mentions(
+                &d,
+                &["`metrics.\"x\".value` must be a number, found the string \"0.5\""],
+            );
             assert_eq!(d.help.as_deref(), Some("write the number without quotes"));
             assert_eq!(labelled(&d, text), "\"0.5\"");
             match format {
@@ -352,7 +370,10 @@ fn metric_of_the_wrong_type() {
 #[test]
 fn metrics_must_be_a_map_and_flags_a_list() {
     let d = json_error(r#"{"metrics": [1, 2]}"#);
-    assert_mentions(&d, &["`metrics` must be an object of metrics", "found a list"]);
+    assert_mentions(
+        &d,
+        &["`metrics` must be an object of metrics", "found a list"],
+    );
     let d = yaml_error("flags:\n  source: expert\n");
     assert_mentions(&d, &["`flags` must be a list of flags, found a mapping"]);
     assert_eq!(at(&d), (2, 3));
@@ -368,15 +389,31 @@ fn a_string_field_given_a_number() {
     );
     assert_eq!(at(&d), (1, 12));
     let d = json_error(r#"{"signoffs": [{"role": "r", "by": 7}]}"#);
-    assert_mentions(&d, &["`signoffs[0].by` must be a string, found the number 7"]);
-    assert_eq!(d.help.as_deref(), Some("write it as a string, in double quotes"));
+    assert_mentions(
+        &d,
+        &["`signoffs[0].by` must be a string, found the number 7"],
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write it as a string, in double quotes")
+    );
 }
 
 #[test]
 fn the_document_must_be_an_object() {
-    for (text, found) in [("[]", "found a list"), ("\"x\"", "found the string \"x\""), ("3", "found the number 3")] {
+    for (text, found) in [
+        ("[]", "found a list"),
+        ("\"x\"", "found the string \"x\""),
+        ("3", "found the number 3"),
+    ] {
         let d = json_error(text);
-        assert_mentions(&d, &["the document must be an object with the keys candidate", found]);
+        assert_mentions(
+            &d,
+            &[
+                "the document must be an object with the keys candidate",
+                found,
+            ],
+        );
         assert_eq!(at(&d), (1, 1));
     }
     let d = yaml_error("- a\n- b\n");
@@ -397,7 +434,13 @@ fn null_on_a_required_field_is_rejected() {
     let d = json_error(r#"{"metrics": {"x": {"value": null}}}"#);
     assert_mentions(&d, &["`metrics.\"x\".value` must be a number, found null"]);
     let d = json_error(r#"{"metrics": {"x": null}}"#);
-    assert_mentions(&d, &["`metrics.\"x\"` must be a number or an object", "found null"]);
+    assert_mentions(
+        &d,
+        &[
+            "`metrics.\"x\"` must be a number or an object",
+            "found null",
+        ],
+    );
     let d = yaml_error("flags:\n  - source:\n    category: c\n    severity: low\n");
     assert_mentions(&d, &["`flags[0].source` must be a string, found null"]);
 }
@@ -418,7 +461,10 @@ fn metric_without_value() {
         "{\"metrics\": {\n  \"behavior.x\": {\"baseline\": 0.1}\n}}",
         "metrics:\n  behavior.x:\n    baseline: 0.1\n",
         |format, text, d| {
-            assert_mentions(&d, &["`metrics.\"behavior.x\"` has no `value`, which is required"]);
+            assert_mentions(
+                &d,
+                &["`metrics.\"behavior.x\"` has no `value`, which is required"],
+            );
             match format {
                 Format::Json => {
                     assert_eq!(at(&d), (2, 3));
@@ -436,9 +482,18 @@ fn metric_without_value() {
 #[test]
 fn flag_missing_each_required_field() {
     for (missing, json_text) in [
-        ("source", r#"{"flags": [{"category": "c", "severity": "low"}]}"#),
-        ("category", r#"{"flags": [{"source": "s", "severity": "low"}]}"#),
-        ("severity", r#"{"flags": [{"source": "s", "category": "c"}]}"#),
+        (
+            "source",
+            r#"{"flags": [{"category": "c", "severity": "low"}]}"#,
+        ),
+        (
+            "category",
+            r#"{"flags": [{"source": "s", "severity": "low"}]}"#,
+        ),
+        (
+            "severity",
+            r#"{"flags": [{"source": "s", "category": "c"}]}"#,
+        ),
     ] {
         let d = json_error(json_text);
         assert_mentions(&d, &[&format!("`flags[0]` has no `{missing}`")]);
@@ -477,7 +532,8 @@ fn waiver_with_an_empty_or_blank_reason() {
         assert_mentions(&d, &["`waivers[0].reason` is empty"]);
         assert_eq!(labelled(&d, &text), reason);
     }
-    let d = yaml_error("waivers:\n  - {rule: x, role: r, by: b, reason: '  ', expires: 2025-05-01}\n");
+    let d =
+        yaml_error("waivers:\n  - {rule: x, role: r, by: b, reason: '  ', expires: 2025-05-01}\n");
     assert_mentions(&d, &["`waivers[0].reason` is empty"]);
     assert_eq!(at(&d), (2, 39));
 }
@@ -497,19 +553,43 @@ fn waiver_without_an_expiry() {
     let d = json_error(
         r#"{"waivers": [{"rule": "x", "role": "r", "by": "b", "reason": "why", "expires": null}]}"#,
     );
-    assert_mentions(&d, &["`waivers[0].expires` must be a date-time or a date, as a string, found null"]);
+    assert_mentions(
+        &d,
+        &["`waivers[0].expires` must be a date-time or a date, as a string, found null"],
+    );
 }
 
 #[test]
 fn empty_required_strings_are_rejected() {
     for (field, text) in [
-        ("signoffs[0].role", r#"{"signoffs": [{"role": "", "by": "b"}]}"#),
-        ("signoffs[0].by", r#"{"signoffs": [{"role": "r", "by": " "}]}"#),
-        ("flags[0].source", r#"{"flags": [{"source": "", "category": "c", "severity": "low"}]}"#),
-        ("flags[0].category", r#"{"flags": [{"source": "s", "category": "", "severity": "low"}]}"#),
-        ("waivers[0].rule", r#"{"waivers": [{"rule": "", "role": "r", "by": "b", "reason": "y", "expires": "2025-01-01"}]}"#),
-        ("waivers[0].role", r#"{"waivers": [{"rule": "x", "role": "", "by": "b", "reason": "y", "expires": "2025-01-01"}]}"#),
-        ("waivers[0].by", r#"{"waivers": [{"rule": "x", "role": "r", "by": "", "reason": "y", "expires": "2025-01-01"}]}"#),
+        (
+            "signoffs[0].role",
+            r#"{"signoffs": [{"role": "", "by": "b"}]}"#,
+        ),
+        (
+            "signoffs[0].by",
+            r#"{"signoffs": [{"role": "r", "by": " "}]}"#,
+        ),
+        (
+            "flags[0].source",
+            r#"{"flags": [{"source": "", "category": "c", "severity": "low"}]}"#,
+        ),
+        (
+            "flags[0].category",
+            r#"{"flags": [{"source": "s", "category": "", "severity": "low"}]}"#,
+        ),
+        (
+            "waivers[0].rule",
+            r#"{"waivers": [{"rule": "", "role": "r", "by": "b", "reason": "y", "expires": "2025-01-01"}]}"#,
+        ),
+        (
+            "waivers[0].role",
+            r#"{"waivers": [{"rule": "x", "role": "", "by": "b", "reason": "y", "expires": "2025-01-01"}]}"#,
+        ),
+        (
+            "waivers[0].by",
+            r#"{"waivers": [{"rule": "x", "role": "r", "by": "", "reason": "y", "expires": "2025-01-01"}]}"#,
+        ),
     ] {
         let d = json_error(text);
         assert_mentions(&d, &[&format!("`{field}` is empty")]);
@@ -529,7 +609,12 @@ fn empty_metric_key_is_rejected() {
 
 #[test]
 fn yaml_nan_and_infinities_are_not_finite() {
-    for (word, line_text) in [(".nan", ".nan"), (".inf", ".inf"), ("-.inf", "-.inf"), (".NaN", ".NaN")] {
+    for (word, line_text) in [
+        (".nan", ".nan"),
+        (".inf", ".inf"),
+        ("-.inf", "-.inf"),
+        (".NaN", ".NaN"),
+    ] {
         let text = format!("metrics:\n  x:\n    value: {word}\n");
         let d = yaml_error(&text);
         assert_mentions(&d, &["`metrics.\"x\".value` is not a finite number"]);
@@ -550,7 +635,10 @@ fn out_of_range_numbers_are_not_finite() {
     // YAML reads 1e999 as text; it is still reported as a number that is not finite.
     let text = "metrics:\n  x: {value: 1, stderr: -1e999}\n";
     let d = yaml_error(text);
-    assert_mentions(&d, &["`metrics.\"x\".stderr` is not a finite number (`-1e999`)"]);
+    assert_mentions(
+        &d,
+        &["`metrics.\"x\".stderr` is not a finite number (`-1e999`)"],
+    );
     assert_eq!(labelled(&d, text), "-1e999");
 }
 
@@ -573,11 +661,19 @@ fn n_must_be_a_whole_number_not_below_zero() {
     for (n, shown) in [("-1", "-1"), ("1.5", "1.5"), ("-3.0", "-3")] {
         let text = format!("{{\"metrics\": {{\"x\": {{\"value\": 1, \"n\": {n}}}}}}}");
         let d = json_error(&text);
-        assert_mentions(&d, &[&format!("`metrics.\"x\".n` must be a whole number, 0 or more; found {shown}")]);
+        assert_mentions(
+            &d,
+            &[&format!(
+                "`metrics.\"x\".n` must be a whole number, 0 or more; found {shown}"
+            )],
+        );
         assert_eq!(labelled(&d, &text), n);
     }
     let d = yaml_error("metrics:\n  x: {value: 1, n: \"12\"}\n");
-    assert_mentions(&d, &["`metrics.\"x\".n` must be a whole number, 0 or more, found the string \"12\""]);
+    assert_mentions(
+        &d,
+        &["`metrics.\"x\".n` must be a whole number, 0 or more, found the string \"12\""],
+    );
     let d = json_error(r#"{"metrics": {"x": {"value": 1, "n": 1e300}}}"#);
     assert_mentions(&d, &["must be a whole number"]);
 }
@@ -645,22 +741,34 @@ fn baseline_ci_must_contain_the_baseline() {
         &["`metrics.\"x\".baseline_ci` is [0.6, 0.7], which does not contain the baseline 0.5"],
     );
     let d = yaml_error("metrics:\n  x: {value: 1, baseline_ci: [0.7, 0.6]}\n");
-    assert_mentions(&d, &["`metrics.\"x\".baseline_ci` has its low end (0.7) above"]);
+    assert_mentions(
+        &d,
+        &["`metrics.\"x\".baseline_ci` has its low end (0.7) above"],
+    );
 }
 
 #[test]
 fn ci_must_have_two_numbers() {
-    for (ci, count) in [("[]", "0 elements"), ("[0.1]", "1 element"), ("[0.1, 0.2, 0.3]", "3 elements")] {
+    for (ci, count) in [
+        ("[]", "0 elements"),
+        ("[0.1]", "1 element"),
+        ("[0.1, 0.2, 0.3]", "3 elements"),
+    ] {
         let text = format!("{{\"metrics\": {{\"x\": {{\"value\": 0.15, \"ci\": {ci}}}}}}}");
         let d = json_error(&text);
         assert_mentions(
             &d,
-            &[&format!("`metrics.\"x\".ci` must be a list of two numbers, [low, high]; found {count}")],
+            &[&format!(
+                "`metrics.\"x\".ci` must be a list of two numbers, [low, high]; found {count}"
+            )],
         );
         assert_eq!(labelled(&d, &text), ci);
     }
     let d = yaml_error("metrics:\n  x: {value: 1, ci: 0.5}\n");
-    assert_mentions(&d, &["`metrics.\"x\".ci` must be a list of two numbers, [low, high], found the number 0.5"]);
+    assert_mentions(
+        &d,
+        &["`metrics.\"x\".ci` must be a list of two numbers, [low, high], found the number 0.5"],
+    );
     let d = json_error(r#"{"metrics": {"x": {"value": 1, "ci": [0.5, "1"]}}}"#);
     assert_mentions(&d, &["`metrics.\"x\".ci[1]` must be a number"]);
 }
@@ -702,12 +810,20 @@ fn bad_timestamps_are_rejected() {
     ] {
         let text = format!("{{\"{field}\": \"{value}\"}}");
         let d = json_error(&text);
-        assert_mentions(&d, &[&format!("`{field}` is not a date-time or a date: \"{value}\"")]);
+        assert_mentions(
+            &d,
+            &[&format!(
+                "`{field}` is not a date-time or a date: \"{value}\""
+            )],
+        );
         assert!(d.help.as_deref().unwrap().contains("2025-04-25T09:00:00Z"));
         assert_eq!(labelled(&d, &text), format!("\"{value}\""));
     }
     let d = yaml_error("signoffs:\n  - role: r\n    by: b\n    expires: 2025-5-1\n");
-    assert_mentions(&d, &["`signoffs[0].expires` is not a date-time or a date: \"2025-5-1\""]);
+    assert_mentions(
+        &d,
+        &["`signoffs[0].expires` is not a date-time or a date: \"2025-5-1\""],
+    );
     assert_eq!(at(&d), (4, 14));
     let d = json_error(r#"{"signoffs": [{"role": "r", "by": "b", "at": 20250425}]}"#);
     assert_mentions(&d, &["`signoffs[0].at` must be a date-time or a date, as a string, found the number 20250425"]);
@@ -728,7 +844,10 @@ fn duplicate_metric_in_one_file() {
             assert_eq!(d.labels.len(), 2);
             let first = &d.labels[1];
             assert_eq!(first.label(), Some("first here"));
-            assert!(text[first.offset()..].starts_with("\"x\"") || text[first.offset()..].starts_with("x:"));
+            assert!(
+                text[first.offset()..].starts_with("\"x\"")
+                    || text[first.offset()..].starts_with("x:")
+            );
             assert!(first.offset() < d.labels[0].offset());
         },
     );
@@ -740,7 +859,10 @@ fn duplicate_field_in_a_metric() {
         r#"{"metrics": {"x": {"value": 1, "value": 2}}}"#,
         "metrics:\n  x:\n    value: 1\n    value: 2\n",
         |format, _, d| {
-            assert_mentions(&d, &["the key `value` appears more than once in `metrics.\"x\"`"]);
+            assert_mentions(
+                &d,
+                &["the key `value` appears more than once in `metrics.\"x\"`"],
+            );
             match format {
                 Format::Json => assert_eq!(at(&d), (1, 32)),
                 Format::Yaml => assert_eq!(at(&d), (4, 5)),
@@ -752,7 +874,10 @@ fn duplicate_field_in_a_metric() {
 #[test]
 fn duplicate_top_level_key_is_never_last_wins() {
     let d = json_error(r#"{"candidate": "a", "candidate": "b"}"#);
-    assert_mentions(&d, &["the key `candidate` appears more than once in the top level"]);
+    assert_mentions(
+        &d,
+        &["the key `candidate` appears more than once in the top level"],
+    );
     assert_eq!(at(&d), (1, 20));
     let d = yaml_error("stage: a\nflags: []\nstage: b\n");
     assert_mentions(&d, &["the key `stage` appears more than once"]);
@@ -764,7 +889,10 @@ fn duplicate_field_in_a_waiver() {
     let d = json_error(
         r#"{"waivers": [{"rule": "x", "role": "r", "by": "b", "reason": "y", "reason": "", "expires": "2025-01-01"}]}"#,
     );
-    assert_mentions(&d, &["the key `reason` appears more than once in `waivers[0]`"]);
+    assert_mentions(
+        &d,
+        &["the key `reason` appears more than once in `waivers[0]`"],
+    );
 }
 
 #[test]
@@ -813,7 +941,14 @@ fn errors_beyond_the_cap_are_counted() {
 fn parse_errors_point_at_the_place() {
     let text = "{\n  \"metrics\": {\n    \"x\": 1\n    \"y\": 2\n  }\n}";
     let d = json_error(text);
-    assert_mentions(&d, &["evidence.json", "invalid JSON: expected `,` or `}`", "(in `metrics`)"]);
+    assert_mentions(
+        &d,
+        &[
+            "evidence.json",
+            "invalid JSON: expected `,` or `}`",
+            "(in `metrics`)",
+        ],
+    );
     assert_eq!(at(&d), (4, 5));
     let d = yaml_error("metrics:\n  x: 1\n y: 2\n");
     assert_mentions(&d, &["evidence.yaml", "invalid YAML"]);
@@ -833,9 +968,15 @@ fn errors_have_a_source_to_show() {
 #[test]
 fn parse_str_is_used_by_inline_test_evidence() {
     // Inline JSON in a test block is given a name and parsed the same way.
-    let err = parse_str("gate.gate:12 (test evidence)", "{\"metrics\": {\"x\": []}}", Format::Json)
-        .unwrap_err();
+    let err = parse_str(
+        "gate.gate:12 (test evidence)",
+        "{\"metrics\": {\"x\": []}}",
+        Format::Json,
+    )
+    .unwrap_err();
     assert_eq!(err.0.len(), 1);
-    assert!(err.0[0].message.starts_with("gate.gate:12 (test evidence): "));
+    assert!(err.0[0]
+        .message
+        .starts_with("gate.gate:12 (test evidence): "));
     assert_eq!(err.0[0].code, Code::Evidence);
 }

@@ -17,7 +17,9 @@ use evidence_support::*;
 
 /// A fresh folder under the target directory for files a test writes.
 fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("evidence-hostile").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("evidence-hostile")
+        .join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
@@ -34,8 +36,14 @@ fn deeply_nested_json_arrays() {
             format!("{{\"metrics\": {{\"x\": {deep}"),
             "the file ends in the middle of a list",
         ),
-        (format!("{{\"flags\": {deep}"), "the file ends in the middle of a list"),
-        (format!("{{\"unknown\": {deep}"), "the file ends in the middle of a list"),
+        (
+            format!("{{\"flags\": {deep}"),
+            "the file ends in the middle of a list",
+        ),
+        (
+            format!("{{\"unknown\": {deep}"),
+            "the file ends in the middle of a list",
+        ),
         (
             format!("{deep}{}", "]".repeat(100_000)),
             "the document must be an object",
@@ -67,13 +75,24 @@ fn deeply_nested_yaml_flow_collections() {
         format!("unknown: {deep}\n"),
         format!("{deep}{}", "]".repeat(100_000)),
         format!("metrics: {}", "{a: ".repeat(50_000)),
-        format!("# [[[[ in a comment is fine\nnote: \"[[[[\"\nmetrics: {}", "[".repeat(200)),
+        format!(
+            "# [[[[ in a comment is fine\nnote: \"[[[[\"\nmetrics: {}",
+            "[".repeat(200)
+        ),
     ] {
         let started = Instant::now();
         let d = yaml_error(&text);
-        assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
         assert_eq!(d.code, Code::Limit, "{d:#?}");
-        assert!(d.message.contains("nested at most 128 levels"), "{}", d.message);
+        assert!(
+            d.message.contains("nested at most 128 levels"),
+            "{}",
+            d.message
+        );
         let (line, column) = at(&d);
         assert!(line >= 1 && column >= 1);
     }
@@ -100,7 +119,11 @@ fn deeply_nested_yaml_block_sequences_and_keys() {
     ] {
         let started = Instant::now();
         let all = errors(&text, Format::Yaml);
-        assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
         assert!(!all.is_empty());
     }
 }
@@ -126,11 +149,20 @@ fn yaml_alias_bomb_is_refused_quickly() {
         let refs = vec![format!("*{below}"); 9].join(", ");
         text.push_str(&format!("{name}: &{name} [{refs}]\n"));
     }
-    for use_it in ["metrics: *i\n", "flags: *i\n", "signoffs: [*i, *i]\n", "waivers: *i\n"] {
+    for use_it in [
+        "metrics: *i\n",
+        "flags: *i\n",
+        "signoffs: [*i, *i]\n",
+        "waivers: *i\n",
+    ] {
         let doc = format!("{text}{use_it}");
         let started = Instant::now();
         let all = errors(&doc, Format::Yaml);
-        assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "took {:?}",
+            started.elapsed()
+        );
         assert!(!all.is_empty());
     }
     // Aliases to flags that are valid expand, but only so far.
@@ -143,7 +175,9 @@ fn yaml_alias_bomb_is_refused_quickly() {
     let started = Instant::now();
     let all = errors(&text, Format::Yaml);
     assert!(started.elapsed() < Duration::from_secs(20));
-    assert!(all.iter().any(|d| d.code == Code::Limit || d.message.contains("unknown key")));
+    assert!(all
+        .iter()
+        .any(|d| d.code == Code::Limit || d.message.contains("unknown key")));
 }
 
 #[test]
@@ -246,7 +280,9 @@ fn a_ten_megabyte_file_loads() {
     let err = load_files(&[&path]).unwrap_err();
     assert_eq!(err.0.len(), 1);
     assert_eq!(err.0[0].location.as_ref().unwrap().line, 90_002);
-    assert!(err.0[0].message.contains("metric_90000\".ci` has its low end"));
+    assert!(err.0[0]
+        .message
+        .contains("metric_90000\".ci` has its low end"));
 }
 
 #[test]
@@ -279,7 +315,9 @@ fn a_file_that_is_not_utf8() {
     assert_eq!((loc.line, loc.column), (2, 20));
 
     let path = dir.join("random.yaml");
-    let bytes: Vec<u8> = (0..10_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..10_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     fs::write(&path, bytes).unwrap();
     assert!(load_files(&[&path]).is_err());
 }

@@ -42,11 +42,18 @@ fn files_merge_in_order() {
     assert_eq!(b.candidate.as_deref(), Some("chat-2025-04-25"));
     assert_eq!(b.stage.as_deref(), Some("ab"));
     // "2025-04-25" and "2025-04-25T00:00:00Z" are the same instant: they agree.
-    assert_eq!(b.as_of, Some(Utc.with_ymd_and_hms(2025, 4, 25, 0, 0, 0).unwrap()));
+    assert_eq!(
+        b.as_of,
+        Some(Utc.with_ymd_and_hms(2025, 4, 25, 0, 0, 0).unwrap())
+    );
     let keys: Vec<&str> = b.metrics.keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["behavior.sycophancy_rate", "offline.mmlu.acc", "ab.thumbs_up_rate"]
+        [
+            "behavior.sycophancy_rate",
+            "offline.mmlu.acc",
+            "ab.thumbs_up_rate"
+        ]
     );
     // Flags, signoffs and waivers are concatenated in file order.
     let ids: Vec<&str> = b.flags.iter().map(|f| f.id.as_deref().unwrap()).collect();
@@ -63,7 +70,10 @@ fn files_are_recorded_with_their_sha256_and_metrics_point_at_them() {
     assert_eq!(b.files[0].sha256, sha256_of(A));
     assert_eq!(b.files[1].sha256, sha256_of(B));
     assert_eq!(b.files[0].sha256.len(), 64);
-    assert!(b.files[0].sha256.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
+    assert!(b.files[0]
+        .sha256
+        .chars()
+        .all(|c| matches!(c, '0'..='9' | 'a'..='f')));
     assert_eq!(b.metrics["behavior.sycophancy_rate"].file, 0);
     assert_eq!(b.metrics["offline.mmlu.acc"].file, 0);
     assert_eq!(b.metrics["ab.thumbs_up_rate"].file, 1);
@@ -112,7 +122,13 @@ fn disagreeing_candidates_name_both_files_and_values() {
     let d = &err.0[0];
     assert_mentions(
         d,
-        &["`candidate`", A, "\"chat-2025-04-25\"", CONFLICT, "\"chat-2025-05-02\""],
+        &[
+            "`candidate`",
+            A,
+            "\"chat-2025-04-25\"",
+            CONFLICT,
+            "\"chat-2025-05-02\"",
+        ],
     );
     let loc = d.location.as_ref().unwrap();
     assert_eq!((loc.file.as_str(), loc.line), (CONFLICT, 2));
@@ -227,7 +243,11 @@ fn errors_of_every_file_are_reported_and_nothing_is_merged() {
     let files: Vec<String> = err
         .0
         .iter()
-        .map(|d| d.location.as_ref().map_or(String::from("-"), |l| l.file.clone()))
+        .map(|d| {
+            d.location
+                .as_ref()
+                .map_or(String::from("-"), |l| l.file.clone())
+        })
         .collect();
     assert_eq!(err.0.len(), 4, "{:#?}", err.0);
     assert!(files[0].ends_with("bad.json"));

@@ -29,7 +29,18 @@ const SCALES: [usize; 3] = [10, 100, 1000];
 const AGREEMENT_SEEDS: u64 = 50;
 
 fn main() -> ExitCode {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--repeat ENGINE N [S]`: only run one engine's decision N times (for a profiler).
+    if let [flag, name, n, rest @ ..] = args.as_slice() {
+        if flag == "--repeat" {
+            return repeat(
+                name,
+                n.parse().unwrap_or(1000),
+                rest.first().and_then(|s| s.parse().ok()).unwrap_or(1000),
+            );
+        }
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     let budget = if quick {
         Duration::from_millis(250)
     } else {
@@ -142,6 +153,37 @@ fn main() -> ExitCode {
         d(4) / d(1),
         loads[last].0.median / loads[last].1.median
     );
+    ExitCode::SUCCESS
+}
+
+fn repeat(name: &str, n: usize, scale: usize) -> ExitCode {
+    let w = Workload::generate(scale, 1);
+    let json = w.evidence_json();
+    let mut engine: Box<dyn Engine> = match name {
+        "native" => Box::new(Native::new(&w, &json)),
+        "tollgate" => Box::new(Tollgate::new(&w, &json)),
+        "report" => Box::new(TollgateReport::new(&w, &json)),
+        "cedar" => Box::new(Cedar::new(&w, &json)),
+        "cel" => Box::new(Cel::new(&w, &json)),
+        "load" => {
+            for _ in 0..n {
+                let b = tollgate::evidence::parse_str(
+                    "bench.json",
+                    &json,
+                    tollgate::evidence::Format::Json,
+                );
+                std::hint::black_box(b.is_ok());
+            }
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("--repeat: no engine {name} (native, tollgate, report, cedar, cel, load)");
+            return ExitCode::FAILURE;
+        }
+    };
+    for _ in 0..n {
+        engine.time_one();
+    }
     ExitCode::SUCCESS
 }
 

@@ -345,7 +345,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 let r = self.expr(ra, sa, rb, sb);
                 // Kleene's `and`/`or` can turn unknown into known (or back) when one side
                 // moves, unless the other side is never unknown.
-                let defined = l.defined_same
+                let defined = true || l.defined_same
                     && r.defined_same
                     && (l.is_same() || self.known_both(ra, sa, rb, sb))
                     && (r.is_same() || self.known_both(la, sa, lb, sb));
@@ -412,7 +412,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
         let r = self.expr(ra, sa, rb, sb).numeric();
         self.set_subjects(at, lb);
         match class {
-            Order::Greater => l.join(r),
+            Order::Greater => l.join(r.flip()),
             Order::Less => l.flip().join(r),
         }
     }

@@ -108,7 +108,11 @@ fn too_large(name: &str, len: u64) -> Diagnostic {
         format!(
             "{name}: the evidence file is larger than the limit of 64 MiB \
              ({MAX_FILE_BYTES} bytes; this one has {len}{})",
-            if len > MAX_FILE_BYTES + 1 { "" } else { " or more" }
+            if len > MAX_FILE_BYTES + 1 {
+                ""
+            } else {
+                " or more"
+            }
         ),
     )
     .with_help("split the evidence into several files and pass each with its own --evidence")

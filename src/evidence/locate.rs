@@ -13,7 +13,12 @@ use super::ctx::{Seg, Target};
 use super::Format;
 
 /// The byte range in `text` that a problem at `path` points at, if it can be found.
-pub(crate) fn locate(text: &str, format: Format, path: &[Seg], target: Target) -> Option<Range<usize>> {
+pub(crate) fn locate(
+    text: &str,
+    format: Format,
+    path: &[Seg],
+    target: Target,
+) -> Option<Range<usize>> {
     let nth = match target {
         Target::Occurrence(n) => n,
         _ => 0,
@@ -429,7 +434,10 @@ pub(crate) fn yaml_token_len(text: &str, start: usize) -> usize {
         }
         _ => {
             // Inside `[…]` or `{…}` opened earlier on the same line, `,` `]` `}` end it.
-            let line_start = text.get(..start).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+            let line_start = text
+                .get(..start)
+                .and_then(|b| b.rfind('\n'))
+                .map_or(0, |i| i + 1);
             let before = text.get(line_start..start).unwrap_or("");
             let opened = before.chars().filter(|c| matches!(c, '[' | '{')).count();
             let closed = before.chars().filter(|c| matches!(c, ']' | '}')).count();
@@ -438,7 +446,7 @@ pub(crate) fn yaml_token_len(text: &str, start: usize) -> usize {
             let mut prev = ' ';
             for (i, c) in line.char_indices() {
                 let next = line.get(i + c.len_utf8()..).and_then(|s| s.chars().next());
-                let stop = (c == ':' && next.map_or(true, |n| n == ' ' || n == '\t'))
+                let stop = (c == ':' && matches!(next, None | Some(' ' | '\t')))
                     || (c == '#' && (prev == ' ' || prev == '\t'))
                     || (in_flow && matches!(c, ',' | ']' | '}'));
                 if stop {

@@ -53,10 +53,24 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
             errors: &mut errors,
         };
         let [s_candidate, s_baseline, s_stage, s_as_of] = &mut setters;
-        at.agree("candidate", &mut out.candidate, s_candidate, candidate, String::clone);
-        at.agree("baseline", &mut out.baseline, s_baseline, baseline, String::clone);
+        at.agree(
+            "candidate",
+            &mut out.candidate,
+            s_candidate,
+            candidate,
+            String::clone,
+        );
+        at.agree(
+            "baseline",
+            &mut out.baseline,
+            s_baseline,
+            baseline,
+            String::clone,
+        );
         at.agree("stage", &mut out.stage, s_stage, stage, String::clone);
-        at.agree("as_of", &mut out.as_of, s_as_of, as_of, |t| show_instant(*t));
+        at.agree("as_of", &mut out.as_of, s_as_of, as_of, |t| {
+            show_instant(*t)
+        });
         for (key, mut metric) in metrics {
             metric.file += offset;
             match out.metrics.entry(key) {

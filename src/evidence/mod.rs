@@ -32,8 +32,8 @@ use std::path::Path;
 use crate::diagnostic::Diagnostics;
 
 pub use load::MAX_FILE_BYTES;
-pub use parse::MAX_NESTING;
 pub use model::{Bundle, EvidenceFile, Flag, Metric, Signoff, Waiver};
+pub use parse::MAX_NESTING;
 pub use time::parse_instant;
 
 /// The two formats an evidence file may be written in.

@@ -40,10 +40,14 @@ pub(crate) fn parse_document(
     }
     if format == Format::Yaml {
         if let Some(at) = too_deep(text) {
-            let message = format!(
-                "nesting is too deep: evidence may be nested at most {MAX_NESTING} levels"
-            );
-            return Err(vec![doc.error(Code::Limit, &message, Some(at..at + 1), "too deep")]);
+            let message =
+                format!("nesting is too deep: evidence may be nested at most {MAX_NESTING} levels");
+            return Err(vec![doc.error(
+                Code::Limit,
+                &message,
+                Some(at..at + 1),
+                "too deep",
+            )]);
         }
     }
     let ctx = Ctx::new(format);
@@ -93,7 +97,10 @@ fn too_deep(text: &str) -> Option<usize> {
     let mut i = 0;
     let mut prev = b'\n';
     while let Some(&b) = bytes.get(i) {
-        let token_start = matches!(prev, b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':');
+        let token_start = matches!(
+            prev,
+            b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':'
+        );
         match b {
             b'#' if matches!(prev, b' ' | b'\t' | b'\n' | b'\r') => {
                 while bytes.get(i).is_some_and(|&c| c != b'\n') {

@@ -76,7 +76,11 @@ impl<'a> Doc<'a> {
     /// Every problem of a pass, then the error that stopped it (if any), then a count of the
     /// problems not shown.
     pub(crate) fn report(&self, found: Found, native: Option<Native>) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> = found.problems.iter().map(|p| self.problem(p, None)).collect();
+        let mut out: Vec<Diagnostic> = found
+            .problems
+            .iter()
+            .map(|p| self.problem(p, None))
+            .collect();
         match (found.fatal, native) {
             (Some(fatal), native) => {
                 let at = native.and_then(|n| self.native_offset(&n));
@@ -204,7 +208,9 @@ fn translate(
             Code::Limit,
             String::from("aliases expand the document too much (an alias bomb?)"),
             "here",
-            Some(String::from("write the values out instead of repeating aliases")),
+            Some(String::from(
+                "write the values out instead of repeating aliases",
+            )),
         ),
         "number out of range" => (
             Code::Evidence,

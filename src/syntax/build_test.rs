@@ -111,7 +111,7 @@ fn blank_comments(json: &str) -> String {
     for c in comments {
         out.push_str(json.get(last..c.start).unwrap_or(""));
         let width = json.get(c.clone()).map_or(0, str::len);
-        out.extend(std::iter::repeat(' ').take(width));
+        out.extend(std::iter::repeat_n(' ', width));
         last = c.end;
     }
     out.push_str(json.get(last..).unwrap_or(""));

@@ -61,7 +61,10 @@ pub fn at(d: &Diagnostic) -> (usize, usize) {
 
 /// The text under the first label.
 pub fn labelled<'a>(d: &Diagnostic, text: &'a str) -> &'a str {
-    let label = d.labels.first().unwrap_or_else(|| panic!("no label on {d:#?}"));
+    let label = d
+        .labels
+        .first()
+        .unwrap_or_else(|| panic!("no label on {d:#?}"));
     &text[label.offset()..label.offset() + label.len()]
 }
 

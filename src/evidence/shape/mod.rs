@@ -248,12 +248,7 @@ impl<'de, S: Shape<'de>> Visitor<'de> for Visit<S> {
             "{} has a YAML tag (such as `!name`); tags are not allowed in evidence",
             place(&path)
         );
-        Err(ctx.fatal(Problem::new(
-            path,
-            Target::Value,
-            message,
-            "tagged value",
-        )))
+        Err(ctx.fatal(Problem::new(path, Target::Value, message, "tagged value")))
     }
 }
 
@@ -342,8 +337,13 @@ impl<'c> Keys<'c> {
             let path = self.ctx.here(None);
             let message = format!("{} has no `{name}`, which is required", place(&path));
             self.ctx.report(
-                Problem::new(path, Target::Container, message, format!("`{name}` missing"))
-                    .with_help(help.map(String::from)),
+                Problem::new(
+                    path,
+                    Target::Container,
+                    message,
+                    format!("`{name}` missing"),
+                )
+                .with_help(help.map(String::from)),
             );
         }
         value

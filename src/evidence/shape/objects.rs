@@ -67,7 +67,9 @@ impl<'de> Shape<'de> for BundleShape<'_> {
         let mut bundle = Bundle::default();
         while let Some(field) = keys.next(&mut map)? {
             match field {
-                "candidate" => bundle.candidate = keys.value(&mut map, field, Text::optional(ctx))?,
+                "candidate" => {
+                    bundle.candidate = keys.value(&mut map, field, Text::optional(ctx))?
+                }
                 "baseline" => bundle.baseline = keys.value(&mut map, field, Text::optional(ctx))?,
                 "stage" => bundle.stage = keys.value(&mut map, field, Text::optional(ctx))?,
                 "as_of" => {
@@ -92,7 +94,11 @@ impl<'de> Shape<'de> for BundleShape<'_> {
                 }
                 "signoffs" => {
                     bundle.signoffs = keys
-                        .value(&mut map, field, List::new(ctx, "a list of signoffs", signoff))?
+                        .value(
+                            &mut map,
+                            field,
+                            List::new(ctx, "a list of signoffs", signoff),
+                        )?
                         .unwrap_or_default();
                 }
                 "waivers" => {
@@ -234,10 +240,7 @@ impl<'de> Shape<'de> for MetricShape<'_> {
     }
 
     fn expected(&self) -> String {
-        format!(
-            "a number or {} with a `value`",
-            self.ctx.map_word()
-        )
+        format!("a number or {} with a `value`", self.ctx.map_word())
     }
 
     fn required(&self) -> bool {
@@ -274,7 +277,9 @@ impl<'de> Shape<'de> for MetricShape<'_> {
         while let Some(field) = keys.next(&mut map)? {
             match field {
                 "value" => value = keys.value(&mut map, field, Number::required(ctx))?,
-                "baseline" => metric.baseline = keys.value(&mut map, field, Number::optional(ctx))?,
+                "baseline" => {
+                    metric.baseline = keys.value(&mut map, field, Number::optional(ctx))?
+                }
                 "stderr" => {
                     metric.stderr = keys.value(&mut map, field, Number { ..non_negative })?;
                 }
@@ -283,7 +288,9 @@ impl<'de> Shape<'de> for MetricShape<'_> {
                         keys.value(&mut map, field, Number { ..non_negative })?;
                 }
                 "ci" => metric.ci = keys.value(&mut map, field, Interval { ctx })?,
-                "baseline_ci" => metric.baseline_ci = keys.value(&mut map, field, Interval { ctx })?,
+                "baseline_ci" => {
+                    metric.baseline_ci = keys.value(&mut map, field, Interval { ctx })?
+                }
                 "n" => metric.n = keys.value(&mut map, field, Count { ctx })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -320,10 +327,15 @@ fn contains(ctx: &Ctx, field: &'static str, interval: Option<(f64, f64)>, center
         place(&path)
     );
     ctx.report(
-        Problem::new(path, Target::Value, message, format!("does not contain {center}"))
-            .with_help(Some(format!(
-                "an interval must contain its {what}: low <= {what} <= high"
-            ))),
+        Problem::new(
+            path,
+            Target::Value,
+            message,
+            format!("does not contain {center}"),
+        )
+        .with_help(Some(format!(
+            "an interval must contain its {what}: low <= {what} <= high"
+        ))),
     );
 }
 
@@ -396,7 +408,10 @@ impl<'de> Shape<'de> for FlagShape<'_> {
     }
 
     fn expected(&self) -> String {
-        format!("a flag ({} with source, category and severity)", self.ctx.map_word())
+        format!(
+            "a flag ({} with source, category and severity)",
+            self.ctx.map_word()
+        )
     }
 
     fn required(&self) -> bool {
