@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::check::{self, Checked, FsReader, Loaded, SourceReader};
 use crate::compile::{self, Program};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::eval::Plan;
 use crate::evidence::Bundle;
 use crate::outcome::{Evaluation, Now, PolicyInfo};
 use crate::source::Sources;
@@ -18,6 +19,7 @@ use crate::syntax::ast;
 pub struct Policy {
     checked: Checked,
     program: Program,
+    plan: Plan,
     info: PolicyInfo,
 }
 
@@ -52,22 +54,24 @@ impl Policy {
             sha256: sha256_hex(entry.text.as_bytes()),
             path: entry.name.clone(),
         };
+        let plan = Plan::new(&program);
         Ok(Policy {
             checked,
             program,
+            plan,
             info,
         })
     }
 
     /// Evaluate on a bundle at the given instant.
     pub fn evaluate(&self, bundle: &Bundle, now: Now) -> Evaluation {
-        crate::eval::evaluate(&self.program, self.info.clone(), bundle, now)
+        crate::eval::evaluate_planned(&self.program, &self.plan, self.info.clone(), bundle, now)
     }
 
     /// A decider for this policy: decisions without the report, reusing buffers from one
     /// bundle to the next (see [`crate::eval::Decider`]).
     pub fn decider(&self) -> crate::eval::Decider<'_> {
-        crate::eval::Decider::new(&self.program)
+        crate::eval::Decider::new(&self.program, &self.plan)
     }
 
     pub fn info(&self) -> &PolicyInfo {

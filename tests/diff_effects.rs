@@ -19,7 +19,8 @@ metric family refusals from "safety.refusal.*" lower is better
 
 fn policy(name: &str, body: &str) -> Policy {
     let text = format!("{HEADER}\n{body}");
-    Policy::from_source(name, text).unwrap_or_else(|d| panic!("{name} does not load: {d:?}\n{body}"))
+    Policy::from_source(name, text)
+        .unwrap_or_else(|d| panic!("{name} does not load: {d:?}\n{body}"))
 }
 
 fn report(old: &str, new: &str) -> diff::Report {
@@ -40,7 +41,12 @@ fn effects_of(changes: &[Change], rule: &str) -> Vec<Effect> {
 fn effect(old: &str, new: &str) -> Effect {
     let r = report(old, new);
     let effects = effects_of(&r.changes, "r");
-    assert_eq!(effects.len(), 1, "expected one change, got {:#?}", r.changes);
+    assert_eq!(
+        effects.len(),
+        1,
+        "expected one change, got {:#?}",
+        r.changes
+    );
     effects[0]
 }
 
@@ -55,7 +61,10 @@ fn threshold_raised_loosens_and_lowered_tightens() {
     assert_eq!(effect(&at("3%"), &at("1%")), Effect::Tightened);
     let r = report(&at("1%"), &at("3%"));
     assert_eq!(r.verdict, Verdict::Loosened);
-    assert_eq!(r.changes[0].summary, "block threshold on regression(syc) raised from 1% to 3%");
+    assert_eq!(
+        r.changes[0].summary,
+        "block threshold on regression(syc) raised from 1% to 3%"
+    );
 }
 
 #[test]
@@ -87,51 +96,114 @@ fn not_flips_polarity() {
 fn unless_flips_polarity() {
     let at = |t: &str| rule(&format!("  block unless regression(syc) < {t}"));
     assert_eq!(effect(&at("1%"), &at("3%")), Effect::Loosened);
-    let signed = |t: &str| rule(&format!("  block unless signed(\"lead\") or regression(syc) < {t}"));
+    let signed = |t: &str| {
+        rule(&format!(
+            "  block unless signed(\"lead\") or regression(syc) < {t}"
+        ))
+    };
     assert_eq!(effect(&signed("1%"), &signed("3%")), Effect::Loosened);
 }
 
 #[test]
 fn and_or_are_monotone_in_both_sides() {
-    let and = |t: &str| rule(&format!("  block when regression(syc) > 1% and regression(hal) > {t}"));
+    let and = |t: &str| {
+        rule(&format!(
+            "  block when regression(syc) > 1% and regression(hal) > {t}"
+        ))
+    };
     assert_eq!(effect(&and("1%"), &and("2%")), Effect::Loosened);
-    let or = |t: &str| rule(&format!("  block when regression(syc) > {t} or regression(hal) > 1%"));
+    let or = |t: &str| {
+        rule(&format!(
+            "  block when regression(syc) > {t} or regression(hal) > 1%"
+        ))
+    };
     assert_eq!(effect(&or("1%"), &or("0.5%")), Effect::Tightened);
     // Two slots moving the same way combine; opposite ways do not.
-    let both = |a: &str, b: &str| rule(&format!("  block when regression(syc) > {a} or regression(hal) > {b}"));
-    assert_eq!(effect(&both("1%", "1%"), &both("2%", "3%")), Effect::Loosened);
-    assert_eq!(effect(&both("1%", "1%"), &both("2%", "0.5%")), Effect::Changed);
+    let both = |a: &str, b: &str| {
+        rule(&format!(
+            "  block when regression(syc) > {a} or regression(hal) > {b}"
+        ))
+    };
+    assert_eq!(
+        effect(&both("1%", "1%"), &both("2%", "3%")),
+        Effect::Loosened
+    );
+    assert_eq!(
+        effect(&both("1%", "1%"), &both("2%", "0.5%")),
+        Effect::Changed
+    );
 }
 
 #[test]
 fn where_predicates_inside_any_none_and_count() {
-    let any = |s: &str| rule(&format!("  block when any(flags where source == \"expert\" and severity >= {s})"));
+    let any = |s: &str| {
+        rule(&format!(
+            "  block when any(flags where source == \"expert\" and severity >= {s})"
+        ))
+    };
     assert_eq!(effect(&any("medium"), &any("high")), Effect::Loosened);
     assert_eq!(effect(&any("high"), &any("low")), Effect::Tightened);
 
     let none = |s: &str| rule(&format!("  review when none(flags where severity >= {s})"));
     assert_eq!(effect(&none("medium"), &none("high")), Effect::Tightened);
 
-    let count = |s: &str, k: &str| rule(&format!("  block when count(flags where severity >= {s}) >= {k}"));
-    assert_eq!(effect(&count("medium", "2"), &count("high", "2")), Effect::Loosened);
-    assert_eq!(effect(&count("medium", "2"), &count("medium", "3")), Effect::Loosened);
-    assert_eq!(effect(&count("medium", "3"), &count("low", "2")), Effect::Tightened);
+    let count = |s: &str, k: &str| {
+        rule(&format!(
+            "  block when count(flags where severity >= {s}) >= {k}"
+        ))
+    };
+    assert_eq!(
+        effect(&count("medium", "2"), &count("high", "2")),
+        Effect::Loosened
+    );
+    assert_eq!(
+        effect(&count("medium", "2"), &count("medium", "3")),
+        Effect::Loosened
+    );
+    assert_eq!(
+        effect(&count("medium", "3"), &count("low", "2")),
+        Effect::Tightened
+    );
 
-    let fewer = |k: &str| rule(&format!("  warn when count(flags where severity >= high) < {k}"));
+    let fewer = |k: &str| {
+        rule(&format!(
+            "  warn when count(flags where severity >= high) < {k}"
+        ))
+    };
     assert_eq!(effect(&fewer("2"), &fewer("3")), Effect::Tightened);
 
-    let family = |t: &str| rule(&format!("  review when any(refusals where regression > {t})"));
+    let family = |t: &str| {
+        rule(&format!(
+            "  review when any(refusals where regression > {t})"
+        ))
+    };
     assert_eq!(effect(&family("1%"), &family("2%")), Effect::Loosened);
 }
 
 #[test]
 fn list_membership_grows_and_shrinks() {
     let cats = |l: &str| rule(&format!("  block when any(flags where category in [{l}])"));
-    assert_eq!(effect(&cats("\"tone\""), &cats("\"tone\", \"personality\"")), Effect::Tightened);
-    assert_eq!(effect(&cats("\"tone\", \"personality\""), &cats("\"tone\"")), Effect::Loosened);
-    assert_eq!(effect(&cats("\"tone\""), &cats("\"personality\"")), Effect::Changed);
-    let not_in = |l: &str| rule(&format!("  block when any(flags where category not in [{l}])"));
-    assert_eq!(effect(&not_in("\"tone\""), &not_in("\"tone\", \"style\"")), Effect::Loosened);
+    assert_eq!(
+        effect(&cats("\"tone\""), &cats("\"tone\", \"personality\"")),
+        Effect::Tightened
+    );
+    assert_eq!(
+        effect(&cats("\"tone\", \"personality\""), &cats("\"tone\"")),
+        Effect::Loosened
+    );
+    assert_eq!(
+        effect(&cats("\"tone\""), &cats("\"personality\"")),
+        Effect::Changed
+    );
+    let not_in = |l: &str| {
+        rule(&format!(
+            "  block when any(flags where category not in [{l}])"
+        ))
+    };
+    assert_eq!(
+        effect(&not_in("\"tone\""), &not_in("\"tone\", \"style\"")),
+        Effect::Loosened
+    );
 }
 
 #[test]
@@ -152,22 +224,40 @@ fn let_change_is_reported_against_every_rule_it_reaches() {
     // Only a message reads it in d: no decision changes there.
     assert!(effects_of(&r.changes, "d").is_empty(), "{:#?}", r.changes);
     assert_eq!(r.verdict, Verdict::Mixed);
-    let a = r.changes.iter().find(|c| c.rule.as_deref() == Some("a")).unwrap();
+    let a = r
+        .changes
+        .iter()
+        .find(|c| c.rule.as_deref() == Some("a"))
+        .unwrap();
     assert_eq!(a.summary, "let limit raised from 1% to 2%");
     assert_eq!(a.old.as_ref().unwrap().line, 8);
 }
 
 #[test]
 fn let_lists_reach_rules_through_membership() {
-    let body = |l: &str| format!("let testers = [{l}]\n{}", rule("  block when any(flags where source in testers)"));
-    assert_eq!(effect(&body("\"expert\""), &body("\"expert\", \"alpha\"")), Effect::Tightened);
-    assert_eq!(effect(&body("\"expert\", \"alpha\""), &body("\"alpha\"")), Effect::Loosened);
+    let body = |l: &str| {
+        format!(
+            "let testers = [{l}]\n{}",
+            rule("  block when any(flags where source in testers)")
+        )
+    };
+    assert_eq!(
+        effect(&body("\"expert\""), &body("\"expert\", \"alpha\"")),
+        Effect::Tightened
+    );
+    assert_eq!(
+        effect(&body("\"expert\", \"alpha\""), &body("\"alpha\"")),
+        Effect::Loosened
+    );
 }
 
 #[test]
 fn inlined_let_is_compared_with_the_literal_it_replaces() {
     let old = rule("  block when regression(syc) > 1%");
-    let new = format!("let limit = 2%\n{}", rule("  block when regression(syc) > limit"));
+    let new = format!(
+        "let limit = 2%\n{}",
+        rule("  block when regression(syc) > limit")
+    );
     assert_eq!(effect(&old, &new), Effect::Loosened);
 }
 
@@ -178,10 +268,19 @@ fn multi_tier_clauses_are_matched_by_severity_and_shape() {
             "  block when regression(syc) > {b}\n  review when regression(syc) > {r}"
         ))
     };
-    assert_eq!(effect(&tiers("2%", "1%"), &tiers("2%", "1.5%")), Effect::Loosened);
-    assert_eq!(effect(&tiers("2%", "1%"), &tiers("1.5%", "1%")), Effect::Tightened);
+    assert_eq!(
+        effect(&tiers("2%", "1%"), &tiers("2%", "1.5%")),
+        Effect::Loosened
+    );
+    assert_eq!(
+        effect(&tiers("2%", "1%"), &tiers("1.5%", "1%")),
+        Effect::Tightened
+    );
     let r = report(&tiers("2%", "1%"), &tiers("2%", "1.5%"));
-    assert_eq!(r.changes[0].summary, "review threshold on regression(syc) raised from 1% to 1.5%");
+    assert_eq!(
+        r.changes[0].summary,
+        "review threshold on regression(syc) raised from 1% to 1.5%"
+    );
 
     let one = rule("  block when regression(syc) > 2%");
     assert_eq!(effect(&one, &tiers("2%", "1%")), Effect::Tightened);
@@ -190,7 +289,11 @@ fn multi_tier_clauses_are_matched_by_severity_and_shape() {
 
 #[test]
 fn clause_severity_raised_and_lowered() {
-    let sev = |s: &str| rule(&format!("  {s} when regression(syc) > 1%\n  block when regression(syc) > 5%"));
+    let sev = |s: &str| {
+        rule(&format!(
+            "  {s} when regression(syc) > 1%\n  block when regression(syc) > 5%"
+        ))
+    };
     assert_eq!(effect(&sev("review"), &sev("block")), Effect::Tightened);
     assert_eq!(effect(&sev("review"), &sev("warn")), Effect::Loosened);
     let r = report(&sev("review"), &sev("warn"));
@@ -212,29 +315,59 @@ fn missing_outcome_more_or_less_severe() {
     assert_eq!(effect(&with("warn"), &with("pass")), Effect::Loosened);
     // Up for the warn clause, down for the block clause: no direction.
     let mixed = "  block when regression(syc) > 1%\n  warn when regression(hal) > 1%";
-    assert_eq!(effect(&rule(mixed), &rule(&format!("{mixed}\n  missing review"))), Effect::Changed);
+    assert_eq!(
+        effect(&rule(mixed), &rule(&format!("{mixed}\n  missing review"))),
+        Effect::Changed
+    );
     let r = report(&without, &with("review"));
-    assert_eq!(r.changes[0].summary, "missing evidence now gives review (was each clause's own severity)");
+    assert_eq!(
+        r.changes[0].summary,
+        "missing evidence now gives review (was each clause's own severity)"
+    );
 }
 
 #[test]
 fn missing_above_the_clause_severity_needs_a_condition_that_stays_known() {
     // `missing block` on a review clause: unknown is worse than true. A threshold on one
     // comparison keeps what is unknown; one inside `or` may not.
-    let one = |t: &str| rule(&format!("  review when regression(syc) > {t}\n  missing block"));
+    let one = |t: &str| {
+        rule(&format!(
+            "  review when regression(syc) > {t}\n  missing block"
+        ))
+    };
     assert_eq!(effect(&one("1%"), &one("2%")), Effect::Loosened);
-    let or = |t: &str| rule(&format!("  review when regression(syc) > {t} or regression(hal) > 1%\n  missing block"));
+    let or = |t: &str| {
+        rule(&format!(
+            "  review when regression(syc) > {t} or regression(hal) > 1%\n  missing block"
+        ))
+    };
     assert_eq!(effect(&or("1%"), &or("2%")), Effect::Changed);
 }
 
 #[test]
 fn waivable_roles_added_loosen_and_removed_tighten() {
-    let roles = |r: &str| rule(&format!("  block when regression(syc) > 1%\n  waivable by {r}"));
-    assert_eq!(effect(&roles("\"a\""), &roles("\"a\", \"b\"")), Effect::Loosened);
-    assert_eq!(effect(&roles("\"a\", \"b\""), &roles("\"b\"")), Effect::Tightened);
+    let roles = |r: &str| {
+        rule(&format!(
+            "  block when regression(syc) > 1%\n  waivable by {r}"
+        ))
+    };
+    assert_eq!(
+        effect(&roles("\"a\""), &roles("\"a\", \"b\"")),
+        Effect::Loosened
+    );
+    assert_eq!(
+        effect(&roles("\"a\", \"b\""), &roles("\"b\"")),
+        Effect::Tightened
+    );
     assert_eq!(effect(&roles("\"a\""), &roles("\"b\"")), Effect::Changed);
-    assert_eq!(effect(&rule("  block when regression(syc) > 1%"), &roles("\"a\"")), Effect::Loosened);
-    assert_eq!(effect(&roles("\"a\", \"b\""), &roles("\"b\", \"a\"")), Effect::Cosmetic);
+    assert_eq!(
+        effect(&rule("  block when regression(syc) > 1%"), &roles("\"a\"")),
+        Effect::Loosened
+    );
+    assert_eq!(
+        effect(&roles("\"a\", \"b\""), &roles("\"b\", \"a\"")),
+        Effect::Cosmetic
+    );
 }
 
 #[test]
@@ -246,7 +379,10 @@ fn metric_rebound_or_flipped_is_changed_for_every_rule_it_reaches() {
     let old = policy("old.gate", rules);
     let rebound = Policy::from_source(
         "new.gate",
-        format!("{}\n{rules}", HEADER.replace("\"behavior.sycophancy_rate\"", "\"behavior.sycophancy_v2\"")),
+        format!(
+            "{}\n{rules}",
+            HEADER.replace("\"behavior.sycophancy_rate\"", "\"behavior.sycophancy_v2\"")
+        ),
     )
     .unwrap();
     let r = diff::diff(Version::new(&old), Version::new(&rebound));
@@ -254,11 +390,23 @@ fn metric_rebound_or_flipped_is_changed_for_every_rule_it_reaches() {
     assert_eq!(effects_of(&r.changes, "b"), [Effect::Changed]);
     assert!(effects_of(&r.changes, "c").is_empty());
     assert_eq!(r.verdict, Verdict::Changed);
-    assert!(r.changes[0].summary.contains("now reads \"behavior.sycophancy_v2\""), "{:#?}", r.changes);
+    assert!(
+        r.changes[0]
+            .summary
+            .contains("now reads \"behavior.sycophancy_v2\""),
+        "{:#?}",
+        r.changes
+    );
 
     let flipped = Policy::from_source(
         "new.gate",
-        format!("{}\n{rules}", HEADER.replace("\"behavior.sycophancy_rate\" lower", "\"behavior.sycophancy_rate\" higher")),
+        format!(
+            "{}\n{rules}",
+            HEADER.replace(
+                "\"behavior.sycophancy_rate\" lower",
+                "\"behavior.sycophancy_rate\" higher"
+            )
+        ),
     )
     .unwrap();
     let r = diff::diff(Version::new(&old), Version::new(&flipped));
@@ -296,16 +444,32 @@ fn titles_messages_comments_and_layout_are_cosmetic() {
     let old = "# about r\nrule r \"Old title\" {\n  block when regression(syc) > 1%\n  message \"old\"\n}\n";
     let new = "# about rule r\nrule r \"New title\" {\n  # why\n  block   when regression(syc)>1%\n  message \"new {regression(syc)}\"\n}\n";
     let r = report(old, new);
-    assert!(r.changes.iter().all(|c| c.effect == Effect::Cosmetic), "{:#?}", r.changes);
+    assert!(
+        r.changes.iter().all(|c| c.effect == Effect::Cosmetic),
+        "{:#?}",
+        r.changes
+    );
     assert_eq!(r.verdict, Verdict::Cosmetic);
-    let written = report(&rule("  block when regression(syc) > 1%"), &rule("  block when regression(syc) > 0.01"));
+    let written = report(
+        &rule("  block when regression(syc) > 1%"),
+        &rule("  block when regression(syc) > 0.01"),
+    );
     assert_eq!(written.verdict, Verdict::Cosmetic);
-    let layout = report(&rule("  block when regression(syc) > 1%"), &rule("  block  when  regression(syc) > 1%"));
+    let layout = report(
+        &rule("  block when regression(syc) > 1%"),
+        &rule("  block  when  regression(syc) > 1%"),
+    );
     assert_eq!(layout.verdict, Verdict::Cosmetic);
     assert_eq!(layout.changes[0].summary, "layout or comments changed");
     let clauses = |a: &str, b: &str| rule(&format!("  {a}\n  {b}"));
-    let (x, y) = ("block when regression(syc) > 1%", "review when regression(hal) > 1%");
-    assert_eq!(report(&clauses(x, y), &clauses(y, x)).verdict, Verdict::Cosmetic);
+    let (x, y) = (
+        "block when regression(syc) > 1%",
+        "review when regression(hal) > 1%",
+    );
+    assert_eq!(
+        report(&clauses(x, y), &clauses(y, x)).verdict,
+        Verdict::Cosmetic
+    );
 }
 
 #[test]
@@ -322,7 +486,13 @@ fn header_metadata_changes_name_the_item_and_no_rule() {
     let old = policy("old.gate", &body);
     let new = Policy::from_source(
         "new.gate",
-        format!("{}\n{body}", HEADER.replace("version \"1\" owner \"behavior\"", "version \"2\" owner \"safety\" description \"d\"")),
+        format!(
+            "{}\n{body}",
+            HEADER.replace(
+                "version \"1\" owner \"behavior\"",
+                "version \"2\" owner \"safety\" description \"d\""
+            )
+        ),
     )
     .unwrap();
     let r = diff::diff(Version::new(&old), Version::new(&new));
@@ -358,7 +528,10 @@ impl SourceReader for Files {
 
 #[test]
 fn rules_are_matched_across_imports() {
-    let entry = format!("{HEADER}\nimport \"common.gate\"\n{}", rule("  block when regression(syc) > 1%"));
+    let entry = format!(
+        "{HEADER}\nimport \"common.gate\"\n{}",
+        rule("  block when regression(syc) > 1%")
+    );
     let common = |t: &str| format!("rule shared {{\n  review when regression(hal) > {t}\n}}\n");
     let load = |t: &str| {
         let files = Files(HashMap::from([
@@ -371,10 +544,17 @@ fn rules_are_matched_across_imports() {
     let r = diff::diff(Version::new(&old), Version::new(&new));
     assert_eq!(effects_of(&r.changes, "shared"), [Effect::Loosened]);
     let place = r.changes[0].new.as_ref().unwrap();
-    assert_eq!((place.file.as_str(), place.line, place.column), ("p/common.gate", 2, 3));
+    assert_eq!(
+        (place.file.as_str(), place.line, place.column),
+        ("p/common.gate", 2, 3)
+    );
 
     // The same rule moved from the entry file into the import: only a cosmetic move.
-    let inline = format!("{HEADER}\n{}{}", rule("  block when regression(syc) > 1%"), common("1%"));
+    let inline = format!(
+        "{HEADER}\n{}{}",
+        rule("  block when regression(syc) > 1%"),
+        common("1%")
+    );
     let files = Files(HashMap::from([(PathBuf::from("p/entry.gate"), inline)]));
     let before = Policy::load_with(Path::new("p/entry.gate"), &files).unwrap();
     let r = diff::diff(Version::new(&before), Version::new(&old));

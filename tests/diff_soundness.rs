@@ -82,14 +82,20 @@ impl Cond {
             Cond::Cmp(n, op, Some(t)) => format!("{} {} {t}%", n.text(), OPS[*op]),
             Cond::Cmp(n, op, None) => format!("{} {} lim", n.text(), OPS[*op]),
             Cond::Any(s, cats) => {
-                let list: Vec<String> = cats.iter().map(|c| format!("\"{}\"", CATEGORIES[*c])).collect();
+                let list: Vec<String> = cats
+                    .iter()
+                    .map(|c| format!("\"{}\"", CATEGORIES[*c]))
+                    .collect();
                 format!(
                     "any(flags where severity >= {} and category in [{}])",
                     SEVERITIES[*s],
                     list.join(", ")
                 )
             }
-            Cond::Count(s, op, k) => format!("count(flags where severity >= {}) {} {k}", SEVERITIES[*s], OPS[*op]),
+            Cond::Count(s, op, k) => format!(
+                "count(flags where severity >= {}) {} {k}",
+                SEVERITIES[*s], OPS[*op]
+            ),
             Cond::None(s) => format!("none(flags where severity >= {})", SEVERITIES[*s]),
             Cond::Signed => String::from("signed(\"lead\")"),
             Cond::Not(c) => format!("not ({})", c.text()),
@@ -121,7 +127,11 @@ impl Gate {
             out.push_str(&format!("rule {} {{\n", r.id));
             for c in &r.clauses {
                 let kind = if c.unless { "unless" } else { "when" };
-                out.push_str(&format!("  {} {kind} {}\n", OUTCOMES[c.outcome], c.cond.text()));
+                out.push_str(&format!(
+                    "  {} {kind} {}\n",
+                    OUTCOMES[c.outcome],
+                    c.cond.text()
+                ));
             }
             if let Some(m) = r.missing {
                 out.push_str(&format!("  missing {}\n", MISSING[m]));
@@ -218,7 +228,11 @@ impl Gate {
             // `missing` changes.
             8 => {
                 let r = at % rule_count;
-                self.rules[r].missing = if v % 5 == 4 { None } else { Some(v % MISSING.len()) };
+                self.rules[r].missing = if v % 5 == 4 {
+                    None
+                } else {
+                    Some(v % MISSING.len())
+                };
                 true
             }
             // A rule is added or removed.
@@ -311,12 +325,16 @@ fn cond() -> impl Strategy<Value = Cond> {
 }
 
 fn gate() -> impl Strategy<Value = Gate> {
-    let clause = (0..3usize, prop::bool::weighted(0.2), cond()).prop_map(|(outcome, unless, cond)| Clause {
-        outcome,
-        unless,
-        cond,
-    });
-    let rule = (prop::collection::vec(clause, 1..3), prop::option::weighted(0.4, 0..4usize));
+    let clause =
+        (0..3usize, prop::bool::weighted(0.2), cond()).prop_map(|(outcome, unless, cond)| Clause {
+            outcome,
+            unless,
+            cond,
+        });
+    let rule = (
+        prop::collection::vec(clause, 1..3),
+        prop::option::weighted(0.4, 0..4usize),
+    );
     (-3..4i32, prop::collection::vec(rule, 1..4)).prop_map(|(limit, rules)| Gate {
         limit,
         rules: rules
@@ -333,12 +351,18 @@ fn gate() -> impl Strategy<Value = Gate> {
 
 /// A metric entry: absent, value only, or value and baseline, on a grid of whole percents.
 fn metric(key: &'static str) -> impl Strategy<Value = Option<String>> {
-    prop::option::weighted(0.85, (0..7u32, prop::option::weighted(0.85, 0..7u32))).prop_map(move |m| {
-        m.map(|(v, b)| match b {
-            Some(b) => format!("\"{key}\": {{ \"value\": {}, \"baseline\": {} }}", f64::from(v) / 100.0, f64::from(b) / 100.0),
-            None => format!("\"{key}\": {{ \"value\": {} }}", f64::from(v) / 100.0),
-        })
-    })
+    prop::option::weighted(0.85, (0..7u32, prop::option::weighted(0.85, 0..7u32))).prop_map(
+        move |m| {
+            m.map(|(v, b)| match b {
+                Some(b) => format!(
+                    "\"{key}\": {{ \"value\": {}, \"baseline\": {} }}",
+                    f64::from(v) / 100.0,
+                    f64::from(b) / 100.0
+                ),
+                None => format!("\"{key}\": {{ \"value\": {} }}", f64::from(v) / 100.0),
+            })
+        },
+    )
 }
 
 fn bundle() -> impl Strategy<Value = String> {

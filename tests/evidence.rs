@@ -980,3 +980,23 @@ fn parse_str_is_used_by_inline_test_evidence() {
         .starts_with("gate.gate:12 (test evidence): "));
     assert_eq!(err.0[0].code, Code::Evidence);
 }
+
+#[test]
+fn yaml_anchors_and_aliases_are_read() {
+    let b = yaml(
+        "signoffs:\n  - &lead {role: safety-lead, by: reviewer-7}\n  - *lead\nmetrics:\n  a: &v 0.5\n  b: *v\n",
+    );
+    assert_eq!(b.signoffs.len(), 2);
+    assert_eq!(b.signoffs[0], b.signoffs[1]);
+    assert_eq!(b.metrics["b"].value, 0.5);
+}
+
+#[test]
+fn yaml_merge_keys_are_unknown_keys() {
+    let text = "metrics:\n  x:\n    <<: {value: 1}\n";
+    let all = errors(text, Format::Yaml);
+    assert!(all[0]
+        .message
+        .contains("unknown key `<<` in `metrics.\"x\"`"));
+    assert!(all[1].message.contains("has no `value`"));
+}

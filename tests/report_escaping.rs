@@ -340,5 +340,5 @@ fn markdown_tables_keep_their_columns() {
     }
     assert!(!md.contains("<limit>") && md.contains("&lt;limit&gt;"), "{md}");
     assert!(!md.contains('\u{1}') && !md.contains('\r'));
-    assert!(md.contains("waiver: `lead:ops,1`"), "{md}");
+    assert!(md.contains("(`lead:ops,1`)"), "{md}");
 }

@@ -21,7 +21,7 @@ mod timing;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use engines::{Cedar, Cel, Engine, Native, Tollgate, TollgateReport};
+use engines::{Cedar, Cel, Engine, Native, Tollgate, TollgateBind, TollgateReport};
 use timing::{measure, Stats};
 use workload::Workload;
 
@@ -57,7 +57,8 @@ fn main() -> ExitCode {
 
     let names = [
         "native (hand-written, indexed)",
-        "tollgate (decide)",
+        "tollgate (decide, bound)",
+        "tollgate (bind + decide)",
         "tollgate (full report)",
         "cedar-policy",
         "cel",
@@ -70,6 +71,7 @@ fn main() -> ExitCode {
         let mut engines: Vec<Box<dyn Engine>> = vec![
             Box::new(Native::new(&w, &json)),
             Box::new(Tollgate::new(&w, &json)),
+            Box::new(TollgateBind::new(&w, &json)),
             Box::new(TollgateReport::new(&w, &json)),
             Box::new(Cedar::new(&w, &json)),
             Box::new(Cel::new(&w, &json)),
@@ -127,11 +129,12 @@ fn main() -> ExitCode {
         println!();
     };
     ratio_row("tollgate/native", 1, 0);
-    ratio_row("tollgate report/native", 2, 0);
-    ratio_row("cedar/tollgate", 3, 1);
-    ratio_row("cel/tollgate", 4, 1);
-    ratio_row("cedar/native", 3, 0);
-    ratio_row("cel/native", 4, 0);
+    ratio_row("tollgate bind+decide/native", 2, 0);
+    ratio_row("tollgate report/native", 3, 0);
+    ratio_row("cedar/tollgate", 4, 1);
+    ratio_row("cel/tollgate", 5, 1);
+    ratio_row("cedar/native", 4, 0);
+    ratio_row("cel/native", 5, 0);
     println!();
     println!("evidence load (JSON text → bundle): median, throughput");
     for (s, (t, serde, bytes)) in SCALES.iter().zip(&loads) {
@@ -149,8 +152,8 @@ fn main() -> ExitCode {
     println!(
         "summary: tollgate/native={:.2} cedar/tollgate={:.0} cel/tollgate={:.0} load/serde={:.2}",
         d(1) / d(0),
-        d(3) / d(1),
         d(4) / d(1),
+        d(5) / d(1),
         loads[last].0.median / loads[last].1.median
     );
     ExitCode::SUCCESS
@@ -162,6 +165,7 @@ fn repeat(name: &str, n: usize, scale: usize) -> ExitCode {
     let mut engine: Box<dyn Engine> = match name {
         "native" => Box::new(Native::new(&w, &json)),
         "tollgate" => Box::new(Tollgate::new(&w, &json)),
+        "bind" => Box::new(TollgateBind::new(&w, &json)),
         "report" => Box::new(TollgateReport::new(&w, &json)),
         "cedar" => Box::new(Cedar::new(&w, &json)),
         "cel" => Box::new(Cel::new(&w, &json)),
@@ -199,6 +203,7 @@ fn agreement() -> Result<String, String> {
             let engines: Vec<Box<dyn Engine>> = vec![
                 Box::new(Native::new(&w, &json)),
                 Box::new(Tollgate::new(&w, &json)),
+                Box::new(TollgateBind::new(&w, &json)),
                 Box::new(TollgateReport::new(&w, &json)),
                 Box::new(Cedar::new(&w, &json)),
                 Box::new(Cel::new(&w, &json)),
@@ -222,8 +227,8 @@ fn agreement() -> Result<String, String> {
         }
     }
     Ok(format!(
-        "5 engines × {} bundles agree with the exact answer ({decisions} decisions, {fired_total} fired rules per engine), seeds 0..{AGREEMENT_SEEDS} at S=10 and S=100, 0..5 at S=1000",
-        decisions / 5
+        "6 engines × {} bundles agree with the exact answer ({decisions} decisions, {fired_total} fired rules per engine), seeds 0..{AGREEMENT_SEEDS} at S=10 and S=100, 0..5 at S=1000",
+        decisions / 6
     ))
 }
 

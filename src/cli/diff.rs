@@ -48,8 +48,11 @@ pub fn run(args: Args) -> Exit {
         None => None,
         Some((_, Some(instant))) => Some(instant),
         Some((text, None)) => {
-            print_diagnostics([&Diagnostic::error(Code::Usage, format!("--now {text} is not a date-time"))
-                .with_help("write it like 2025-04-25T12:00:00Z or 2025-04-25")]);
+            print_diagnostics([&Diagnostic::error(
+                Code::Usage,
+                format!("--now {text} is not a date-time"),
+            )
+            .with_help("write it like 2025-04-25T12:00:00Z or 2025-04-25")]);
             return Exit::Unusable;
         }
     };
@@ -67,7 +70,8 @@ pub fn run(args: Args) -> Exit {
     };
     let mut report = diff::diff(version(&old, &old_spec), version(&new, &new_spec));
     if !args.replay.is_empty() {
-        let outcome = replay::discover(&args.replay).and_then(|bundles| replay::replay(&old, &new, &bundles, now));
+        let outcome = replay::discover(&args.replay)
+            .and_then(|bundles| replay::replay(&old, &new, &bundles, now));
         match outcome {
             Ok(r) => report.replay = Some(r),
             Err(diags) => {

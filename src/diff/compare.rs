@@ -150,11 +150,15 @@ impl<'m, 'a> Comparer<'m, 'a> {
             (ExprKind::Severity(x), ExprKind::Severity(y)) => {
                 let dir = Dir::of_order(Some(x.cmp(y)));
                 if dir != Dir::Same {
-                    self.push(a, b, SlotKind::Severity {
-                        old: *x,
-                        new: *y,
-                        subject: None,
-                    });
+                    self.push(
+                        a,
+                        b,
+                        SlotKind::Severity {
+                            old: *x,
+                            new: *y,
+                            subject: None,
+                        },
+                    );
                 }
                 Rel::new(dir, true)
             }
@@ -195,16 +199,9 @@ impl<'m, 'a> Comparer<'m, 'a> {
                     rhs: rb,
                 },
             ) => self.binary(a, b, (*oa, la, ra, sa), (*ob, lb, rb, sb)),
-            (
-                ExprKind::Call {
-                    func: fa,
-                    args: aa,
-                },
-                ExprKind::Call {
-                    func: fb,
-                    args: ab,
-                },
-            ) => self.call(a, b, (fa, aa, sa), (fb, ab, sb)),
+            (ExprKind::Call { func: fa, args: aa }, ExprKind::Call { func: fb, args: ab }) => {
+                self.call(a, b, (fa, aa, sa), (fb, ab, sb))
+            }
             (
                 ExprKind::Where {
                     collection: ca,
@@ -255,11 +252,15 @@ impl<'m, 'a> Comparer<'m, 'a> {
         }
         // Two metrics under different names: the same if they read the same evidence the
         // same way.
-        match (self.old.metrics.get(x.name.as_str()), self.new.metrics.get(y.name.as_str())) {
+        match (
+            self.old.metrics.get(x.name.as_str()),
+            self.new.metrics.get(y.name.as_str()),
+        ) {
             (Some(m), Some(n))
                 if m.key.value == n.key.value
                     && m.family == n.family
-                    && m.direction.as_ref().map(|d| d.direction) == n.direction.as_ref().map(|d| d.direction) =>
+                    && m.direction.as_ref().map(|d| d.direction)
+                        == n.direction.as_ref().map(|d| d.direction) =>
             {
                 Rel::SAME
             }
@@ -267,15 +268,25 @@ impl<'m, 'a> Comparer<'m, 'a> {
         }
     }
 
-    fn number(&mut self, a: &Expr, (x, x_raw): (f64, String), b: &Expr, (y, y_raw): (f64, String)) -> Rel {
+    fn number(
+        &mut self,
+        a: &Expr,
+        (x, x_raw): (f64, String),
+        b: &Expr,
+        (y, y_raw): (f64, String),
+    ) -> Rel {
         let dir = Dir::of_order(x.partial_cmp(&y));
         if dir != Dir::Same {
-            self.push(a, b, SlotKind::Number {
-                old: x_raw,
-                new: y_raw,
-                dir,
-                subject: None,
-            });
+            self.push(
+                a,
+                b,
+                SlotKind::Number {
+                    old: x_raw,
+                    new: y_raw,
+                    dir,
+                    subject: None,
+                },
+            );
         }
         Rel::new(dir, true)
     }
@@ -301,15 +312,24 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 (false, false) => Dir::Unknown,
             };
             if dir != Dir::Same {
-                self.push(a, b, SlotKind::List {
-                    added,
-                    removed,
-                    subject: None,
-                });
+                self.push(
+                    a,
+                    b,
+                    SlotKind::List {
+                        added,
+                        removed,
+                        subject: None,
+                    },
+                );
             }
             return Rel::new(dir, true);
         }
-        if xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| self.expr(x, sa, y, sb).is_same()) {
+        if xs.len() == ys.len()
+            && xs
+                .iter()
+                .zip(ys)
+                .all(|(x, y)| self.expr(x, sa, y, sb).is_same())
+        {
             return Rel::SAME;
         }
         self.opaque(a, b, before)
@@ -345,7 +365,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 let r = self.expr(ra, sa, rb, sb);
                 // Kleene's `and`/`or` can turn unknown into known (or back) when one side
                 // moves, unless the other side is never unknown.
-                let defined = true || l.defined_same
+                let defined = l.defined_same
                     && r.defined_same
                     && (l.is_same() || self.known_both(ra, sa, rb, sb))
                     && (r.is_same() || self.known_both(la, sa, lb, sb));
@@ -394,7 +414,11 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 } else if r.is_same() && positive_literal(ra) && positive_literal(rb) {
                     // x * c and x / c grow with x for a positive constant c.
                     l
-                } else if oa == BinaryOp::Mul && l.is_same() && positive_literal(la) && positive_literal(lb) {
+                } else if oa == BinaryOp::Mul
+                    && l.is_same()
+                    && positive_literal(la)
+                    && positive_literal(lb)
+                {
                     r
                 } else {
                     self.opaque(a, b, before)
@@ -404,7 +428,12 @@ impl<'m, 'a> Comparer<'m, 'a> {
     }
 
     /// `l > r` (or `l < r`): monotone in one side, antitone in the other.
-    fn ordered(&mut self, class: Order, (la, ra, sa): (&Expr, &Expr, Scope), (lb, rb, sb): (&Expr, &Expr, Scope)) -> Rel {
+    fn ordered(
+        &mut self,
+        class: Order,
+        (la, ra, sa): (&Expr, &Expr, Scope),
+        (lb, rb, sb): (&Expr, &Expr, Scope),
+    ) -> Rel {
         let at = self.slots.len();
         let l = self.expr(la, sa, lb, sb).numeric();
         self.set_subjects(at, rb);
@@ -417,12 +446,22 @@ impl<'m, 'a> Comparer<'m, 'a> {
         }
     }
 
-    fn call(&mut self, a: &Expr, b: &Expr, (fa, aa, sa): (&Ident, &[Expr], Scope), (fb, ab, sb): (&Ident, &[Expr], Scope)) -> Rel {
+    fn call(
+        &mut self,
+        a: &Expr,
+        b: &Expr,
+        (fa, aa, sa): (&Ident, &[Expr], Scope),
+        (fb, ab, sb): (&Ident, &[Expr], Scope),
+    ) -> Rel {
         let before = self.slots.len();
         if fa.name != fb.name || aa.len() != ab.len() {
             return self.opaque(a, b, before);
         }
-        let rels: Vec<Rel> = aa.iter().zip(ab).map(|(x, y)| self.expr(x, sa, y, sb)).collect();
+        let rels: Vec<Rel> = aa
+            .iter()
+            .zip(ab)
+            .map(|(x, y)| self.expr(x, sa, y, sb))
+            .collect();
         if rels.iter().all(|r| r.is_same()) {
             return Rel::SAME;
         }
@@ -441,7 +480,9 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 }
             }
             Some(Function::Count | Function::Authors) => joined.numeric(),
-            Some(Function::Min | Function::Max) => rels.iter().fold(Rel::SAME, |acc, r| acc.join(r.numeric())),
+            Some(Function::Min | Function::Max) => {
+                rels.iter().fold(Rel::SAME, |acc, r| acc.join(r.numeric()))
+            }
             _ => self.opaque(a, b, before),
         }
     }

@@ -42,7 +42,12 @@ impl Effect {
         }
     }
 
-    pub const ALL: [Effect; 4] = [Effect::Loosened, Effect::Changed, Effect::Tightened, Effect::Cosmetic];
+    pub const ALL: [Effect; 4] = [
+        Effect::Loosened,
+        Effect::Changed,
+        Effect::Tightened,
+        Effect::Cosmetic,
+    ];
 }
 
 /// The verdict of a whole diff.

@@ -9,9 +9,18 @@ const BLOCK: Contribution = Contribution {
 
 #[test]
 fn a_truer_condition_tightens() {
-    assert_eq!(clause_effect(BLOCK, BLOCK, Rel::new(Dir::Up, true)), Effect::Tightened);
-    assert_eq!(clause_effect(BLOCK, BLOCK, Rel::new(Dir::Up, false)), Effect::Tightened);
-    assert_eq!(clause_effect(BLOCK, BLOCK, Rel::new(Dir::Down, true)), Effect::Loosened);
+    assert_eq!(
+        clause_effect(BLOCK, BLOCK, Rel::new(Dir::Up, true)),
+        Effect::Tightened
+    );
+    assert_eq!(
+        clause_effect(BLOCK, BLOCK, Rel::new(Dir::Up, false)),
+        Effect::Tightened
+    );
+    assert_eq!(
+        clause_effect(BLOCK, BLOCK, Rel::new(Dir::Down, true)),
+        Effect::Loosened
+    );
     assert_eq!(clause_effect(BLOCK, BLOCK, Rel::UNKNOWN), Effect::Changed);
     assert_eq!(clause_effect(BLOCK, BLOCK, Rel::SAME), Effect::Cosmetic);
 }
@@ -20,8 +29,14 @@ fn a_truer_condition_tightens() {
 fn a_missing_outcome_above_the_severity_needs_definedness_kept() {
     // `review when …` with `missing block`: unknown is worse than true.
     let c = Contribution::new(Outcome::Review, Some(Outcome::Block));
-    assert_eq!(clause_effect(c, c, Rel::new(Dir::Up, true)), Effect::Tightened);
-    assert_eq!(clause_effect(c, c, Rel::new(Dir::Up, false)), Effect::Changed);
+    assert_eq!(
+        clause_effect(c, c, Rel::new(Dir::Up, true)),
+        Effect::Tightened
+    );
+    assert_eq!(
+        clause_effect(c, c, Rel::new(Dir::Up, false)),
+        Effect::Changed
+    );
 }
 
 #[test]

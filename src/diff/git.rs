@@ -73,11 +73,13 @@ impl GitReader {
     /// `:path`, reads the index).
     pub fn open(rev: &str) -> Result<GitReader, Diagnostic> {
         let prefix = git(&["rev-parse", "--show-prefix"]).map_err(|e| {
-            Diagnostic::error(Code::Io, format!("cannot read {rev}:…: {e}"))
-                .with_help("REV:path versions are read with git; run the command inside the repository")
+            Diagnostic::error(Code::Io, format!("cannot read {rev}:…: {e}")).with_help(
+                "REV:path versions are read with git; run the command inside the repository",
+            )
         })?;
-        let toplevel = git(&["rev-parse", "--show-toplevel"])
-            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot find the git repository: {e}")))?;
+        let toplevel = git(&["rev-parse", "--show-toplevel"]).map_err(|e| {
+            Diagnostic::error(Code::Io, format!("cannot find the git repository: {e}"))
+        })?;
         if !rev.is_empty() {
             git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|_| {
                 Diagnostic::error(Code::Usage, format!("`{rev}` is not a git revision"))
@@ -95,12 +97,20 @@ impl GitReader {
     fn repo_path(&self, path: &Path) -> io::Result<String> {
         let joined = if path.is_absolute() {
             let here = std::env::current_dir()?;
-            let top = self.toplevel.canonicalize().unwrap_or_else(|_| self.toplevel.clone());
+            let top = self
+                .toplevel
+                .canonicalize()
+                .unwrap_or_else(|_| self.toplevel.clone());
             path.strip_prefix(&self.toplevel)
                 .or_else(|_| path.strip_prefix(&top))
                 .map(Path::to_path_buf)
                 .or_else(|_| here.strip_prefix(&top).map(|h| h.join(path)))
-                .map_err(|_| io::Error::new(io::ErrorKind::NotFound, "the path is outside the repository"))?
+                .map_err(|_| {
+                    io::Error::new(
+                        io::ErrorKind::NotFound,
+                        "the path is outside the repository",
+                    )
+                })?
         } else {
             self.prefix.join(path)
         };
@@ -110,7 +120,10 @@ impl GitReader {
                 Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
                 Component::ParentDir => {
                     if parts.pop().is_none() {
-                        return Err(io::Error::new(io::ErrorKind::NotFound, "the path leaves the repository"));
+                        return Err(io::Error::new(
+                            io::ErrorKind::NotFound,
+                            "the path leaves the repository",
+                        ));
                     }
                 }
                 Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
@@ -139,5 +152,6 @@ fn git(args: &[&str]) -> io::Result<String> {
         };
         return Err(io::Error::new(io::ErrorKind::NotFound, message));
     }
-    String::from_utf8(output.stdout).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+    String::from_utf8(output.stdout)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
 }

@@ -39,7 +39,10 @@ pub fn header(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>) {
         out.push(Change::on_item(
             String::from("policy name"),
             Effect::Cosmetic,
-            format!("policy name changed from \"{}\" to \"{}\"", a.name.raw, b.name.raw),
+            format!(
+                "policy name changed from \"{}\" to \"{}\"",
+                a.name.raw, b.name.raw
+            ),
             Some(old.place(a.name.span)),
             Some(new.place(b.name.span)),
         ));
@@ -50,7 +53,10 @@ pub fn header(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>) {
         let text = match (x, y) {
             (Some(x), Some(y)) if x.value.value == y.value.value => continue,
             (None, None) => continue,
-            (Some(x), Some(y)) => format!("{word} changed from \"{}\" to \"{}\"", x.value.raw, y.value.raw),
+            (Some(x), Some(y)) => format!(
+                "{word} changed from \"{}\" to \"{}\"",
+                x.value.raw, y.value.raw
+            ),
             (None, Some(y)) => format!("{word} added: \"{}\"", y.value.raw),
             (Some(x), None) => format!("{word} removed (was \"{}\")", x.value.raw),
         };
@@ -71,13 +77,14 @@ fn field(header: &PolicyHeader, key: HeaderKey) -> Option<&HeaderField> {
 /// Imports decide which rules exist, and rules are compared by id wherever they live, so an
 /// import that comes or goes is cosmetic in itself.
 pub fn imports(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>) {
-    let key = |m: &Model<'_>, i: &crate::syntax::ast::Import| (m.file_key(i.span), i.path.value.clone());
+    let key =
+        |m: &Model<'_>, i: &crate::syntax::ast::Import| (m.file_key(i.span), i.path.value.clone());
     let before: Vec<_> = old.imports.iter().map(|i| (key(old, i), *i)).collect();
     let after: Vec<_> = new.imports.iter().map(|i| (key(new, i), *i)).collect();
     for (k, i) in &before {
         if !after.iter().any(|(n, _)| n == k) {
             out.push(Change::on_item(
-                format!("import \"{}\"", i.path.raw),
+                String::from("imports"),
                 Effect::Cosmetic,
                 format!("import \"{}\" removed", i.path.raw),
                 Some(old.place(i.span)),
@@ -88,7 +95,7 @@ pub fn imports(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>) {
     for (k, i) in &after {
         if !before.iter().any(|(o, _)| o == k) {
             out.push(Change::on_item(
-                format!("import \"{}\"", i.path.raw),
+                String::from("imports"),
                 Effect::Cosmetic,
                 format!("import \"{}\" added", i.path.raw),
                 None,
@@ -109,7 +116,10 @@ pub fn metrics(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule
                 let mut parts = Vec::new();
                 let mut semantic = false;
                 if a.key.value != b.key.value {
-                    parts.push(format!("now reads \"{}\" instead of \"{}\"", b.key.raw, a.key.raw));
+                    parts.push(format!(
+                        "now reads \"{}\" instead of \"{}\"",
+                        b.key.raw, a.key.raw
+                    ));
                     semantic = true;
                 }
                 if a.family != b.family {
@@ -141,7 +151,13 @@ pub fn metrics(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule
                 if semantic {
                     reach(old, new, name, item, text, places, out, per_rule);
                 } else {
-                    out.push(Change::on_item(item, Effect::Cosmetic, text, places.0, places.1));
+                    out.push(Change::on_item(
+                        item,
+                        Effect::Cosmetic,
+                        text,
+                        places.0,
+                        places.1,
+                    ));
                 }
             }
             (Some(a), None) => match new.lets.get(name) {
@@ -201,13 +217,16 @@ fn reach(
         return;
     }
     for rule in reached {
-        per_rule.entry(rule.to_string()).or_default().push(Change::on_rule(
-            rule,
-            Effect::Changed,
-            text.clone(),
-            places.0.clone(),
-            places.1.clone(),
-        ));
+        per_rule
+            .entry(rule.to_string())
+            .or_default()
+            .push(Change::on_rule(
+                rule,
+                Effect::Changed,
+                text.clone(),
+                places.0.clone(),
+                places.1.clone(),
+            ));
     }
 }
 
@@ -279,7 +298,8 @@ pub fn lets(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule: &
             };
             let missing = missing_stmt(rule).map(|m| m.outcome);
             let effect = clauses(rule).fold(Effect::Cosmetic, |acc, c| {
-                let traced = Comparer::tracing(new, name, rel).condition(&c.condition, &c.condition);
+                let traced =
+                    Comparer::tracing(new, name, rel).condition(&c.condition, &c.condition);
                 let firing = match c.kind {
                     ClauseKind::When => traced,
                     ClauseKind::Unless => traced.flip(),
@@ -287,13 +307,16 @@ pub fn lets(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule: &
                 let contribution = Contribution::new(c.outcome, missing);
                 acc.join(clause_effect(contribution, contribution, firing))
             });
-            per_rule.entry(id.to_string()).or_default().push(Change::on_rule(
-                id,
-                effect,
-                text.clone(),
-                places.0.clone(),
-                places.1.clone(),
-            ));
+            per_rule
+                .entry(id.to_string())
+                .or_default()
+                .push(Change::on_rule(
+                    id,
+                    effect,
+                    text.clone(),
+                    places.0.clone(),
+                    places.1.clone(),
+                ));
         }
     }
 }

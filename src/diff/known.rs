@@ -39,14 +39,18 @@ fn known(model: &Model<'_>, expr: &Expr, scope: Scope, depth: usize) -> bool {
         }
         ExprKind::Call { func, args } => match Function::from_name(&func.name) {
             Some(Function::Signed | Function::Has) => true,
-            Some(Function::Any | Function::None | Function::Count | Function::Authors) => {
-                args.iter().all(|a| flags_collection_known(model, a, scope, depth + 1))
+            Some(Function::Any | Function::None | Function::Count | Function::Authors) => args
+                .iter()
+                .all(|a| flags_collection_known(model, a, scope, depth + 1)),
+            Some(Function::Abs | Function::Min | Function::Max) => {
+                args.iter().all(|a| go(a, scope))
             }
-            Some(Function::Abs | Function::Min | Function::Max) => args.iter().all(|a| go(a, scope)),
             Some(Function::Metric(_)) | None => false,
         },
         ExprKind::Unary { operand, .. } => go(operand, scope),
-        ExprKind::Binary { op, lhs, rhs } => *op != BinaryOp::Div && go(lhs, scope) && go(rhs, scope),
+        ExprKind::Binary { op, lhs, rhs } => {
+            *op != BinaryOp::Div && go(lhs, scope) && go(rhs, scope)
+        }
         ExprKind::Where { .. } => flags_collection_known(model, expr, scope, depth + 1),
         ExprKind::Paren(inner) => go(inner, scope),
     }

@@ -45,7 +45,9 @@ pub fn removed(old: &Model<'_>, rule: &Rule) -> Change {
 
 /// What a rule does, in a few words: its clauses.
 fn describe(model: &Model<'_>, rule: &Rule) -> String {
-    let parts: Vec<String> = clauses(rule).map(|c| summary::clause_text(model, c)).collect();
+    let parts: Vec<String> = clauses(rule)
+        .map(|c| summary::clause_text(model, c))
+        .collect();
     summary::shorten(&parts.join("; "))
 }
 
@@ -80,15 +82,74 @@ pub fn rule_changes(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule
         return out;
     }
     let before = out.len();
-    let title = |r: &Rule| r.title.as_ref().map(|t| t.value.clone());
-    if title(old) != title(new) {
-        let show = |t: Option<String>| t.map_or_else(|| String::from("none"), |t| format!("\"{t}\""));
+    out.extend(clause_changes(
+        old_m,
+        new_m,
+        old,
+        new,
+        missing_stmt(new).map(|m| m.outcome),
+    ));
+    out.extend(missing(old_m, new_m, old, new));
+    out.extend(waivable(old_m, new_m, old, new));
+    out.extend(wording(old_m, new_m, old, new));
+    if out.len() == before {
+        // Statements reordered or spelled differently: nothing a decision can see.
         out.push(Change::on_rule(
             id,
             Effect::Cosmetic,
-            format!("title changed from {} to {}", show(title(old)), show(title(new))),
+            String::from("rewritten without changing what it decides"),
             here(old_m, old),
             here(new_m, new),
+        ));
+    }
+    out
+}
+
+/// `missing` made more or less severe, judged on the old clauses: absent means each
+/// clause's own severity.
+fn missing(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule) -> Option<Change> {
+    let (old_missing, new_missing) = (missing_stmt(old), missing_stmt(new));
+    let (om, nm) = (
+        old_missing.map(|m| m.outcome),
+        new_missing.map(|m| m.outcome),
+    );
+    if om == nm {
+        return None;
+    }
+    let effect = clauses(old).fold(Effect::Cosmetic, |acc, c| {
+        acc.join(clause_effect(
+            Contribution::new(c.outcome, om),
+            Contribution::new(c.outcome, nm),
+            Rel::SAME,
+        ))
+    });
+    Some(Change::on_rule(
+        &new.id.name,
+        effect,
+        summary::missing_changed(om, nm),
+        old_missing.map(|m| old_m.place(m.span)),
+        new_missing.map(|m| new_m.place(m.span)),
+    ))
+}
+
+/// Title and message: what people read, not what decides.
+fn wording(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule) -> Vec<Change> {
+    let id = new.id.name.as_str();
+    let mut out = Vec::new();
+    let title = |r: &Rule| r.title.as_ref().map(|t| t.value.clone());
+    if title(old) != title(new) {
+        let show =
+            |t: Option<String>| t.map_or_else(|| String::from("none"), |t| format!("\"{t}\""));
+        out.push(Change::on_rule(
+            id,
+            Effect::Cosmetic,
+            format!(
+                "title changed from {} to {}",
+                show(title(old)),
+                show(title(new))
+            ),
+            Some(old_m.place(old.id.span)),
+            Some(new_m.place(new.id.span)),
         ));
     }
     let (old_msg, new_msg) = (message_stmt(old), message_stmt(new));
@@ -105,37 +166,6 @@ pub fn rule_changes(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule
             new_msg.map(|m| new_m.place(m.span)),
         ));
     }
-    let old_missing = missing_stmt(old);
-    let new_missing = missing_stmt(new);
-    let (om, nm) = (old_missing.map(|m| m.outcome), new_missing.map(|m| m.outcome));
-    if om != nm {
-        let effect = clauses(old).fold(Effect::Cosmetic, |acc, c| {
-            acc.join(clause_effect(
-                Contribution::new(c.outcome, om),
-                Contribution::new(c.outcome, nm),
-                Rel::SAME,
-            ))
-        });
-        out.push(Change::on_rule(
-            id,
-            effect,
-            summary::missing_changed(om, nm),
-            old_missing.map(|m| old_m.place(m.span)),
-            new_missing.map(|m| new_m.place(m.span)),
-        ));
-    }
-    out.extend(waivable(old_m, new_m, old, new));
-    out.extend(clause_changes(old_m, new_m, old, new, nm));
-    if out.len() == before {
-        // Statements reordered or spelled differently: nothing a decision can see.
-        out.push(Change::on_rule(
-            id,
-            Effect::Cosmetic,
-            String::from("rewritten without changing what it decides"),
-            here(old_m, old),
-            here(new_m, new),
-        ));
-    }
     out
 }
 
@@ -143,7 +173,8 @@ pub fn rule_changes(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule
 fn waivable(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule) -> Option<Change> {
     let (ow, nw) = (waivable_stmt(old), waivable_stmt(new));
     let roles = |w: Option<&crate::syntax::ast::WaivableStmt>| -> Vec<String> {
-        w.map(|w| w.roles.iter().map(|r| r.value.clone()).collect()).unwrap_or_default()
+        w.map(|w| w.roles.iter().map(|r| r.value.clone()).collect())
+            .unwrap_or_default()
     };
     let (before, after) = (roles(ow), roles(nw));
     let quoted = |v: Vec<&String>| v.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>();
@@ -206,7 +237,13 @@ fn pair_clauses(old: &[&Clause], new: &[&Clause]) -> Vec<(usize, usize)> {
     pairs
 }
 
-fn clause_changes(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule, missing: Option<Outcome>) -> Vec<Change> {
+fn clause_changes(
+    old_m: &Model<'_>,
+    new_m: &Model<'_>,
+    old: &Rule,
+    new: &Rule,
+    missing: Option<Outcome>,
+) -> Vec<Change> {
     let id = new.id.name.as_str();
     let old_clauses: Vec<&Clause> = clauses(old).collect();
     let new_clauses: Vec<&Clause> = clauses(new).collect();
@@ -270,7 +307,9 @@ fn clause_changes(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule, 
             ));
         }
     }
-    let reordered = pairs.windows(2).any(|w| matches!(w, [(_, x), (_, y)] if x > y));
+    let reordered = pairs
+        .windows(2)
+        .any(|w| matches!(w, [(_, x), (_, y)] if x > y));
     if reordered {
         out.push(Change::on_rule(
             id,
@@ -294,9 +333,13 @@ fn same_shape(a: &Expr, b: &Expr) -> bool {
         | (ExprKind::List(_), ExprKind::List(_)) => true,
         (ExprKind::Name(x), ExprKind::Name(y)) => x.name == y.name,
         (ExprKind::Call { func: f, args: xs }, ExprKind::Call { func: g, args: ys }) => {
-            f.name == g.name && xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same_shape(x, y))
+            f.name == g.name
+                && xs.len() == ys.len()
+                && xs.iter().zip(ys).all(|(x, y)| same_shape(x, y))
         }
-        (ExprKind::Unary { op: o, operand: x }, ExprKind::Unary { op: p, operand: y }) => o == p && same_shape(x, y),
+        (ExprKind::Unary { op: o, operand: x }, ExprKind::Unary { op: p, operand: y }) => {
+            o == p && same_shape(x, y)
+        }
         (
             ExprKind::Binary {
                 op: o,

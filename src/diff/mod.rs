@@ -47,7 +47,13 @@ pub struct Change {
 }
 
 impl Change {
-    fn on_rule(rule: &str, effect: Effect, summary: String, old: Option<Place>, new: Option<Place>) -> Change {
+    fn on_rule(
+        rule: &str,
+        effect: Effect,
+        summary: String,
+        old: Option<Place>,
+        new: Option<Place>,
+    ) -> Change {
         Change {
             rule: Some(rule.to_string()),
             item: None,
@@ -58,7 +64,13 @@ impl Change {
         }
     }
 
-    fn on_item(item: String, effect: Effect, summary: String, old: Option<Place>, new: Option<Place>) -> Change {
+    fn on_item(
+        item: String,
+        effect: Effect,
+        summary: String,
+        old: Option<Place>,
+        new: Option<Place>,
+    ) -> Change {
         Change {
             rule: None,
             item: Some(item),

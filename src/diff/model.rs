@@ -150,9 +150,18 @@ impl<'a> Model<'a> {
         if span.file == FileId(0) {
             return String::new();
         }
-        let entry = self.sources.get(FileId(0)).path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let entry = self
+            .sources
+            .get(FileId(0))
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let path = &self.sources.get(span.file).path;
-        path.strip_prefix(&entry).unwrap_or(path).display().to_string()
+        path.strip_prefix(&entry)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 
     /// The file a span is in, by the name it is shown under.
@@ -167,7 +176,13 @@ impl<'a> Model<'a> {
         self.reaches_inner(expr, scope, target, &mut seen)
     }
 
-    fn reaches_inner(&self, expr: &Expr, scope: Scope, target: &str, seen: &mut Vec<String>) -> bool {
+    fn reaches_inner(
+        &self,
+        expr: &Expr,
+        scope: Scope,
+        target: &str,
+        seen: &mut Vec<String>,
+    ) -> bool {
         let mut found = false;
         visit_names(expr, scope, &mut |name, scope| {
             if found || scope.is_field(name) {

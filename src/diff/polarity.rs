@@ -85,7 +85,10 @@ impl Rel {
     /// Both changes together, where the result depends on each the same way it does on
     /// `self` and `other` (already flipped for antitone positions).
     pub fn join(self, other: Rel) -> Rel {
-        Rel::new(self.dir.join(other.dir), self.defined_same && other.defined_same)
+        Rel::new(
+            self.dir.join(other.dir),
+            self.defined_same && other.defined_same,
+        )
     }
 
     /// A number (or other ordered value) is only comparable when both versions are known on

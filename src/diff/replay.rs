@@ -78,8 +78,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<BundleRef>, Diagnostics> {
             }
         } else {
             errors.push(
-                Diagnostic::error(Code::Io, format!("cannot read {}: no such file or folder", path.display()))
-                    .with_help("--replay takes evidence files or folders of bundles"),
+                Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read {}: no such file or folder", path.display()),
+                )
+                .with_help("--replay takes evidence files or folders of bundles"),
             );
         }
     }
@@ -133,7 +136,12 @@ fn is_bundle_file(path: &Path) -> bool {
 /// Load every bundle (all errors reported together), then evaluate both versions on each.
 /// `now` is the `--now` option; without it each bundle is evaluated at its `as_of`, else at
 /// the clock.
-pub fn replay(old: &Policy, new: &Policy, bundles: &[BundleRef], now: Option<DateTime<Utc>>) -> Result<Replay, Diagnostics> {
+pub fn replay(
+    old: &Policy,
+    new: &Policy,
+    bundles: &[BundleRef],
+    now: Option<DateTime<Utc>>,
+) -> Result<Replay, Diagnostics> {
     let mut loaded: Vec<(&BundleRef, Bundle)> = Vec::new();
     let mut errors = Vec::new();
     for b in bundles {
@@ -149,7 +157,11 @@ pub fn replay(old: &Policy, new: &Policy, bundles: &[BundleRef], now: Option<Dat
         .iter()
         .filter_map(|(b, bundle)| {
             let at = Now::resolve(now, bundle.as_of);
-            flip(&b.name, &old.evaluate(bundle, at), &new.evaluate(bundle, at))
+            flip(
+                &b.name,
+                &old.evaluate(bundle, at),
+                &new.evaluate(bundle, at),
+            )
         })
         .collect();
     Ok(Replay {

@@ -43,11 +43,26 @@ fn moved(dir: Dir) -> &'static str {
 }
 
 /// A clause replaced by another (matched by position, severity or shape).
-pub fn clause_changed(old_model: &Model<'_>, new_model: &Model<'_>, old: &Clause, new: &Clause, slots: &[Slot]) -> String {
+pub fn clause_changed(
+    old_model: &Model<'_>,
+    new_model: &Model<'_>,
+    old: &Clause,
+    new: &Clause,
+    slots: &[Slot],
+) -> String {
     let condition_same = old.condition == new.condition && old.kind == new.kind;
     let severity = || {
-        let dir = if new.outcome > old.outcome { Dir::Up } else { Dir::Down };
-        format!("severity {} from {} to {}", moved(dir), old.outcome, new.outcome)
+        let dir = if new.outcome > old.outcome {
+            Dir::Up
+        } else {
+            Dir::Down
+        };
+        format!(
+            "severity {} from {} to {}",
+            moved(dir),
+            old.outcome,
+            new.outcome
+        )
     };
     if condition_same {
         return format!(
@@ -81,7 +96,12 @@ pub fn clause_changed(old_model: &Model<'_>, new_model: &Model<'_>, old: &Clause
 /// What differs in a clause that differs in one place, to follow its severity.
 fn slot_phrase(slot: &Slot) -> Option<String> {
     match &slot.kind {
-        SlotKind::Number { old, new, dir, subject } => Some(match subject {
+        SlotKind::Number {
+            old,
+            new,
+            dir,
+            subject,
+        } => Some(match subject {
             Some(s) => format!("threshold on {s} {} from {old} to {new}", moved(*dir)),
             None => format!("condition: {old} {} to {new}", moved(*dir)),
         }),
@@ -97,7 +117,10 @@ fn slot_phrase(slot: &Slot) -> Option<String> {
             removed,
             subject,
         } => Some(match subject {
-            Some(s) => format!("condition: {s} in a list that {}", membership(added, removed)),
+            Some(s) => format!(
+                "condition: {s} in a list that {}",
+                membership(added, removed)
+            ),
             None => format!("condition: a list {}", membership(added, removed)),
         }),
         SlotKind::Operator { old, new } => Some(format!(
@@ -114,12 +137,23 @@ pub fn membership(added: &[String], removed: &[String]) -> String {
     match (added.is_empty(), removed.is_empty()) {
         (false, true) => format!("gains {}", added.join(", ")),
         (true, false) => format!("loses {}", removed.join(", ")),
-        _ => format!("gains {} and loses {}", added.join(", "), removed.join(", ")),
+        _ => format!(
+            "gains {} and loses {}",
+            added.join(", "),
+            removed.join(", ")
+        ),
     }
 }
 
 /// `let NAME = …` changed.
-pub fn let_changed(old_model: &Model<'_>, new_model: &Model<'_>, name: &str, old: &LetDecl, new: &LetDecl, slots: &[Slot]) -> String {
+pub fn let_changed(
+    old_model: &Model<'_>,
+    new_model: &Model<'_>,
+    name: &str,
+    old: &LetDecl,
+    new: &LetDecl,
+    slots: &[Slot],
+) -> String {
     if let [slot] = slots {
         match &slot.kind {
             SlotKind::Number {
@@ -127,7 +161,12 @@ pub fn let_changed(old_model: &Model<'_>, new_model: &Model<'_>, name: &str, old
                 new,
                 dir,
                 subject: Some(s),
-            } => return format!("let {name}: threshold on {s} {} from {old} to {new}", moved(*dir)),
+            } => {
+                return format!(
+                    "let {name}: threshold on {s} {} from {old} to {new}",
+                    moved(*dir)
+                )
+            }
             SlotKind::Number { old, new, dir, .. } => {
                 return format!("let {name} {} from {old} to {new}", moved(*dir));
             }

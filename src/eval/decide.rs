@@ -14,6 +14,7 @@ use crate::outcome::{Now, Status};
 use super::bind::{bind_into, Bound};
 use super::expr::Evaluator;
 use super::fast::Fast;
+use super::plan::Plan;
 
 /// One rule's outcome and status (after waivers), as in [`crate::RuleResult`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,19 +42,36 @@ impl<'d> Decision<'d> {
     }
 }
 
+/// A bundle bound to one policy at one instant: metric keys resolved to indices, family
+/// globs matched, sign-offs checked. Bind once and decide as often as needed.
+#[derive(Debug, Clone)]
+pub struct BoundEvidence<'b> {
+    bundle: &'b Bundle,
+    now: Now,
+    bound: Bound,
+}
+
+impl BoundEvidence<'_> {
+    pub fn now(&self) -> Now {
+        self.now
+    }
+}
+
 /// Decides bundles for one compiled policy, reusing its buffers from one decision to the
 /// next. Make one per thread.
 #[derive(Debug)]
 pub struct Decider<'p> {
     program: &'p Program,
+    plan: &'p Plan,
     bound: Bound,
     verdicts: Vec<RuleVerdict>,
 }
 
 impl<'p> Decider<'p> {
-    pub fn new(program: &'p Program) -> Decider<'p> {
+    pub fn new(program: &'p Program, plan: &'p Plan) -> Decider<'p> {
         Decider {
             program,
+            plan,
             bound: Bound::default(),
             verdicts: Vec::with_capacity(program.rules.len()),
         }
@@ -63,27 +81,66 @@ impl<'p> Decider<'p> {
         self.program
     }
 
-    /// Decide `bundle` at `now`.
+    /// Bind `bundle` for this decider's policy at `now`.
+    pub fn bind<'b>(&self, bundle: &'b Bundle, now: Now) -> BoundEvidence<'b> {
+        let mut bound = Bound::default();
+        bind_into(&mut bound, self.program, bundle, now.value);
+        BoundEvidence { bundle, now, bound }
+    }
+
+    /// Bind and decide `bundle` at `now`.
     pub fn decide(&mut self, bundle: &Bundle, now: Now) -> Decision<'_> {
-        let Decider {
-            program,
-            bound,
-            verdicts,
-        } = self;
-        let program: &Program = program;
-        bind_into(bound, program, bundle, now.value);
-        let ev = Evaluator::new(program, bundle, bound);
-        let fast = Fast::new(&ev);
-        verdicts.clear();
-        verdicts.extend(program.rules.iter().map(|rule| {
-            let v = fast.verdict(&rule.clauses, rule.missing);
-            RuleVerdict {
-                outcome: v.outcome,
-                status: v.status,
-            }
-        }));
-        // A waiver applies when its rule exists, is waivable by the waiver's role, and the
-        // waiver has not expired; it sets aside a rule that would have counted.
+        bind_into(&mut self.bound, self.program, bundle, now.value);
+        run(
+            self.program,
+            self.plan,
+            bundle,
+            &self.bound,
+            now,
+            &mut self.verdicts,
+        )
+    }
+
+    /// Decide evidence bound with [`Decider::bind`].
+    pub fn decide_bound(&mut self, evidence: &BoundEvidence<'_>) -> Decision<'_> {
+        run(
+            self.program,
+            self.plan,
+            evidence.bundle,
+            &evidence.bound,
+            evidence.now,
+            &mut self.verdicts,
+        )
+    }
+}
+
+fn run<'d>(
+    program: &Program,
+    plan: &Plan,
+    bundle: &Bundle,
+    bound: &Bound,
+    now: Now,
+    verdicts: &'d mut Vec<RuleVerdict>,
+) -> Decision<'d> {
+    let ev = Evaluator::new(program, bundle, bound);
+    let fast = Fast::new(&ev);
+    verdicts.clear();
+    let mut decision = Outcome::Pass;
+    let mut start = 0usize;
+    for (rule, &(end, missing)) in program.rules.iter().zip(&plan.rules) {
+        let end = end as usize;
+        let planned = plan.clauses.get(start..end).unwrap_or(&[]);
+        start = end;
+        let v = fast.planned_verdict(planned, &rule.clauses, missing);
+        decision = decision.max(v.outcome);
+        verdicts.push(RuleVerdict {
+            outcome: v.outcome,
+            status: v.status,
+        });
+    }
+    // A waiver applies when its rule exists, is waivable by the waiver's role, and the
+    // waiver has not expired; it sets aside a rule that would have counted.
+    if !bundle.waivers.is_empty() {
         for waiver in &bundle.waivers {
             if waiver.expires <= now.value {
                 continue;
@@ -103,14 +160,14 @@ impl<'p> Decider<'p> {
                 };
             }
         }
-        let decision = verdicts
+        decision = verdicts
             .iter()
             .map(|v| v.outcome)
             .max()
             .unwrap_or(Outcome::Pass);
-        Decision {
-            decision,
-            rules: verdicts,
-        }
+    }
+    Decision {
+        decision,
+        rules: verdicts,
     }
 }

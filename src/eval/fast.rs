@@ -14,6 +14,7 @@ use crate::outcome::Status;
 
 use super::expr::{Element, Evaluator};
 use super::metric::{quantity, Quantity};
+use super::plan::{self, PlannedClause};
 use super::value::{compare_numbers, ElementKind, Selection, Value};
 
 /// A value of the fast path. `Unknown` carries no keys.
@@ -58,21 +59,32 @@ impl<'e, 'a: 'e> Fast<'e, 'a> {
         Fast { ev }
     }
 
-    /// The outcome and status of a rule, exactly as [`super::rules`] decides them.
-    pub fn verdict(&self, clauses: &'e [Clause], missing: Option<Outcome>) -> FastVerdict {
+    /// The outcome and status of a rule, exactly as [`super::rules`] decides them, with
+    /// whether some clause was unknown. `planned` are the rule's clauses in the plan, in the
+    /// order of `clauses`.
+    pub fn planned_verdict(
+        &self,
+        planned: &[PlannedClause],
+        clauses: &'e [Clause],
+        missing: Option<Outcome>,
+    ) -> FastVerdict {
+        let ev = self.ev;
         let mut best: Option<(Outcome, Status)> = None;
         let mut unknown = false;
-        for clause in clauses {
-            let contribution = match self.val(&clause.condition, Element::None) {
-                V::Bool(holds) if holds != clause.unless => (clause.outcome, Status::Fired),
-                V::Bool(_) => continue,
-                _ => {
+        for (k, p) in planned.iter().enumerate() {
+            let result = plan::run(&p.test, ev.bundle, ev.bound, || {
+                clauses
+                    .get(k)
+                    .and_then(|c| self.truth(&c.condition, Element::None))
+            });
+            let contribution = match result {
+                Some(holds) if holds != p.unless => (p.outcome, Status::Fired),
+                Some(_) => continue,
+                None => {
                     unknown = true;
-                    (missing.unwrap_or(clause.outcome), Status::Missing)
+                    (missing.unwrap_or(p.outcome), Status::Missing)
                 }
             };
-            // The more severe contribution wins; at equal severity, a fired clause explains
-            // the outcome better than missing evidence does.
             let (outcome, status) = contribution;
             best = match best {
                 Some((o, _)) if outcome > o || (outcome == o && status == Status::Fired) => {

@@ -6,6 +6,7 @@ pub mod explain;
 mod expr;
 mod fast;
 mod metric;
+mod plan;
 mod rules;
 pub mod value;
 
@@ -15,13 +16,25 @@ use crate::levels::Outcome;
 use crate::outcome::{Evaluation, Now, PolicyInfo};
 
 pub use bind::glob_match;
-pub use decide::{Decider, Decision, RuleVerdict};
+pub use decide::{BoundEvidence, Decider, Decision, RuleVerdict};
+pub use plan::Plan;
 use value::MissingKey;
 
-/// Evaluate every rule of `program` on `bundle` at `now`. Each rule goes through the fast
+/// Evaluate every rule of `program` on `bundle` at `now`.
+pub fn evaluate(program: &Program, policy: PolicyInfo, bundle: &Bundle, now: Now) -> Evaluation {
+    evaluate_planned(program, &Plan::new(program), policy, bundle, now)
+}
+
+/// [`evaluate`] with the program's plan made ahead of time. Each rule goes through the fast
 /// path first; only rules that met an unknown are evaluated again to name the missing keys,
 /// and only rules that did not pass get their message rendered.
-pub fn evaluate(program: &Program, policy: PolicyInfo, bundle: &Bundle, now: Now) -> Evaluation {
+pub fn evaluate_planned(
+    program: &Program,
+    plan: &Plan,
+    policy: PolicyInfo,
+    bundle: &Bundle,
+    now: Now,
+) -> Evaluation {
     let bound = bind::bind(program, bundle, now.value);
     let ev = expr::Evaluator::new(program, bundle, &bound);
     let fast = fast::Fast::new(&ev);
@@ -36,11 +49,16 @@ pub fn evaluate(program: &Program, policy: PolicyInfo, bundle: &Bundle, now: Now
     }
 
     let key_name = |key: MissingKey| missing_key_name(program, bundle, key);
-    let results: Vec<_> = program
-        .rules
-        .iter()
-        .map(|rule| rules::evaluate_rule(&ev, &fast, rule, &valid, now.value, &key_name))
-        .collect();
+    let mut results = Vec::with_capacity(program.rules.len());
+    let mut start = 0usize;
+    for (rule, &(end, _)) in program.rules.iter().zip(&plan.rules) {
+        let planned = plan.clauses.get(start..end as usize).unwrap_or(&[]);
+        start = end as usize;
+        let verdict = fast.planned_verdict(planned, &rule.clauses, rule.missing);
+        results.push(rules::evaluate_rule(
+            &ev, verdict, rule, &valid, now.value, &key_name,
+        ));
+    }
     let decision = results
         .iter()
         .map(|r| r.outcome)

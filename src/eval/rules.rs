@@ -8,7 +8,7 @@ use crate::levels::Outcome;
 use crate::outcome::{AppliedWaiver, RuleResult, Status};
 
 use super::expr::{Element, Evaluator};
-use super::fast::Fast;
+use super::fast::FastVerdict;
 use super::value::{union, Missing, MissingKey, Value};
 
 /// The outcome and status of a rule before waivers, with the unknown keys met.
@@ -63,23 +63,22 @@ fn verdict<'a>(ev: &Evaluator<'a>, rule: &'a Rule) -> Verdict {
     }
 }
 
-/// A rule's result. The clauses go through the fast path, which collects no missing keys,
-/// and again through [`Evaluator`] only when one of them was unknown.
+/// A rule's result, from its verdict on the fast path: the clauses are evaluated again,
+/// collecting missing keys, only when one of them was unknown.
 pub(super) fn evaluate_rule<'a>(
     ev: &Evaluator<'a>,
-    fast: &Fast<'_, 'a>,
+    fast: FastVerdict,
     rule: &'a Rule,
     waivers: &[&'a Waiver],
     now: DateTime<Utc>,
     key_name: &dyn Fn(MissingKey) -> String,
 ) -> RuleResult {
-    let f = fast.verdict(&rule.clauses, rule.missing);
-    let v = if f.unknown {
+    let v = if fast.unknown {
         verdict(ev, rule)
     } else {
         Verdict {
-            outcome: f.outcome,
-            status: f.status,
+            outcome: fast.outcome,
+            status: fast.status,
             missing: Missing::new(),
         }
     };

@@ -131,7 +131,7 @@ pub(crate) struct Ctx {
 }
 
 /// What a finished pass found.
-pub(crate) struct Found {
+pub(crate) struct Findings {
     pub problems: Vec<Problem>,
     /// Problems found but not kept (beyond [`MAX_PROBLEMS`]).
     pub more: usize,
@@ -189,9 +189,9 @@ impl Ctx {
         E::custom(message)
     }
 
-    pub(crate) fn finish(self) -> Found {
+    pub(crate) fn finish(self) -> Findings {
         let inner = self.inner.into_inner();
-        Found {
+        Findings {
             problems: inner.problems,
             more: inner.more,
             fatal: inner.fatal,

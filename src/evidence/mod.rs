@@ -6,16 +6,25 @@
 //! problem in a file. Problems are then placed in the text (`locate`) and turned into
 //! diagnostics (`report`). A document with any problem yields no bundle at all.
 //!
-//! Choices where the spec is silent (see also the module docs of `shape`):
+//! Choices where the spec is silent:
 //! - `null` on an optional field means the field is absent; on a required field it is an error.
 //! - `n` accepts a number with no fractional part (`1800.0`) up to 2^53.
 //! - `stderr` and `baseline_stderr` must not be negative.
 //! - Required strings (`source`, `category`, `role`, `by`, `rule`, `reason`) must contain more
-//!   than white space; metric keys must not be empty.
+//!   than white space; metric keys must not be empty; optional strings may be empty.
+//! - Strings must be strings: in YAML, `by: 7` is a number and is rejected (quote it).
 //! - A date-time must carry a UTC offset (`Z` or `+02:00`); a date alone is the start of that
-//!   day in UTC.
+//!   day in UTC. Both are compared as instants, so `2025-04-25` and `2025-04-25T00:00:00Z`
+//!   agree when files are merged.
 //! - File extensions are matched without regard to case; a leading UTF-8 byte order mark is
 //!   ignored.
+//! - YAML: one document per file; anchors and aliases are allowed (serde_yaml_ng bounds their
+//!   expansion); tags (`!name`) and merge keys (`<<`) are not; flow collections may nest at
+//!   most [`MAX_NESTING`] levels (checked before parsing: libyaml is quadratic in that depth).
+//! - At most 20 problems are reported per file, then a count of the rest. A parser error (bad
+//!   syntax, a JSON number out of range) ends the pass; the problems found before it are
+//!   still reported.
+//! - Files over [`MAX_FILE_BYTES`] are refused with `tollgate::limit` before they are read.
 
 mod ctx;
 mod load;

@@ -9,7 +9,7 @@ use miette::LabeledSpan;
 
 use crate::diagnostic::{Code, Diagnostic};
 
-use super::ctx::{place, Found, Problem, Seg, Target};
+use super::ctx::{place, Findings, Problem, Seg, Target};
 use super::locate::{locate, next_char, yaml_token_len};
 use super::Format;
 
@@ -75,7 +75,7 @@ impl<'a> Doc<'a> {
 
     /// Every problem of a pass, then the error that stopped it (if any), then a count of the
     /// problems not shown.
-    pub(crate) fn report(&self, found: Found, native: Option<Native>) -> Vec<Diagnostic> {
+    pub(crate) fn report(&self, found: Findings, native: Option<Native>) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = found
             .problems
             .iter()

@@ -48,10 +48,8 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Diagnostics> 
             break;
         }
         match GateParser::parse(Rule::file, chunk) {
-            Ok(mut pairs) => {
-                if let Some(file_pair) = pairs.next() {
-                    items.extend(build_items::build_items(&mut ctx, file_pair));
-                }
+            Ok(pairs) => {
+                items.extend(build_file(&mut ctx, pairs));
                 diags.append(&mut ctx.diags);
                 if start == 0 {
                     comments = comments::collect(sources, file, &scan.comments, 0);
@@ -60,6 +58,15 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Diagnostics> 
             }
             Err(err) => {
                 let at = error_pos(&err);
+                // The whole items before the broken one are still built, so that their own
+                // errors (a reserved name, a bad escape) are reported in the same run.
+                let broken = item_starts(chunk).take_while(|&s| s <= at).last();
+                if let Some(pairs) =
+                    broken.and_then(|b| GateParser::parse(Rule::file, chunk.get(..b)?).ok())
+                {
+                    build_file(&mut ctx, pairs);
+                    diags.append(&mut ctx.diags);
+                }
                 // A bracket or string problem at or before pest's failure is its likely cause,
                 // and the scan can say so in better words.
                 let d = match &scan.problem {
@@ -70,7 +77,8 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Diagnostics> 
                 if diags.len() >= limits::MAX_SYNTAX_ERRORS {
                     break;
                 }
-                match resume_point(chunk, at) {
+                // Resume at the next item after the error.
+                match item_starts(chunk).find(|&s| s >= at && s > 0) {
                     Some(next) => start += next,
                     None => break,
                 }
@@ -148,7 +156,7 @@ fn check_size(sources: &Sources, file: FileId, len: usize) -> Result<(), Diagnos
     let d = Diagnostic::error(
         Code::Limit,
         format!(
-            "policy source is {len} bytes, more than the limit of {} bytes (4 MiB)",
+            "policy source is {len} bytes, more than the limit of {} bytes (64 MiB)",
             limits::MAX_SOURCE_BYTES
         ),
     )
@@ -164,33 +172,30 @@ fn error_pos(err: &pest::error::Error<Rule>) -> usize {
     }
 }
 
-/// Where to resume after a syntax error at `at`: the first line at or after the error whose
-/// first word is an item keyword (`policy`, `import`, `metric`, `let`, `rule`, `test`), as
-/// long as that is past the start of `text`. Lines are cut at `\n`.
-fn resume_point(text: &str, at: usize) -> Option<usize> {
+/// The items of a successfully parsed `file`.
+fn build_file(ctx: &mut Ctx<'_>, mut pairs: pest::iterators::Pairs<'_, Rule>) -> Vec<ast::Item> {
+    pairs
+        .next()
+        .map(|file| build_items::build_items(ctx, file))
+        .unwrap_or_default()
+}
+
+/// Offsets in `text` of the lines that start an item: their first word is an item keyword
+/// (`policy`, `import`, `metric`, `let`, `rule`, `test`). After a syntax error these are where
+/// the broken item probably began and where the next one begins.
+fn item_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     const ITEM_WORDS: [&str; 6] = ["policy", "import", "metric", "let", "rule", "test"];
-    let line_start = text
-        .get(..at)
-        .and_then(|b| b.rfind('\n'))
-        .map_or(0, |n| n + 1);
-    let mut pos = line_start;
-    while pos < text.len() {
-        let line_end = text
-            .get(pos..)
-            .and_then(|r| r.find('\n'))
-            .map_or(text.len(), |n| pos + n);
-        let line = text.get(pos..line_end).unwrap_or("");
-        let indent = line.len() - line.trim_start().len();
-        let word_start = pos + indent;
-        let word: String = line
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if word_start >= at && word_start > 0 && ITEM_WORDS.contains(&word.as_str()) {
-            return Some(word_start);
-        }
-        pos = line_end + 1;
-    }
-    None
+    let mut line_start = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let start = line_start;
+        line_start += line.len();
+        let body = line.trim_start();
+        let word_len = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(body.len());
+        let word = body.get(..word_len)?;
+        ITEM_WORDS
+            .contains(&word)
+            .then_some(start + line.len() - body.len())
+    })
 }

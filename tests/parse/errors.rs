@@ -224,6 +224,26 @@ fn every_error_of_a_file_is_reported() {
 }
 
 #[test]
+fn errors_in_items_before_a_syntax_error_are_reported_too() {
+    let ds = parse_err("let when = 1\nimport \"a\\qb\"\nrule r { block when x > }\n");
+    let found: Vec<(String, (usize, usize))> = ds
+        .iter()
+        .map(|d| (d.message.clone(), line_col(d)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "`when` is a reserved word and cannot name a constant".to_string(),
+                (1, 5)
+            ),
+            ("unknown escape `\\q` in a string".to_string(), (2, 10)),
+            ("expected an expression, found `}`".to_string(), (3, 25)),
+        ]
+    );
+}
+
+#[test]
 fn error_at_end_of_file_is_zero_width_at_the_end() {
     let text = "rule r { block when x }\nlet y =";
     let d = one_err(text);

@@ -32,17 +32,37 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     let verdict = report.verdict.as_str().to_uppercase();
     let _ = writeln!(out, "{}  {}", paint(&verdict, verdict_style), tally(report));
-    let _ = writeln!(out, "  old  {}  ({})", report.old.label, identity(&report.old));
-    let _ = writeln!(out, "  new  {}  ({})", report.new.label, identity(&report.new));
+    let _ = writeln!(
+        out,
+        "  old  {}  ({})",
+        report.old.label,
+        identity(&report.old)
+    );
+    let _ = writeln!(
+        out,
+        "  new  {}  ({})",
+        report.new.label,
+        identity(&report.new)
+    );
 
     for effect in Effect::ALL {
         let changes = group(report, effect);
         if changes.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{} ({})", paint(heading(effect), effect_style(effect)), changes.len());
+        let _ = writeln!(
+            out,
+            "\n{} ({})",
+            paint(heading(effect), effect_style(effect)),
+            changes.len()
+        );
         for c in changes {
-            let _ = writeln!(out, "  {}: {}", paint(subject(c), Style::new().bold()), c.summary);
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                paint(subject(c), Style::new().bold()),
+                c.summary
+            );
             if let Some(p) = &c.old {
                 let _ = writeln!(out, "    {} {}", paint("-", Style::new().red()), line(p));
             }

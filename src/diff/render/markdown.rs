@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::super::{Change, Effect, Report};
+use super::super::{Change, Effect, Place, Report};
 use super::{group, heading, identity, subject, tally};
 
 pub fn render(report: &Report) -> String {
@@ -57,7 +57,8 @@ pub fn render(report: &Report) -> String {
                     .rules
                     .iter()
                     .map(|r| {
-                        let show = |o: Option<crate::levels::Outcome>| o.map_or("absent", |o| o.as_str());
+                        let show =
+                            |o: Option<crate::levels::Outcome>| o.map_or("absent", |o| o.as_str());
                         format!("`{}` {} → {}", r.rule, show(r.old), show(r.new))
                     })
                     .collect();
@@ -76,18 +77,25 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// One change with its source lines, as a diff block.
+/// One change with where it stands and its source lines, as a diff block.
 fn details(out: &mut String, c: &Change) {
-    let _ = writeln!(out, "- `{}`: {}", subject(c), c.summary);
+    let at = |p: &Place| format!("`{}:{}`", p.file, p.line);
+    let place = match (&c.old, &c.new) {
+        (Some(o), Some(n)) => format!(" ({} → {})", at(o), at(n)),
+        (Some(o), None) => format!(" ({})", at(o)),
+        (None, Some(n)) => format!(" ({})", at(n)),
+        (None, None) => String::new(),
+    };
+    let _ = writeln!(out, "- `{}`: {}{place}", subject(c), c.summary);
     if c.old.is_none() && c.new.is_none() {
         return;
     }
     let _ = writeln!(out, "\n  ```diff");
     if let Some(p) = &c.old {
-        let _ = writeln!(out, "  - {}   # {}:{}", p.snippet, p.file, p.line);
+        let _ = writeln!(out, "  - {}", p.snippet);
     }
     if let Some(p) = &c.new {
-        let _ = writeln!(out, "  + {}   # {}:{}", p.snippet, p.file, p.line);
+        let _ = writeln!(out, "  + {}", p.snippet);
     }
     let _ = writeln!(out, "  ```\n");
 }

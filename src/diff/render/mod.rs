@@ -28,7 +28,11 @@ fn subject(change: &Change) -> &str {
 
 /// The changes with one effect, in report order.
 fn group(report: &Report, effect: Effect) -> Vec<&Change> {
-    report.changes.iter().filter(|c| c.effect == effect).collect()
+    report
+        .changes
+        .iter()
+        .filter(|c| c.effect == effect)
+        .collect()
 }
 
 /// `2 loosened, 1 cosmetic`

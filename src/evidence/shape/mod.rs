@@ -7,6 +7,7 @@
 //! (malformed JSON or YAML, a number out of range, nesting too deep) stops a pass.
 
 mod fields;
+mod metric;
 mod objects;
 
 use std::fmt;
@@ -252,12 +253,15 @@ impl<'de, S: Shape<'de>> Visitor<'de> for Visit<S> {
     }
 }
 
+/// The most fields an object shape may have (checked at compile time where lists are made).
+pub(crate) const MAX_FIELDS: usize = 16;
+
 /// Reads the keys of an object with a fixed set of fields, reporting unknown and repeated
 /// keys (and skipping their values).
 pub(crate) struct Keys<'c> {
     ctx: &'c Ctx,
     fields: &'static [&'static str],
-    counts: [u8; 8],
+    counts: [u8; MAX_FIELDS],
 }
 
 impl<'c> Keys<'c> {
@@ -265,7 +269,7 @@ impl<'c> Keys<'c> {
         Keys {
             ctx,
             fields,
-            counts: [0; 8],
+            counts: [0; MAX_FIELDS],
         }
     }
 
@@ -355,7 +359,7 @@ impl<'c> Keys<'c> {
 struct KeySeed<'a> {
     ctx: &'a Ctx,
     fields: &'static [&'static str],
-    counts: &'a [u8; 8],
+    counts: &'a [u8; MAX_FIELDS],
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {

@@ -1,16 +1,13 @@
-//! Shapes of objects: the bundle, the metrics map, a metric, a flag, a signoff, a waiver, and
-//! the lists of them.
+//! Shapes of objects: the bundle, a flag, a signoff, a waiver, and the lists of them.
 
-use indexmap::map::Entry;
-use indexmap::IndexMap;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::fmt;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 
-use crate::evidence::ctx::{place, Ctx, Problem, Seg, Target};
-use crate::evidence::model::{Bundle, Flag, Metric, Signoff, Waiver};
+use crate::evidence::ctx::{Ctx, Seg};
+use crate::evidence::model::{Bundle, Flag, Signoff, Waiver};
 
-use super::fields::{Count, Instant, Interval, Number, SeverityShape, Text};
-use super::{Keys, Scalar, Seed, Shape};
+use super::fields::{Instant, SeverityShape, Text};
+use super::metric::MetricsShape;
+use super::{Keys, Seed, Shape, MAX_FIELDS};
 
 pub(crate) const BUNDLE_FIELDS: &[&str] = &[
     "candidate",
@@ -22,20 +19,17 @@ pub(crate) const BUNDLE_FIELDS: &[&str] = &[
     "signoffs",
     "waivers",
 ];
-pub(crate) const METRIC_FIELDS: &[&str] = &[
-    "value",
-    "baseline",
-    "stderr",
-    "baseline_stderr",
-    "ci",
-    "baseline_ci",
-    "n",
-];
 pub(crate) const FLAG_FIELDS: &[&str] = &[
     "id", "source", "author", "category", "severity", "note", "stage",
 ];
 pub(crate) const SIGNOFF_FIELDS: &[&str] = &["role", "by", "at", "expires"];
 pub(crate) const WAIVER_FIELDS: &[&str] = &["rule", "role", "by", "reason", "expires"];
+const _: () = assert!(
+    BUNDLE_FIELDS.len() <= MAX_FIELDS
+        && FLAG_FIELDS.len() <= MAX_FIELDS
+        && SIGNOFF_FIELDS.len() <= MAX_FIELDS
+        && WAIVER_FIELDS.len() <= MAX_FIELDS
+);
 
 /// The whole document.
 pub(crate) struct BundleShape<'c> {
@@ -113,230 +107,6 @@ impl<'de> Shape<'de> for BundleShape<'_> {
         }
         Ok(Some(bundle))
     }
-}
-
-/// The `metrics` map: evidence key to metric, keys unique.
-struct MetricsShape<'c> {
-    ctx: &'c Ctx,
-}
-
-impl<'de> Shape<'de> for MetricsShape<'_> {
-    type Out = IndexMap<String, Metric>;
-
-    fn ctx(&self) -> &Ctx {
-        self.ctx
-    }
-
-    fn expected(&self) -> String {
-        format!("{} of metrics, keyed by evidence key", self.ctx.map_word())
-    }
-
-    fn required(&self) -> bool {
-        false
-    }
-
-    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Self::Out>, A::Error> {
-        let ctx = self.ctx;
-        let mut metrics = IndexMap::with_capacity(map.size_hint().unwrap_or(0).min(4096));
-        // Keys seen more than once, with how many times: rare, so a list.
-        let mut repeated: Vec<(String, usize)> = Vec::new();
-        while let Some(key) = map.next_key_seed(MetricKey { ctx })? {
-            ctx.push(Seg::Key(key));
-            let metric = map.next_value_seed(Seed(MetricShape { ctx }))?;
-            let Some(Seg::Key(key)) = ctx.pop() else {
-                continue;
-            };
-            if key.is_empty() {
-                let path = ctx.here(Some(Seg::Key(key)));
-                ctx.report(Problem::new(
-                    path,
-                    Target::Key,
-                    "a metric key in `metrics` is empty",
-                    "empty key",
-                ));
-            } else {
-                match metrics.entry(key) {
-                    // An invalid metric has been reported, so the bundle will be rejected; a
-                    // placeholder keeps a repeat of its key from going unnoticed.
-                    Entry::Vacant(slot) => {
-                        slot.insert(metric.unwrap_or_default());
-                    }
-                    Entry::Occupied(slot) => {
-                        let key = slot.key().clone();
-                        let occurrence = match repeated.iter_mut().find(|(k, _)| *k == key) {
-                            Some((_, n)) => {
-                                *n += 1;
-                                *n
-                            }
-                            None => {
-                                repeated.push((key.clone(), 1));
-                                1
-                            }
-                        };
-                        let message =
-                            format!("the metric `{key}` appears more than once in `metrics`");
-                        let path = ctx.here(Some(Seg::Key(key)));
-                        ctx.report(
-                            Problem::new(
-                                path,
-                                Target::Occurrence(occurrence),
-                                message,
-                                "repeated here",
-                            )
-                            .with_help(Some(String::from(
-                                "give each metric once; a repeated key is never silently \
-                                 overridden",
-                            ))),
-                        );
-                    }
-                }
-            }
-        }
-        Ok(Some(metrics))
-    }
-}
-
-/// A metric key, as an owned string.
-struct MetricKey<'c> {
-    ctx: &'c Ctx,
-}
-
-impl<'de> DeserializeSeed<'de> for MetricKey<'_> {
-    type Value = String;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
-        deserializer.deserialize_string(self)
-    }
-}
-
-impl<'de> Visitor<'de> for MetricKey<'_> {
-    type Value = String;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let _ = self.ctx;
-        f.write_str("a metric key (a string)")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
-    }
-}
-
-/// One metric: an object with `value` and optional fields, or a bare number (shorthand for
-/// `{ value: … }`).
-struct MetricShape<'c> {
-    ctx: &'c Ctx,
-}
-
-impl<'de> Shape<'de> for MetricShape<'_> {
-    type Out = Metric;
-
-    fn ctx(&self) -> &Ctx {
-        self.ctx
-    }
-
-    fn expected(&self) -> String {
-        format!("a number or {} with a `value`", self.ctx.map_word())
-    }
-
-    fn required(&self) -> bool {
-        true
-    }
-
-    fn scalar(self, found: Scalar<'_>) -> Option<Metric> {
-        match found {
-            Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_) | Scalar::Str(_) => {
-                let value = Number::required(self.ctx).convert(found)?;
-                Some(Metric {
-                    value,
-                    ..Metric::default()
-                })
-            }
-            _ => {
-                self.wrong(super::Found::Scalar(found));
-                None
-            }
-        }
-    }
-
-    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Metric>, A::Error> {
-        let ctx = self.ctx;
-        let before = ctx.count();
-        let mut keys = Keys::new(ctx, METRIC_FIELDS);
-        let mut value = None;
-        let mut metric = Metric::default();
-        let non_negative = Number {
-            ctx,
-            required: false,
-            non_negative: true,
-        };
-        while let Some(field) = keys.next(&mut map)? {
-            match field {
-                "value" => value = keys.value(&mut map, field, Number::required(ctx))?,
-                "baseline" => {
-                    metric.baseline = keys.value(&mut map, field, Number::optional(ctx))?
-                }
-                "stderr" => {
-                    metric.stderr = keys.value(&mut map, field, Number { ..non_negative })?;
-                }
-                "baseline_stderr" => {
-                    metric.baseline_stderr =
-                        keys.value(&mut map, field, Number { ..non_negative })?;
-                }
-                "ci" => metric.ci = keys.value(&mut map, field, Interval { ctx })?,
-                "baseline_ci" => {
-                    metric.baseline_ci = keys.value(&mut map, field, Interval { ctx })?
-                }
-                "n" => metric.n = keys.value(&mut map, field, Count { ctx })?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let value = keys.require(
-            value,
-            "value",
-            Some("a metric is a number, or an object with a `value` and optional fields"),
-        );
-        if let Some(value) = value {
-            metric.value = value;
-            contains(ctx, "ci", metric.ci, value, "value");
-        }
-        if let Some(baseline) = metric.baseline {
-            contains(ctx, "baseline_ci", metric.baseline_ci, baseline, "baseline");
-        }
-        Ok((ctx.count() == before).then_some(metric))
-    }
-}
-
-/// Report an interval `field` that does not contain `center` (the metric's `what`).
-fn contains(ctx: &Ctx, field: &'static str, interval: Option<(f64, f64)>, center: f64, what: &str) {
-    let Some((low, high)) = interval else {
-        return;
-    };
-    if low <= center && center <= high {
-        return;
-    }
-    let path = ctx.here(Some(Seg::Field(field)));
-    let message = format!(
-        "{} is [{low}, {high}], which does not contain the {what} {center}",
-        place(&path)
-    );
-    ctx.report(
-        Problem::new(
-            path,
-            Target::Value,
-            message,
-            format!("does not contain {center}"),
-        )
-        .with_help(Some(format!(
-            "an interval must contain its {what}: low <= {what} <= high"
-        ))),
-    );
 }
 
 /// A list of objects, each read by the shape `make` builds.

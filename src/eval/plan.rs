@@ -1,0 +1,406 @@
+//! The evaluation plan: every clause of every rule in one flat list, the common shapes of
+//! condition recognised ahead of time so that deciding them is a few loads and a compare.
+//!
+//! - `quantity(metric) OP number` (either way round) reads the bound metric and compares;
+//! - `any(flags where P)`, `none(…)` and `count(flags where P) OP number`, where `P` is made
+//!   of flag fields compared with literals (`source == "expert"`, `severity >= medium`,
+//!   `category in ["a", "b"]`, joined by `and`, `or`, `not`), run one loop over the flags
+//!   that stops as soon as the answer is known;
+//! - anything else goes to the general fast path ([`super::fast`]) on the clause's node.
+//!
+//! Every shape keeps the three-valued semantics of the general path exactly: an absent
+//! metric or field is unknown, a flag whose predicate is unknown is uncertain.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use crate::builtins::{FlagField, MetricField};
+use crate::compile::ir::{Aggregate, Compare, ElementField, Node};
+use crate::compile::Program;
+use crate::evidence::{Bundle, Flag};
+use crate::levels::{Outcome, Severity};
+use crate::syntax::ast::Direction;
+
+use super::bind::Bound;
+use super::metric::{quantity, Quantity};
+use super::value::compare_numbers;
+
+/// A compiled policy's plan: built once per policy.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Every clause, rule after rule, in source order.
+    pub(super) clauses: Vec<PlannedClause>,
+    /// Per rule: one past its last clause in `clauses`, and its `missing` outcome.
+    pub(super) rules: Vec<(u32, Option<Outcome>)>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct PlannedClause {
+    pub outcome: Outcome,
+    pub unless: bool,
+    pub test: Test,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Test {
+    /// `quantity(metric) OP rhs`, the operator already turned to put the metric on the left.
+    Metric {
+        slot: u32,
+        field: MetricField,
+        direction: Option<Direction>,
+        op: Compare,
+        rhs: f64,
+    },
+    /// `any(flags where P)`, or `none(…)` when `none` is set.
+    FlagsAny { pred: FlagPred, none: bool },
+    /// `count(flags where P) OP rhs`.
+    FlagsCount {
+        pred: FlagPred,
+        op: Compare,
+        rhs: f64,
+    },
+    /// Evaluate the clause's node with the general fast path.
+    General,
+}
+
+/// A predicate over one flag that needs nothing but the flag.
+#[derive(Debug, Clone)]
+pub(super) enum FlagPred {
+    Const(bool),
+    /// `field == value` (or `!=` when `negated`).
+    Text {
+        field: FlagField,
+        value: Arc<str>,
+        negated: bool,
+    },
+    /// `field in [values]` (or `not in`).
+    TextIn {
+        field: FlagField,
+        values: Vec<Arc<str>>,
+        negated: bool,
+    },
+    /// `severity OP value`.
+    Severity {
+        op: Compare,
+        value: Severity,
+    },
+    /// `severity in [values]` (or `not in`).
+    SeverityIn {
+        values: Vec<Severity>,
+        negated: bool,
+    },
+    And(Box<FlagPred>, Box<FlagPred>),
+    Or(Box<FlagPred>, Box<FlagPred>),
+    Not(Box<FlagPred>),
+}
+
+impl Plan {
+    pub fn new(program: &Program) -> Plan {
+        let mut clauses = Vec::new();
+        let mut rules = Vec::with_capacity(program.rules.len());
+        for rule in &program.rules {
+            for clause in &rule.clauses {
+                clauses.push(PlannedClause {
+                    outcome: clause.outcome,
+                    unless: clause.unless,
+                    test: test(program, &clause.condition),
+                });
+            }
+            rules.push((clauses.len() as u32, rule.missing));
+        }
+        Plan { clauses, rules }
+    }
+}
+
+fn test(program: &Program, node: &Node) -> Test {
+    match node {
+        Node::Compare { op, lhs, rhs } => match (&**lhs, &**rhs) {
+            (Node::Metric { metric, field }, Node::Number(x)) => {
+                metric_test(program, *metric, *field, *op, *x)
+            }
+            (Node::Number(x), Node::Metric { metric, field }) => {
+                metric_test(program, *metric, *field, flip(*op), *x)
+            }
+            (
+                Node::Aggregate {
+                    op: Aggregate::Count,
+                    collection,
+                },
+                Node::Number(x),
+            ) => flags_test(collection).map_or(Test::General, |pred| Test::FlagsCount {
+                pred,
+                op: *op,
+                rhs: *x,
+            }),
+            (
+                Node::Number(x),
+                Node::Aggregate {
+                    op: Aggregate::Count,
+                    collection,
+                },
+            ) => flags_test(collection).map_or(Test::General, |pred| Test::FlagsCount {
+                pred,
+                op: flip(*op),
+                rhs: *x,
+            }),
+            _ => Test::General,
+        },
+        Node::Aggregate {
+            op: op @ (Aggregate::Any | Aggregate::None),
+            collection,
+        } => flags_test(collection).map_or(Test::General, |pred| Test::FlagsAny {
+            pred,
+            none: *op == Aggregate::None,
+        }),
+        _ => Test::General,
+    }
+}
+
+fn metric_test(
+    program: &Program,
+    metric: usize,
+    field: MetricField,
+    op: Compare,
+    rhs: f64,
+) -> Test {
+    // Significance tests are booleans: comparing them with a number is for the general path.
+    match program.metrics.get(metric) {
+        Some(slot) if !field.is_bool() => Test::Metric {
+            slot: metric as u32,
+            field,
+            direction: slot.direction,
+            op,
+            rhs,
+        },
+        _ => Test::General,
+    }
+}
+
+/// `a OP b` as `b OP' a`.
+fn flip(op: Compare) -> Compare {
+    match op {
+        Compare::Lt => Compare::Gt,
+        Compare::Le => Compare::Ge,
+        Compare::Gt => Compare::Lt,
+        Compare::Ge => Compare::Le,
+        other => other,
+    }
+}
+
+/// A chain `flags where P1 where P2 …` as one predicate: an element is kept when every
+/// predicate holds, dropped when one is false, uncertain otherwise — Kleene's `and`.
+fn flags_test(collection: &Node) -> Option<FlagPred> {
+    match collection {
+        Node::Flags => Some(FlagPred::Const(true)),
+        Node::Where {
+            collection,
+            predicate,
+        } => {
+            let inner = flags_test(collection)?;
+            let this = flag_pred(predicate)?;
+            Some(match inner {
+                FlagPred::Const(true) => this,
+                inner => FlagPred::And(Box::new(inner), Box::new(this)),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn text_field(node: &Node) -> Option<FlagField> {
+    match node {
+        Node::Field(ElementField::Flag(f)) if *f != FlagField::Severity => Some(*f),
+        _ => None,
+    }
+}
+
+fn is_severity(node: &Node) -> bool {
+    matches!(node, Node::Field(ElementField::Flag(FlagField::Severity)))
+}
+
+fn flag_pred(node: &Node) -> Option<FlagPred> {
+    Some(match node {
+        Node::Bool(b) => FlagPred::Const(*b),
+        Node::And(l, r) => FlagPred::And(Box::new(flag_pred(l)?), Box::new(flag_pred(r)?)),
+        Node::Or(l, r) => FlagPred::Or(Box::new(flag_pred(l)?), Box::new(flag_pred(r)?)),
+        Node::Not(inner) => FlagPred::Not(Box::new(flag_pred(inner)?)),
+        Node::Compare { op, lhs, rhs } => match (&**lhs, &**rhs, op) {
+            (field, Node::Str(s), Compare::Eq | Compare::Ne)
+            | (Node::Str(s), field, Compare::Eq | Compare::Ne) => FlagPred::Text {
+                field: text_field(field)?,
+                value: s.clone(),
+                negated: *op == Compare::Ne,
+            },
+            (field, Node::Severity(s), _) if is_severity(field) => {
+                FlagPred::Severity { op: *op, value: *s }
+            }
+            (Node::Severity(s), field, _) if is_severity(field) => FlagPred::Severity {
+                op: flip(*op),
+                value: *s,
+            },
+            _ => return None,
+        },
+        Node::In {
+            negated,
+            item,
+            list: list_node,
+        } => {
+            let Node::List(items) = &**list_node else {
+                return None;
+            };
+            if is_severity(item) {
+                let values = items
+                    .iter()
+                    .map(|i| match i {
+                        Node::Severity(s) => Some(*s),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                FlagPred::SeverityIn {
+                    values,
+                    negated: *negated,
+                }
+            } else {
+                let values = items
+                    .iter()
+                    .map(|i| match i {
+                        Node::Str(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                FlagPred::TextIn {
+                    field: text_field(item)?,
+                    values,
+                    negated: *negated,
+                }
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// `a == b` for short strings, inlined: length first, as most differ in length.
+#[inline]
+pub(super) fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes() == b.as_bytes()
+}
+
+fn flag_text(flag: &Flag, field: FlagField) -> Option<&str> {
+    match field {
+        FlagField::Source => Some(&flag.source),
+        FlagField::Category => Some(&flag.category),
+        FlagField::Id => flag.id.as_deref(),
+        FlagField::Author => flag.author.as_deref(),
+        FlagField::Note => flag.note.as_deref(),
+        FlagField::Stage => flag.stage.as_deref(),
+        FlagField::Severity => None,
+    }
+}
+
+/// Does `order` satisfy `op`?
+#[inline]
+pub(super) fn holds(op: Compare, order: Ordering) -> bool {
+    match op {
+        Compare::Eq => order.is_eq(),
+        Compare::Ne => order.is_ne(),
+        Compare::Lt => order.is_lt(),
+        Compare::Le => order.is_le(),
+        Compare::Gt => order.is_gt(),
+        Compare::Ge => order.is_ge(),
+    }
+}
+
+impl FlagPred {
+    /// True, false, or unknown (`None`) for one flag.
+    fn eval(&self, flag: &Flag) -> Option<bool> {
+        match self {
+            FlagPred::Const(b) => Some(*b),
+            FlagPred::Text {
+                field,
+                value,
+                negated,
+            } => flag_text(flag, *field).map(|t| same_text(t, value) != *negated),
+            FlagPred::TextIn {
+                field,
+                values,
+                negated,
+            } => {
+                flag_text(flag, *field).map(|t| values.iter().any(|v| same_text(t, v)) != *negated)
+            }
+            FlagPred::Severity { op, value } => Some(holds(*op, flag.severity.cmp(value))),
+            FlagPred::SeverityIn { values, negated } => {
+                Some(values.contains(&flag.severity) != *negated)
+            }
+            FlagPred::And(l, r) => match l.eval(flag) {
+                Some(false) => Some(false),
+                left => match (left, r.eval(flag)) {
+                    (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                },
+            },
+            FlagPred::Or(l, r) => match l.eval(flag) {
+                Some(true) => Some(true),
+                left => match (left, r.eval(flag)) {
+                    (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                },
+            },
+            FlagPred::Not(inner) => inner.eval(flag).map(|b| !b),
+        }
+    }
+}
+
+/// Run a planned test. `None` is unknown; `general` evaluates the clause's node.
+#[inline]
+pub(super) fn run(
+    test: &Test,
+    bundle: &Bundle,
+    bound: &Bound,
+    general: impl FnOnce() -> Option<bool>,
+) -> Option<bool> {
+    match test {
+        Test::Metric {
+            slot,
+            field,
+            direction,
+            op,
+            rhs,
+        } => {
+            let index = (*bound.metrics.get(*slot as usize)?)?;
+            let (_, m) = bundle.metrics.get_index(index as usize)?;
+            match quantity(m, *direction, *field) {
+                Ok(Quantity::Number(x)) => Some(holds(*op, compare_numbers(x, *rhs))),
+                _ => None,
+            }
+        }
+        Test::FlagsAny { pred, none } => {
+            let mut uncertain = false;
+            for flag in &bundle.flags {
+                match pred.eval(flag) {
+                    Some(true) => return Some(!*none),
+                    Some(false) => {}
+                    None => uncertain = true,
+                }
+            }
+            if uncertain {
+                None
+            } else {
+                Some(*none)
+            }
+        }
+        Test::FlagsCount { pred, op, rhs } => {
+            let mut count = 0usize;
+            for flag in &bundle.flags {
+                match pred.eval(flag) {
+                    Some(true) => count += 1,
+                    Some(false) => {}
+                    None => return None,
+                }
+            }
+            Some(holds(*op, compare_numbers(count as f64, *rhs)))
+        }
+        Test::General => general(),
+    }
+}

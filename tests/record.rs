@@ -1,0 +1,392 @@
+//! Decision records: `eval --record FILE` writes one, `verify FILE` checks it. An untouched
+//! record verifies; an edited evidence file, an edited policy (or import) and a record edited
+//! by hand do not, and the report says what differs; an unusable record exits 2.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn tollgate(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tollgate"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// A work folder holding a copy of the chat policy (split so that it has an import) and the
+/// April 25 bundle, and a record of evaluating them, made from inside the folder.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(dir.path().join("policies/common")).unwrap();
+    std::fs::create_dir_all(dir.path().join("bundle")).unwrap();
+    let policy = std::fs::read_to_string(root.join("policies/chat-mainline.gate")).unwrap();
+    // Move the sign-off rules into an import, so the record lists two policy files; leave
+    // out the tests, whose evidence paths are relative to the original file.
+    let policy = &policy[..policy.find("\ntest ").unwrap_or(policy.len())];
+    let (main, signoffs) = policy.split_at(policy.find("rule safety_signoff").unwrap());
+    std::fs::write(
+        dir.path().join("policies/chat.gate"),
+        format!("{main}import \"common/signoffs.gate\"\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("policies/common/signoffs.gate"), signoffs).unwrap();
+    std::fs::copy(
+        root.join("examples/gpt-4o-2025-04-25/evidence.json"),
+        dir.path().join("bundle/evidence.json"),
+    )
+    .unwrap();
+    let out = tollgate(
+        dir.path(),
+        &[
+            "eval",
+            "policies/chat.gate",
+            "--evidence",
+            "bundle/evidence.json",
+            "--record",
+            "record.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    dir
+}
+
+/// Snapshot a verify report with hashes masked: they change whenever the shipped policy or
+/// example does, and the tests above check them where they matter.
+macro_rules! snapshot {
+    ($name:expr, $text:expr) => {
+        insta::with_settings!({ filters => vec![(r"\b[0-9a-f]{64}\b", "[sha256]")] }, {
+            insta::assert_snapshot!($name, $text);
+        })
+    };
+}
+
+fn verify(dir: &Path, record: &str) -> Output {
+    tollgate(dir, &["verify", record])
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn the_record_holds_the_json_result_and_every_policy_file() {
+    let dir = setup();
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("record.json")).unwrap())
+            .unwrap();
+    let json: Value = serde_json::from_slice(
+        &tollgate(
+            dir.path(),
+            &[
+                "eval",
+                "policies/chat.gate",
+                "--evidence",
+                "bundle/evidence.json",
+                "--format",
+                "json",
+            ],
+        )
+        .stdout,
+    )
+    .unwrap();
+    // Everything of `--format json`, unchanged, plus `record`.
+    let mut without = record.clone();
+    without.as_object_mut().unwrap().remove("record");
+    assert_eq!(without, json);
+    assert_eq!(record["record"]["format"], 1);
+    let files: Vec<&str> = record["record"]["policy_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["policies/chat.gate", "policies/common/signoffs.gate"]);
+    assert_eq!(record["evidence"][0]["path"], "bundle/evidence.json");
+    assert_eq!(record["now"]["from"], "as_of");
+    assert_eq!(record["tool"]["name"], "tollgate");
+}
+
+#[test]
+fn an_untouched_record_verifies() {
+    let dir = setup();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    snapshot!("verify-untouched", stdout(&out));
+}
+
+#[test]
+fn a_record_verifies_from_another_folder() {
+    let dir = setup();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let record = dir.path().join("record.json");
+    let out = verify(elsewhere.path(), record.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("(read from "), "{}", stdout(&out));
+}
+
+#[test]
+fn an_edited_evidence_file_fails_and_says_what_changed() {
+    let dir = setup();
+    // Remove the flags that made the rules fire.
+    let path = dir.path().join("bundle/evidence.json");
+    let mut bundle: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    bundle["flags"] = Value::Array(Vec::new());
+    std::fs::write(&path, serde_json::to_string_pretty(&bundle).unwrap()).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("CHANGED   evidence bundle/evidence.json"), "{text}");
+    assert!(text.contains("decision: recorded block, now pass"), "{text}");
+    assert!(
+        text.contains("rule tester_behavior_concern: recorded block (fired), now pass (passed)"),
+        "{text}"
+    );
+    snapshot!("verify-edited-evidence", text);
+}
+
+#[test]
+fn an_edit_that_keeps_the_results_still_fails_on_the_hash() {
+    let dir = setup();
+    let path = dir.path().join("bundle/evidence.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n")).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("CHANGED   evidence"), "{text}");
+    assert!(text.contains("results: decision block and all 10 rule result(s) reproduce"), "{text}");
+}
+
+#[test]
+fn an_edited_policy_fails_and_says_what_changed() {
+    let dir = setup();
+    edit(
+        &dir.path().join("policies/chat.gate"),
+        "review when improvement(thumbs_up) > 0 and",
+        "review when improvement(thumbs_up) > 5% and",
+    );
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("CHANGED   policy policies/chat.gate"), "{text}");
+    assert!(
+        text.contains("rule metrics_disagree_with_testers: recorded review (fired), now pass (passed)"),
+        "{text}"
+    );
+    snapshot!("verify-edited-policy", text);
+}
+
+#[test]
+fn an_edited_import_fails() {
+    let dir = setup();
+    edit(
+        &dir.path().join("policies/common/signoffs.gate"),
+        "block unless signed(\"safety-lead\")",
+        "block unless signed(\"someone-else\")",
+    );
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("CHANGED   policy policies/common/signoffs.gate"), "{text}");
+    assert!(
+        text.contains("rule safety_signoff: recorded pass (passed), now block (fired)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_policy_that_no_longer_loads_fails_with_its_errors() {
+    let dir = setup();
+    edit(&dir.path().join("policies/chat.gate"), "rule critical_flag", "rule critical flag");
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("results: could not evaluate again"), "{text}");
+}
+
+#[test]
+fn a_deleted_file_fails() {
+    let dir = setup();
+    std::fs::remove_file(dir.path().join("bundle/evidence.json")).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("MISSING   evidence bundle/evidence.json"));
+}
+
+#[test]
+fn a_record_edited_by_hand_fails() {
+    let dir = setup();
+    let record = dir.path().join("record.json");
+    let original = std::fs::read_to_string(&record).unwrap();
+
+    // The decision.
+    edit(&record, "\"decision\": \"block\"", "\"decision\": \"pass\"");
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("decision: recorded pass, now block"), "{}", stdout(&out));
+    snapshot!("verify-edited-record", stdout(&out));
+
+    // A rule's status.
+    std::fs::write(&record, &original).unwrap();
+    let mut doc: Value = serde_json::from_str(&original).unwrap();
+    doc["rules"][0]["status"] = "passed".into();
+    doc["rules"][0]["outcome"] = "pass".into();
+    std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("rule tester_behavior_concern: recorded pass (passed), now block (fired)"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A hash.
+    let mut doc: Value = serde_json::from_str(&original).unwrap();
+    doc["evidence"][0]["sha256"] = "0".repeat(64).into();
+    std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("CHANGED   evidence"), "{}", stdout(&out));
+
+    // A rule removed from the record.
+    let mut doc: Value = serde_json::from_str(&original).unwrap();
+    doc["rules"].as_array_mut().unwrap().remove(1);
+    std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("rule critical_flag: not in the record"), "{}", stdout(&out));
+}
+
+#[test]
+fn an_unusable_record_exits_2() {
+    let dir = setup();
+    let record = dir.path().join("record.json");
+    let original = std::fs::read_to_string(&record).unwrap();
+    let doc: Value = serde_json::from_str(&original).unwrap();
+
+    let mut cases: Vec<(&str, String)> = vec![
+        ("not JSON", original[..original.len() / 2].to_string()),
+        ("empty", String::new()),
+    ];
+    let mut mutate = |what: &'static str, f: &dyn Fn(&mut Value)| {
+        let mut d = doc.clone();
+        f(&mut d);
+        cases.push((what, serde_json::to_string(&d).unwrap()));
+    };
+    mutate("no record field", &|d| {
+        d.as_object_mut().unwrap().remove("record");
+    });
+    mutate("another format", &|d| d["record"]["format"] = 99.into());
+    mutate("no rules", &|d| {
+        d.as_object_mut().unwrap().remove("rules");
+    });
+    mutate("a bad status", &|d| d["rules"][0]["status"] = "exploded".into());
+    mutate("a bad outcome", &|d| d["rules"][0]["outcome"] = "maybe".into());
+    mutate("a bad instant", &|d| d["now"]["value"] = "yesterday".into());
+    mutate("a bad instant source", &|d| d["now"]["from"] = "sundial".into());
+    mutate("a bad hash", &|d| d["evidence"][0]["sha256"] = "xyz".into());
+    mutate("no policy files", &|d| {
+        d["record"]["policy_files"] = Value::Array(Vec::new());
+    });
+    mutate("policy and its file disagree", &|d| {
+        d["policy"]["sha256"] = "0".repeat(64).into();
+    });
+    mutate("no evidence", &|d| d["evidence"] = Value::Array(Vec::new()));
+    mutate("a rule twice", &|d| {
+        let first = d["rules"][0].clone();
+        d["rules"].as_array_mut().unwrap().push(first);
+    });
+    for (what, text) in cases {
+        std::fs::write(&record, text).unwrap();
+        let out = verify(dir.path(), "record.json");
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stdout(&out));
+        assert_eq!(stdout(&out), "", "{what}");
+        assert!(stderr(&out).contains("record.json"), "{what}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{what}");
+    }
+    let out = verify(dir.path(), "no-such-record.json");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn verify_json_reports_the_same() {
+    let dir = setup();
+    edit(
+        &dir.path().join("policies/chat.gate"),
+        "review when improvement(thumbs_up) > 0 and",
+        "review when improvement(thumbs_up) > 5% and",
+    );
+    let out = tollgate(dir.path(), &["verify", "record.json", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["verified"], false);
+    assert_eq!(doc["decision"]["recorded"], "block");
+    assert_eq!(doc["decision"]["now"], "block");
+    assert_eq!(doc["files"][0]["state"], "changed");
+    assert_eq!(doc["files"][1]["state"], "same");
+    assert_eq!(
+        doc["differences"][0],
+        "rule metrics_disagree_with_testers: recorded review (fired), now pass (passed)"
+    );
+}
+
+#[test]
+fn a_record_that_cannot_be_written_exits_2_after_printing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = tollgate(
+        Path::new(root),
+        &[
+            "eval",
+            "policies/chat-mainline.gate",
+            "--evidence",
+            "examples/gpt-4o-2025-03-27/evidence.json",
+            "--record",
+            dir.path().join("no/such/folder/r.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).starts_with("PASS"));
+    assert!(stderr(&out).contains("cannot write the record"));
+}
+
+#[test]
+fn a_record_made_at_the_clock_instant_verifies_at_that_instant() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.gate"),
+        "policy \"p\" {}\nrule s { block unless signed(\"lead\") }\n",
+    )
+    .unwrap();
+    // The sign-off expires in 2000 years' time: still valid at the clock instant.
+    std::fs::write(
+        dir.path().join("e.json"),
+        r#"{"signoffs": [{"role": "lead", "by": "x", "expires": "4025-01-01"}]}"#,
+    )
+    .unwrap();
+    let out = tollgate(
+        dir.path(),
+        &["eval", "p.gate", "--evidence", "e.json", "--record", "r.json"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap())
+            .unwrap();
+    assert_eq!(record["now"]["from"], "clock");
+    assert_eq!(verify(dir.path(), "r.json").status.code(), Some(0));
+}
