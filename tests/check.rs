@@ -10,7 +10,10 @@ fn errors(name: &str, text: &str) -> Diagnostics {
 }
 
 fn codes(d: &Diagnostics) -> Vec<Code> {
-    d.0.iter().filter(|d| d.is_error()).map(|d| d.code).collect()
+    d.0.iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect()
 }
 
 fn rendered(d: &Diagnostics) -> String {
@@ -25,7 +28,10 @@ fn type_error_is_reported_with_its_span() {
     );
     assert_eq!(codes(&d), vec![Code::Type]);
     let loc = d.0[0].location.clone().unwrap();
-    assert_eq!((loc.file.as_str(), loc.line, loc.column), ("types.gate", 3, 21));
+    assert_eq!(
+        (loc.file.as_str(), loc.line, loc.column),
+        ("types.gate", 3, 21)
+    );
     insta::assert_snapshot!("type_error", rendered(&d));
 }
 
@@ -70,7 +76,10 @@ fn import_cycle_names_both_ends() {
 
 #[test]
 fn missing_import_points_at_the_import() {
-    let d = errors("tests/fixtures/check/missing.gate", "policy \"m\" {}\nimport \"nowhere.gate\"\n");
+    let d = errors(
+        "tests/fixtures/check/missing.gate",
+        "policy \"m\" {}\nimport \"nowhere.gate\"\n",
+    );
     assert_eq!(codes(&d), vec![Code::Import]);
     assert_eq!(d.0[0].location.as_ref().unwrap().line, 2);
 }
@@ -82,7 +91,10 @@ fn every_error_in_a_file_is_reported() {
         "policy \"many\" {}\nmetric m from \"m\"\nrule a { block when nope > 1 }\nrule b { block when regression(m) > 1 }\nrule c { block when m + true > 1 }\n",
     );
     assert_eq!(codes(&d), vec![Code::UnknownName, Code::Type, Code::Type]);
-    let lines: Vec<usize> = d.0.iter().map(|d| d.location.as_ref().unwrap().line).collect();
+    let lines: Vec<usize> =
+        d.0.iter()
+            .map(|d| d.location.as_ref().unwrap().line)
+            .collect();
     assert_eq!(lines, vec![3, 4, 5]);
 }
 
@@ -108,9 +120,17 @@ fn direction_dependent_functions_need_a_direction() {
         "policy \"d\" {}\nmetric m from \"m\"\nrule r { block when significantly_worse(m) }\n",
     );
     assert_eq!(codes(&d), vec![Code::Type]);
-    assert!(d.0[0].message.contains("which way is better"), "{}", d.0[0].message);
+    assert!(
+        d.0[0].message.contains("which way is better"),
+        "{}",
+        d.0[0].message
+    );
     // Direction-free functions are fine without one.
-    assert!(Policy::from_source("dir.gate", "policy \"d\" {}\nmetric m from \"m\"\nrule r { block when delta(m) > 0 }\n").is_ok());
+    assert!(Policy::from_source(
+        "dir.gate",
+        "policy \"d\" {}\nmetric m from \"m\"\nrule r { block when delta(m) > 0 }\n"
+    )
+    .is_ok());
 }
 
 #[test]
@@ -149,7 +169,10 @@ fn type_rules_of_section_4() {
 fn headers_are_checked() {
     let d = errors("h.gate", "rule r { block when true }\n");
     assert_eq!(codes(&d), vec![Code::Header]);
-    let d = errors("h.gate", "policy \"a\" { version \"1\" version \"2\" }\nrule r { block when true }\n");
+    let d = errors(
+        "h.gate",
+        "policy \"a\" { version \"1\" version \"2\" }\nrule r { block when true }\n",
+    );
     assert_eq!(codes(&d), vec![Code::Header]);
 }
 
@@ -171,5 +194,8 @@ fn unused_names_are_warnings_not_errors() {
     )
     .unwrap();
     let messages: Vec<&str> = p.warnings().iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(messages, vec!["metric `unused` is never used", "let `spare` is never used"]);
+    assert_eq!(
+        messages,
+        vec!["metric `unused` is never used", "let `spare` is never used"]
+    );
 }

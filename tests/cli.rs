@@ -42,13 +42,21 @@ fn exit_statuses_follow_the_decision_and_fail_on() {
         ("0.05", Some("warn"), 0),
     ];
     for (value, fail_on, code) in cases {
-        write(dir.path(), "e.json", &format!("{{\"metrics\": {{\"m\": {value}}}}}"));
+        write(
+            dir.path(),
+            "e.json",
+            &format!("{{\"metrics\": {{\"m\": {value}}}}}"),
+        );
         let mut args = vec!["eval", "p.gate", "--evidence", "e.json"];
         if let Some(level) = fail_on {
             args.extend(["--fail-on", level]);
         }
         let out = tollgate(&args, dir.path());
-        assert_eq!(out.status.code(), Some(code), "m = {value}, --fail-on {fail_on:?}");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "m = {value}, --fail-on {fail_on:?}"
+        );
     }
 }
 
@@ -57,10 +65,23 @@ fn human_output_leads_with_the_decision() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.gate", POLICY);
     write(dir.path(), "e.json", r#"{"metrics": {"m": 0.95}}"#);
-    let out = tollgate(&["eval", "p.gate", "--evidence", "e.json", "--now", "2025-01-01"], dir.path());
+    let out = tollgate(
+        &[
+            "eval",
+            "p.gate",
+            "--evidence",
+            "e.json",
+            "--now",
+            "2025-01-01",
+        ],
+        dir.path(),
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.starts_with("BLOCK  p"), "{stdout}");
-    assert!(!stdout.contains('\u{1b}'), "no colour off a terminal: {stdout}");
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "no colour off a terminal: {stdout}"
+    );
     insta::assert_snapshot!("human_block", stdout);
 }
 
@@ -71,7 +92,14 @@ fn usage_errors_exit_2() {
     write(dir.path(), "e.json", r#"{"metrics": {"m": 0.95}}"#);
     for args in [
         vec!["eval", "p.gate"],
-        vec!["eval", "p.gate", "--evidence", "e.json", "--now", "yesterday"],
+        vec![
+            "eval",
+            "p.gate",
+            "--evidence",
+            "e.json",
+            "--now",
+            "yesterday",
+        ],
         vec!["eval", "p.gate", "--evidence", "e.json", "--format", "pdf"],
         vec!["eval", "missing.gate", "--evidence", "e.json"],
         vec!["eval", "p.gate", "--evidence", "missing.json"],
@@ -87,7 +115,11 @@ fn usage_errors_exit_2() {
 fn check_reports_success_and_failure() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "good.gate", POLICY);
-    write(dir.path(), "bad.gate", "policy \"b\" {}\nrule r { block when nope > 1 }\n");
+    write(
+        dir.path(),
+        "bad.gate",
+        "policy \"b\" {}\nrule r { block when nope > 1 }\n",
+    );
     let out = tollgate(&["check", "good.gate"], dir.path());
     assert_eq!(out.status.code(), Some(0));
     let out = tollgate(&["check", "good.gate", "bad.gate"], dir.path());
@@ -103,7 +135,11 @@ fn check_reports_success_and_failure() {
 fn hostile_evidence_is_rejected_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.gate", POLICY);
-    let deep = format!("{{\"metrics\": {{\"m\": {}1{}}}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "{{\"metrics\": {{\"m\": {}1{}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let mut big = String::from("{\"metrics\": {");
     for i in 0..400_000 {
         big.push_str(&format!("\"k{i}\": {{\"value\": 0.{i}}},"));
@@ -124,14 +160,20 @@ fn hostile_evidence_is_rejected_without_a_panic() {
     ];
     for (what, text) in cases {
         write(dir.path(), "e.json", &text);
-        assert_usable_error(&tollgate(&["eval", "p.gate", "--evidence", "e.json"], dir.path()), what);
+        assert_usable_error(
+            &tollgate(&["eval", "p.gate", "--evidence", "e.json"], dir.path()),
+            what,
+        );
     }
     write(
         dir.path(),
         "bomb.yaml",
         "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n",
     );
-    assert_usable_error(&tollgate(&["eval", "p.gate", "--evidence", "bomb.yaml"], dir.path()), "YAML alias bomb");
+    assert_usable_error(
+        &tollgate(&["eval", "p.gate", "--evidence", "bomb.yaml"], dir.path()),
+        "YAML alias bomb",
+    );
 }
 
 #[test]
@@ -139,17 +181,49 @@ fn hostile_policies_are_rejected_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "e.json", "{}");
     let cases: Vec<(&str, String)> = vec![
-        ("deep parentheses", format!("policy \"p\" {{}}\nrule r {{ block when {}true{} }}\n", "(".repeat(100_000), ")".repeat(100_000))),
-        ("long not chain", format!("policy \"p\" {{}}\nrule r {{ block when {}true }}\n", "not ".repeat(100_000))),
-        ("long and chain", format!("policy \"p\" {{}}\nrule r {{ block when true{} }}\n", " and true".repeat(100_000))),
-        ("deep lists", format!("policy \"p\" {{}}\nlet l = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000))),
+        (
+            "deep parentheses",
+            format!(
+                "policy \"p\" {{}}\nrule r {{ block when {}true{} }}\n",
+                "(".repeat(100_000),
+                ")".repeat(100_000)
+            ),
+        ),
+        (
+            "long not chain",
+            format!(
+                "policy \"p\" {{}}\nrule r {{ block when {}true }}\n",
+                "not ".repeat(100_000)
+            ),
+        ),
+        (
+            "long and chain",
+            format!(
+                "policy \"p\" {{}}\nrule r {{ block when true{} }}\n",
+                " and true".repeat(100_000)
+            ),
+        ),
+        (
+            "deep lists",
+            format!(
+                "policy \"p\" {{}}\nlet l = {}1{}\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            ),
+        ),
         ("unterminated string", "policy \"p {}\n".into()),
         ("binary", "\u{0}\u{ff}\u{7}".into()),
-        ("reserved word", "policy \"p\" {}\nrule block { block when true }\n".into()),
+        (
+            "reserved word",
+            "policy \"p\" {}\nrule block { block when true }\n".into(),
+        ),
     ];
     for (what, text) in cases {
         write(dir.path(), "p.gate", &text);
-        assert_usable_error(&tollgate(&["eval", "p.gate", "--evidence", "e.json"], dir.path()), what);
+        assert_usable_error(
+            &tollgate(&["eval", "p.gate", "--evidence", "e.json"], dir.path()),
+            what,
+        );
         assert_usable_error(&tollgate(&["check", "p.gate"], dir.path()), what);
     }
     std::fs::write(dir.path().join("p.gate"), [0xff, 0xfe, 0x00, 0x41]).unwrap();

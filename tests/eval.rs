@@ -53,9 +53,19 @@ fn the_most_severe_contribution_wins_and_fired_explains_a_tie() {
     );
     assert_eq!(status(&e, "tiers"), (Status::Fired, Outcome::Review));
     assert_eq!(status(&e, "tie"), (Status::Fired, Outcome::Block));
-    assert_eq!(e.rule("tie").unwrap().missing, vec!["gone"], "missing keys are still reported");
-    assert_eq!(status(&e, "missing_wins"), (Status::Missing, Outcome::Block));
-    assert_eq!(status(&e, "missing_outcome"), (Status::Missing, Outcome::Warn));
+    assert_eq!(
+        e.rule("tie").unwrap().missing,
+        vec!["gone"],
+        "missing keys are still reported"
+    );
+    assert_eq!(
+        status(&e, "missing_wins"),
+        (Status::Missing, Outcome::Block)
+    );
+    assert_eq!(
+        status(&e, "missing_outcome"),
+        (Status::Missing, Outcome::Warn)
+    );
     assert_eq!(status(&e, "missing_pass"), (Status::Missing, Outcome::Pass));
     assert_eq!(e.decision, Outcome::Block);
 }
@@ -98,7 +108,13 @@ fn metric_functions_follow_the_direction() {
         }}"#,
     );
     for id in [
-        "acc_reg", "acc_imp", "acc_rel", "acc_worst", "err_worst", "err_reg", "rel_delta_err",
+        "acc_reg",
+        "acc_imp",
+        "acc_rel",
+        "acc_worst",
+        "err_worst",
+        "err_reg",
+        "rel_delta_err",
         "n_and_stderr",
     ] {
         assert_eq!(status(&e, id).0, Status::Fired, "{id}");
@@ -167,8 +183,13 @@ fn flag_collections() {
         FLAGS,
     );
     for id in [
-        "count_expert", "authors_expert", "in_list", "not_in_list", "none_info",
-        "severity_order", "filtered_twice",
+        "count_expert",
+        "authors_expert",
+        "in_list",
+        "not_in_list",
+        "none_info",
+        "severity_order",
+        "filtered_twice",
     ] {
         assert_eq!(status(&e, id).0, Status::Fired, "{id}");
     }
@@ -191,7 +212,10 @@ fn uncertain_elements_follow_section_6() {
     assert_eq!(status(&e, "none_uncertain").0, Status::Missing);
     assert_eq!(status(&e, "count_uncertain").0, Status::Missing);
     assert_eq!(status(&e, "decided_by_other_field").0, Status::Passed);
-    assert_eq!(e.rule("any_uncertain").unwrap().missing, vec!["flags[0].stage", "flags[2].stage", "RT-1.stage"]);
+    assert_eq!(
+        e.rule("any_uncertain").unwrap().missing,
+        vec!["flags[0].stage", "flags[2].stage", "RT-1.stage"]
+    );
 }
 
 #[test]
@@ -219,7 +243,11 @@ fn families() {
         }}"#,
     );
     assert_eq!(status(&e, "reg").0, Status::Fired);
-    assert_eq!(status(&e, "count3").0, Status::Fired, "`*` spans dots, and the prefix must match");
+    assert_eq!(
+        status(&e, "count3").0,
+        Status::Fired,
+        "`*` spans dots, and the prefix must match"
+    );
     assert_eq!(status(&e, "by_name").0, Status::Fired);
     assert_eq!(status(&e, "empty_family").0, Status::Missing);
     assert_eq!(e.rule("empty_family").unwrap().missing, vec!["absent.*"]);
@@ -237,7 +265,10 @@ fn lets_stage_and_messages() {
     );
     let r = e.rule("r").unwrap();
     assert_eq!(r.status, Status::Fired);
-    assert_eq!(r.message.as_deref(), Some("m is 0.2, over 10% with 1 expert flag(s) at ab; {braces}"));
+    assert_eq!(
+        r.message.as_deref(),
+        Some("m is 0.2, over 10% with 1 expert flag(s) at ab; {braces}")
+    );
     assert_eq!(status(&e, "s").0, Status::Fired);
 
     let e = eval("rule s { warn when stage == \"ab\" }\n", "{}");
@@ -255,7 +286,11 @@ fn signoffs_expire_at_now() {
         ]}"#,
     );
     assert_eq!(status(&e, "a").0, Status::Passed);
-    assert_eq!(status(&e, "b").0, Status::Fired, "expiry at now does not count");
+    assert_eq!(
+        status(&e, "b").0,
+        Status::Fired,
+        "expiry at now does not count"
+    );
     assert_eq!(status(&e, "c").0, Status::Passed);
     assert_eq!(status(&e, "d").0, Status::Fired);
 }
@@ -281,9 +316,16 @@ fn waivers() {
     let soft = e.rule("soft").unwrap();
     assert_eq!((soft.status, soft.outcome), (Status::Waived, Outcome::Pass));
     let w = soft.waiver.as_ref().unwrap();
-    assert_eq!((w.by.as_str(), w.reason.as_str(), w.would_be), ("p", "known", Outcome::Block));
+    assert_eq!(
+        (w.by.as_str(), w.reason.as_str(), w.would_be),
+        ("p", "known", Outcome::Block)
+    );
     assert_eq!(status(&e, "hard"), (Status::Fired, Outcome::Block));
-    assert_eq!(status(&e, "gone"), (Status::Waived, Outcome::Pass), "missing evidence can be waived");
+    assert_eq!(
+        status(&e, "gone"),
+        (Status::Waived, Outcome::Pass),
+        "missing evidence can be waived"
+    );
     assert_eq!(status(&e, "fine"), (Status::Passed, Outcome::Pass));
     assert_eq!(e.decision, Outcome::Block);
     assert_eq!(
@@ -298,7 +340,11 @@ fn waivers() {
 
 #[test]
 fn now_comes_from_the_option_then_as_of_then_the_clock() {
-    let policy = Policy::from_source("t.gate", "policy \"t\" {}\nrule r { block unless signed(\"x\") }\n").unwrap();
+    let policy = Policy::from_source(
+        "t.gate",
+        "policy \"t\" {}\nrule r { block unless signed(\"x\") }\n",
+    )
+    .unwrap();
     let with_as_of = evidence::parse_str(
         "e.json",
         r#"{"as_of": "2025-01-01T00:00:00Z", "signoffs": [{"role": "x", "by": "y", "expires": "2025-02-01"}]}"#,
@@ -309,7 +355,10 @@ fn now_comes_from_the_option_then_as_of_then_the_clock() {
     assert_eq!((e.now.from, e.decision), (NowSource::AsOf, Outcome::Pass));
     let later = evidence::parse_instant("2025-03-01").unwrap();
     let e = policy.evaluate(&with_as_of, Now::resolve(Some(later), with_as_of.as_of));
-    assert_eq!((e.now.from, e.decision), (NowSource::Option, Outcome::Block));
+    assert_eq!(
+        (e.now.from, e.decision),
+        (NowSource::Option, Outcome::Block)
+    );
     assert_eq!(Now::resolve(None, None).from, NowSource::Clock);
 }
 
@@ -317,5 +366,14 @@ fn now_comes_from_the_option_then_as_of_then_the_clock() {
 fn rules_are_listed_entry_file_first_then_imports() {
     let p = Policy::load("tests/fixtures/eval/order/policy.gate").unwrap();
     let ids: Vec<&str> = p.program().rules.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, vec!["entry_a", "entry_b", "first_import", "nested_import", "second_import"]);
+    assert_eq!(
+        ids,
+        vec![
+            "entry_a",
+            "entry_b",
+            "first_import",
+            "nested_import",
+            "second_import"
+        ]
+    );
 }

@@ -8,12 +8,32 @@ use tollgate::{evidence, render, Now, Outcome, Policy};
 
 /// (example folder, policy, the decision its README states)
 const EXAMPLES: &[(&str, &str, Outcome)] = &[
-    ("gpt-4o-2025-04-25", "policies/chat-mainline.gate", Outcome::Block),
-    ("gpt-4o-2025-03-27", "policies/chat-mainline.gate", Outcome::Pass),
-    ("chat-missing-eval", "policies/chat-mainline.gate", Outcome::Block),
+    (
+        "gpt-4o-2025-04-25",
+        "policies/chat-mainline.gate",
+        Outcome::Block,
+    ),
+    (
+        "gpt-4o-2025-03-27",
+        "policies/chat-mainline.gate",
+        Outcome::Pass,
+    ),
+    (
+        "chat-missing-eval",
+        "policies/chat-mainline.gate",
+        Outcome::Block,
+    ),
     ("chat-waived", "policies/chat-mainline.gate", Outcome::Pass),
-    ("frontier-deploys", "policies/frontier-preparedness.gate", Outcome::Pass),
-    ("frontier-withheld", "policies/frontier-preparedness.gate", Outcome::Block),
+    (
+        "frontier-deploys",
+        "policies/frontier-preparedness.gate",
+        Outcome::Pass,
+    ),
+    (
+        "frontier-withheld",
+        "policies/frontier-preparedness.gate",
+        Outcome::Block,
+    ),
 ];
 
 fn bundle_file(folder: &str) -> PathBuf {
@@ -31,7 +51,11 @@ fn every_example_folder_is_covered() {
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().join("README.md").exists() && e.path().is_dir())
-        .filter(|e| ["evidence.json", "evidence.yaml"].iter().any(|f| e.path().join(f).exists()))
+        .filter(|e| {
+            ["evidence.json", "evidence.yaml"]
+                .iter()
+                .any(|f| e.path().join(f).exists())
+        })
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     folders.sort();

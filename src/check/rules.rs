@@ -238,9 +238,12 @@ pub fn lint_unused(
         .filter(|(s, _, _)| !used.contains(s));
     for (_, name, what) in unused {
         warnings.push(
-            Diagnostic::warning(Code::Unused, format!("{what} `{}` is never used", name.name))
-                .with_label(sources, name.span, "declared but not used by any rule")
-                .with_help("use it in a rule, or remove it"),
+            Diagnostic::warning(
+                Code::Unused,
+                format!("{what} `{}` is never used", name.name),
+            )
+            .with_label(sources, name.span, "declared but not used by any rule")
+            .with_help("use it in a rule, or remove it"),
         );
     }
 }

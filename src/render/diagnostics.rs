@@ -31,7 +31,11 @@ fn plain(d: &Diagnostic) -> String {
         .as_ref()
         .map(|l| format!("{}:{}:{}: ", l.file, l.line, l.column))
         .unwrap_or_default();
-    let help = d.help.as_ref().map(|h| format!("\n  help: {h}")).unwrap_or_default();
+    let help = d
+        .help
+        .as_ref()
+        .map(|h| format!("\n  help: {h}"))
+        .unwrap_or_default();
     format!("{}: {at}{}{help}\n", d.code.as_str(), d.message)
 }
 

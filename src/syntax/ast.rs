@@ -251,11 +251,24 @@ pub enum ExprKind {
     /// A bare name: metric, family, let, `flags`, `stage`, or an element field inside `where`.
     Name(Ident),
     /// `f(args…)`
-    Call { func: Ident, args: Vec<Expr> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Call {
+        func: Ident,
+        args: Vec<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `collection where predicate`
-    Where { collection: Box<Expr>, predicate: Box<Expr> },
+    Where {
+        collection: Box<Expr>,
+        predicate: Box<Expr>,
+    },
     /// Parentheses as written, kept so the formatter prints them back.
     Paren(Box<Expr>),
 }
@@ -318,13 +331,21 @@ pub enum TestStmt {
     /// `evidence "path"`, relative to the file holding the test.
     EvidenceFile { path: StrLit, span: Span },
     /// `evidence { …json… }`: `json` is the object's source text, braces included.
-    EvidenceInline { json: String, json_span: Span, span: Span },
+    EvidenceInline {
+        json: String,
+        json_span: Span,
+        span: Span,
+    },
     /// `now "RFC 3339"`
     Now { time: StrLit, span: Span },
     /// `expect pass|warn|review|block`
     ExpectDecision { outcome: Outcome, span: Span },
     /// `expect fired|missing|waived|passed ID` and `expect not fired ID`
-    ExpectRule { expectation: RuleExpectation, rule: Ident, span: Span },
+    ExpectRule {
+        expectation: RuleExpectation,
+        rule: Ident,
+        span: Span,
+    },
 }
 
 impl TestStmt {
