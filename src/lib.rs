@@ -34,6 +34,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod eval;
 pub mod evidence;
+pub mod format;
 pub mod levels;
 pub mod outcome;
 pub mod policy;

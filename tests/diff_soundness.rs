@@ -147,7 +147,7 @@ impl Gate {
         let v = value.unsigned_abs() as usize;
         let clause_count: usize = self.rules.iter().map(|r| r.clauses.len()).sum();
         let rule_count = self.rules.len();
-        match kind % 10 {
+        match kind % 12 {
             // A threshold (or a count bound) moves.
             0 => self.leaf(at, &mut |c| match c {
                 Cond::Cmp(_, _, Some(t)) | Cond::Count(_, _, t) => {
@@ -235,6 +235,32 @@ impl Gate {
                 };
                 true
             }
+            // A clause turns from `when` into `unless` or back.
+            10 if clause_count > 0 => {
+                let mut i = at % clause_count;
+                for r in &mut self.rules {
+                    if i < r.clauses.len() {
+                        r.clauses[i].unless = !r.clauses[i].unless;
+                        return true;
+                    }
+                    i -= r.clauses.len();
+                }
+                false
+            }
+            // A comparison reads another quantity.
+            11 => self.leaf(at, &mut |c| match c {
+                Cond::Cmp(n, _, _) => {
+                    *n = match v % 5 {
+                        0 => Num::RegA,
+                        1 => Num::RegB,
+                        2 => Num::ImpC,
+                        3 => Num::ValA,
+                        _ => Num::DeltaB,
+                    };
+                    true
+                }
+                _ => false,
+            }),
             // A rule is added or removed.
             _ => {
                 if value % 2 == 0 && rule_count > 1 {

@@ -115,7 +115,10 @@ fn the_record_holds_the_json_result_and_every_policy_file() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(files, ["policies/chat.gate", "policies/common/signoffs.gate"]);
+    assert_eq!(
+        files,
+        ["policies/chat.gate", "policies/common/signoffs.gate"]
+    );
     assert_eq!(record["evidence"][0]["path"], "bundle/evidence.json");
     assert_eq!(record["now"]["from"], "as_of");
     assert_eq!(record["tool"]["name"], "tollgate");
@@ -125,7 +128,13 @@ fn the_record_holds_the_json_result_and_every_policy_file() {
 fn an_untouched_record_verifies() {
     let dir = setup();
     let out = verify(dir.path(), "record.json");
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     snapshot!("verify-untouched", stdout(&out));
 }
 
@@ -135,7 +144,13 @@ fn a_record_verifies_from_another_folder() {
     let elsewhere = tempfile::tempdir().unwrap();
     let record = dir.path().join("record.json");
     let out = verify(elsewhere.path(), record.to_str().unwrap());
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("(read from "), "{}", stdout(&out));
 }
 
@@ -150,8 +165,14 @@ fn an_edited_evidence_file_fails_and_says_what_changed() {
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("CHANGED   evidence bundle/evidence.json"), "{text}");
-    assert!(text.contains("decision: recorded block, now pass"), "{text}");
+    assert!(
+        text.contains("CHANGED   evidence bundle/evidence.json"),
+        "{text}"
+    );
+    assert!(
+        text.contains("decision: recorded block, now pass"),
+        "{text}"
+    );
     assert!(
         text.contains("rule tester_behavior_concern: recorded block (fired), now pass (passed)"),
         "{text}"
@@ -169,7 +190,10 @@ fn an_edit_that_keeps_the_results_still_fails_on_the_hash() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("CHANGED   evidence"), "{text}");
-    assert!(text.contains("results: decision block and all 10 rule result(s) reproduce"), "{text}");
+    assert!(
+        text.contains("results: decision block and all 10 rule result(s) reproduce"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -183,9 +207,14 @@ fn an_edited_policy_fails_and_says_what_changed() {
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("CHANGED   policy policies/chat.gate"), "{text}");
     assert!(
-        text.contains("rule metrics_disagree_with_testers: recorded review (fired), now pass (passed)"),
+        text.contains("CHANGED   policy policies/chat.gate"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "rule metrics_disagree_with_testers: recorded review (fired), now pass (passed)"
+        ),
         "{text}"
     );
     snapshot!("verify-edited-policy", text);
@@ -202,7 +231,10 @@ fn an_edited_import_fails() {
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("CHANGED   policy policies/common/signoffs.gate"), "{text}");
+    assert!(
+        text.contains("CHANGED   policy policies/common/signoffs.gate"),
+        "{text}"
+    );
     assert!(
         text.contains("rule safety_signoff: recorded pass (passed), now block (fired)"),
         "{text}"
@@ -212,7 +244,11 @@ fn an_edited_import_fails() {
 #[test]
 fn a_policy_that_no_longer_loads_fails_with_its_errors() {
     let dir = setup();
-    edit(&dir.path().join("policies/chat.gate"), "rule critical_flag", "rule critical flag");
+    edit(
+        &dir.path().join("policies/chat.gate"),
+        "rule critical_flag",
+        "rule critical flag",
+    );
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -238,7 +274,11 @@ fn a_record_edited_by_hand_fails() {
     edit(&record, "\"decision\": \"block\"", "\"decision\": \"pass\"");
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("decision: recorded pass, now block"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("decision: recorded pass, now block"),
+        "{}",
+        stdout(&out)
+    );
     snapshot!("verify-edited-record", stdout(&out));
 
     // A rule's status.
@@ -250,7 +290,8 @@ fn a_record_edited_by_hand_fails() {
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("rule tester_behavior_concern: recorded pass (passed), now block (fired)"),
+        stdout(&out)
+            .contains("rule tester_behavior_concern: recorded pass (passed), now block (fired)"),
         "{}",
         stdout(&out)
     );
@@ -261,7 +302,11 @@ fn a_record_edited_by_hand_fails() {
     std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("CHANGED   evidence"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("CHANGED   evidence"),
+        "{}",
+        stdout(&out)
+    );
 
     // A rule removed from the record.
     let mut doc: Value = serde_json::from_str(&original).unwrap();
@@ -269,7 +314,11 @@ fn a_record_edited_by_hand_fails() {
     std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("rule critical_flag: not in the record"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("rule critical_flag: not in the record"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -295,10 +344,16 @@ fn an_unusable_record_exits_2() {
     mutate("no rules", &|d| {
         d.as_object_mut().unwrap().remove("rules");
     });
-    mutate("a bad status", &|d| d["rules"][0]["status"] = "exploded".into());
-    mutate("a bad outcome", &|d| d["rules"][0]["outcome"] = "maybe".into());
+    mutate("a bad status", &|d| {
+        d["rules"][0]["status"] = "exploded".into()
+    });
+    mutate("a bad outcome", &|d| {
+        d["rules"][0]["outcome"] = "maybe".into()
+    });
     mutate("a bad instant", &|d| d["now"]["value"] = "yesterday".into());
-    mutate("a bad instant source", &|d| d["now"]["from"] = "sundial".into());
+    mutate("a bad instant source", &|d| {
+        d["now"]["from"] = "sundial".into()
+    });
     mutate("a bad hash", &|d| d["evidence"][0]["sha256"] = "xyz".into());
     mutate("no policy files", &|d| {
         d["record"]["policy_files"] = Value::Array(Vec::new());
@@ -316,7 +371,11 @@ fn an_unusable_record_exits_2() {
         let out = verify(dir.path(), "record.json");
         assert_eq!(out.status.code(), Some(2), "{what}: {}", stdout(&out));
         assert_eq!(stdout(&out), "", "{what}");
-        assert!(stderr(&out).contains("record.json"), "{what}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("record.json"),
+            "{what}: {}",
+            stderr(&out)
+        );
         assert!(!stderr(&out).contains("panicked"), "{what}");
     }
     let out = verify(dir.path(), "no-such-record.json");
@@ -381,12 +440,18 @@ fn a_record_made_at_the_clock_instant_verifies_at_that_instant() {
     .unwrap();
     let out = tollgate(
         dir.path(),
-        &["eval", "p.gate", "--evidence", "e.json", "--record", "r.json"],
+        &[
+            "eval",
+            "p.gate",
+            "--evidence",
+            "e.json",
+            "--record",
+            "r.json",
+        ],
     );
     assert_eq!(out.status.code(), Some(0));
     let record: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
     assert_eq!(record["now"]["from"], "clock");
     assert_eq!(verify(dir.path(), "r.json").status.code(), Some(0));
 }

@@ -12,27 +12,26 @@ const NASTY: &str = "a<b>&c \"q\" 's' 100% :: x,y\r\nnext]]> line\u{1}\u{7}";
 fn policy_text() -> String {
     // `\n` and `\u{…}` escapes in string literals put line breaks and control characters
     // into titles and messages.
-    format!(
-        r#"policy "esc" {{ version "1" }}
+    r#"policy "esc" { version "1" }
 metric m from "m.key" lower is better
-rule nasty "Title <&> \"quoted\" 100% a:b,c\nsecond line\u{{1}}" {{
+rule nasty "Title <&> \"quoted\" 100% a:b,c\nsecond line\u{1}" {
   block when m > 1
-  message "value {{m}} is 50% over <limit> & more: a,b\u{{d}}\nnext"
-}}
-rule quiet_warn "Warn: 5%, <ok>" {{
+  message "value {m} is 50% over <limit> & more: a,b\u{d}\nnext"
+}
+rule quiet_warn "Warn: 5%, <ok>" {
   warn when m > 1
-}}
-rule gone "Needs, evidence: here" {{
+}
+rule gone "Needs, evidence: here" {
   review when has(m) and regression(m) > 0
   missing review
-}}
-rule waived_rule "Waived" {{
+}
+rule waived_rule "Waived" {
   block when m > 1
   waivable by "lead:ops,1"
-}}
-rule fine {{ block when m > 100 }}
+}
+rule fine { block when m > 100 }
 "#
-    )
+    .to_string()
 }
 
 fn evaluation() -> (Policy, tollgate::Bundle, Evaluation) {
@@ -48,8 +47,7 @@ fn evaluation() -> (Policy, tollgate::Bundle, Evaluation) {
               "expires": "2030-01-01" }
         ]
     });
-    let bundle =
-        evidence::parse_str("ev%,:.json", &evidence.to_string(), Format::Json).unwrap();
+    let bundle = evidence::parse_str("ev%,:.json", &evidence.to_string(), Format::Json).unwrap();
     let now = evidence::parse_instant("2025-01-01T00:00:00Z").unwrap();
     let e = policy.evaluate(&bundle, Now::resolve(Some(now), None));
     (policy, bundle, e)
@@ -166,10 +164,19 @@ fn junit_is_well_formed_with_hostile_text() {
         assert_eq!(attr_value(&xml, "testsuites", "failures"), "2");
         assert_eq!(attr_value(&xml, "testsuite", "failures"), "2");
         assert!(xml.contains("type=\"missing\""), "{xml}");
-        assert!(xml.contains("review: missing evidence: m.key.baseline"), "{xml}");
-        assert!(xml.contains("<system-out>warning: Warn: 5%, &lt;ok&gt;"), "{xml}");
+        assert!(
+            xml.contains("review: missing evidence: m.key.baseline"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<system-out>warning: Warn: 5%, &lt;ok&gt;"),
+            "{xml}"
+        );
         assert!(xml.contains("waived: would block"), "{xml}");
-        assert!(xml.contains("warning: waiver for no_such_rule ignored"), "{xml}");
+        assert!(
+            xml.contains("warning: waiver for no_such_rule ignored"),
+            "{xml}"
+        );
         assert!(!xml.contains('\u{1}') && !xml.contains('\u{7}'));
     }
 }
@@ -207,8 +214,14 @@ fn junit_of_every_example_is_well_formed() {
             .iter()
             .filter(|r| r.outcome >= tollgate::Outcome::Review)
             .count();
-        assert_eq!(elements.iter().filter(|n| *n == "failure").count(), failures);
-        assert_eq!(attr_value(&xml, "testsuites", "failures"), failures.to_string());
+        assert_eq!(
+            elements.iter().filter(|n| *n == "failure").count(),
+            failures
+        );
+        assert_eq!(
+            attr_value(&xml, "testsuites", "failures"),
+            failures.to_string()
+        );
     }
 }
 
@@ -221,7 +234,9 @@ struct Command {
 }
 
 fn unescape_data(s: &str) -> String {
-    s.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%25", "%")
 }
 
 fn unescape_property(s: &str) -> String {
@@ -264,7 +279,7 @@ fn prop<'a>(c: &'a Command, key: &str) -> Option<&'a str> {
 #[test]
 fn github_commands_parse_back_to_the_text_meant() {
     let (_, _, e) = evaluation();
-    let out = render::github::render(&e);
+    let out = render::github::render(&e, &[]);
     // One command a line: a message's line breaks are escaped, never raw.
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 6, "{out}");
@@ -288,9 +303,14 @@ fn github_commands_parse_back_to_the_text_meant() {
     );
 
     let missing = &commands[2];
-    assert_eq!(prop(missing, "title"), Some("gone: review (missing evidence)"));
+    assert_eq!(
+        prop(missing, "title"),
+        Some("gone: review (missing evidence)")
+    );
     assert!(
-        missing.message.starts_with("missing evidence: m.key.baseline\n"),
+        missing
+            .message
+            .starts_with("missing evidence: m.key.baseline\n"),
         "{}",
         missing.message
     );
@@ -324,7 +344,7 @@ fn github_escapes_per_the_runner() {
 #[test]
 fn markdown_tables_keep_their_columns() {
     let (policy, _, e) = evaluation();
-    let md = render::markdown::render(&e, &policy, None);
+    let md = render::markdown::render(&e, &policy, &[], false);
     for line in md.lines().filter(|l| l.starts_with('|')) {
         // Unescaped pipes delimit cells: every table here has 2 or 4 columns.
         let mut cells = 0;
@@ -338,7 +358,10 @@ fn markdown_tables_keep_their_columns() {
         }
         assert!(cells == 3 || cells == 5, "{cells} pipes in {line:?}");
     }
-    assert!(!md.contains("<limit>") && md.contains("&lt;limit&gt;"), "{md}");
+    assert!(
+        !md.contains("<limit>") && md.contains("&lt;limit&gt;"),
+        "{md}"
+    );
     assert!(!md.contains('\u{1}') && !md.contains('\r'));
     assert!(md.contains("(`lead:ops,1`)"), "{md}");
 }

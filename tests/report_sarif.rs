@@ -1,6 +1,6 @@
 //! `check --format sarif`: the log validates against the SARIF 2.1.0 schema and carries each
 //! diagnostic's code, level, message, help and location.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::process::Command;
@@ -103,7 +103,9 @@ fn errors_and_lints_are_results_with_regions() {
     assert_valid(&log);
 
     let results = results(&log);
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     for r in results {
         let id = r["ruleId"].as_str().unwrap();
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
@@ -137,7 +139,9 @@ fn errors_and_lints_are_results_with_regions() {
         .find(|r| r["ruleId"] == "tollgate::duplicate")
         .expect("a duplicate-name error");
     assert!(
-        dup["relatedLocations"].as_array().is_some_and(|l| !l.is_empty()),
+        dup["relatedLocations"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty()),
         "the second definition is a related location: {dup:#}"
     );
 

@@ -84,10 +84,14 @@ pub fn run(args: Args) -> Exit {
     };
     let now = Now::resolve(now, bundle.as_of);
     let result = policy.evaluate(&bundle, now);
-    let explained = args
-        .explain
-        .then(|| explain::explain(&policy, &bundle, now));
-    let explained = explained.as_deref();
+    // Explanations are computed only when asked for, or for the reports that quote them.
+    let wants_explain = args.explain || matches!(args.format, Format::Markdown | Format::Github);
+    let explanations = if wants_explain {
+        explain::explain(&policy, &bundle, now)
+    } else {
+        Vec::new()
+    };
+    let explained = args.explain.then_some(explanations.as_slice());
 
     let text = match (args.format, explained) {
         (Format::Human, None) => render::human::render(&result, stdout_color()),
@@ -98,17 +102,19 @@ pub fn run(args: Args) -> Exit {
         ),
         (Format::Json, None) => render::json::render(&result),
         (Format::Json, Some(x)) => render::explain::render_json(&result, x),
-        (Format::Markdown, x) => render::markdown::render(&result, &policy, x),
+        (Format::Markdown, _) => {
+            render::markdown::render(&result, &policy, &explanations, args.explain)
+        }
         (Format::Junit, x) => render::junit::render(&result, x),
-        (Format::Github, _) => render::github::render(&result),
+        (Format::Github, _) => render::github::render(&result, &explanations),
     };
     print!("{text}");
     let _ = std::io::stdout().flush();
 
     let mut unusable = false;
     if args.format == Format::Github {
-        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
-            let report = render::markdown::render(&result, &policy, explained);
+        if let Some(summary) = step_summary() {
+            let report = render::markdown::render(&result, &policy, &explanations, args.explain);
             if let Err(e) = append(Path::new(&summary), &report) {
                 print_diagnostics([&Diagnostic::warning(
                     Code::Io,
@@ -134,6 +140,11 @@ pub fn run(args: Args) -> Exit {
         return Exit::Unusable;
     }
     exit_for(result.decision, args.fail_on)
+}
+
+/// The file GitHub Actions collects the step summary from, when running there.
+fn step_summary() -> Option<std::ffi::OsString> {
+    std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty())
 }
 
 /// Append to a file, creating it, with a blank line before the text when the file is not

@@ -126,12 +126,8 @@ fn run<'d>(
     let fast = Fast::new(&ev);
     verdicts.clear();
     let mut decision = Outcome::Pass;
-    let mut start = 0usize;
-    for (rule, &(end, missing)) in program.rules.iter().zip(&plan.rules) {
-        let end = end as usize;
-        let planned = plan.clauses.get(start..end).unwrap_or(&[]);
-        start = end;
-        let v = fast.planned_verdict(planned, &rule.clauses, missing);
+    for (rule, planned) in program.rules.iter().zip(&plan.rules) {
+        let v = fast.rule_verdict(plan, planned, rule);
         decision = decision.max(v.outcome);
         verdicts.push(RuleVerdict {
             outcome: v.outcome,

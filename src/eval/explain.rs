@@ -216,14 +216,18 @@ struct Explainer<'e, 'a> {
 
 impl<'a> Explainer<'_, 'a> {
     fn rule(&self, rule: &'a crate::compile::ir::Rule) -> RuleExplanation {
-        let ast_rule = self.files.iter().flat_map(|(_, f)| &f.items).find_map(|i| match i {
-            ast::Item::Rule(r)
-                if r.span.file == rule.span.file && r.span.start == rule.span.start =>
-            {
-                Some(r)
-            }
-            _ => None,
-        });
+        let ast_rule = self
+            .files
+            .iter()
+            .flat_map(|(_, f)| &f.items)
+            .find_map(|i| match i {
+                ast::Item::Rule(r)
+                    if r.span.file == rule.span.file && r.span.start == rule.span.start =>
+                {
+                    Some(r)
+                }
+                _ => None,
+            });
         let ast_clauses: Vec<&ast::Clause> = ast_rule
             .map(|r| {
                 r.body
@@ -481,7 +485,9 @@ impl<'a> Explainer<'_, 'a> {
         let mut expired = Vec::new();
         for s in self.bundle.signoffs.iter().filter(|s| s.role == role) {
             match s.expires {
-                Some(e) if e <= self.now.value => expired.push(format!("{} expired {}", s.by, at(e))),
+                Some(e) if e <= self.now.value => {
+                    expired.push(format!("{} expired {}", s.by, at(e)))
+                }
                 Some(e) => return format!("{role}: signed by {} until {}", s.by, at(e)),
                 None => return format!("{role}: signed by {}", s.by),
             }
@@ -556,6 +562,10 @@ fn is_literal(expr: &Expr) -> bool {
 /// Source text on one line: each line break, with the indentation around it, becomes one
 /// space; white space within a line is kept as written.
 fn fold_space(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     lines.join(" ")
 }

@@ -8,13 +8,13 @@
 //! name the missing keys.
 
 use crate::builtins::{FlagField, MetricField};
-use crate::compile::ir::{Aggregate, Arith, Clause, Compare, ElementField, Node};
+use crate::compile::ir::{Aggregate, Arith, Clause, Compare, ElementField, Node, Rule};
 use crate::levels::{Outcome, Severity};
 use crate::outcome::Status;
 
 use super::expr::{Element, Evaluator};
 use super::metric::{quantity, Quantity};
-use super::plan::{self, PlannedClause};
+use super::plan::{self, Plan, PlannedClause, RulePlan};
 use super::value::{compare_numbers, ElementKind, Selection, Value};
 
 /// A value of the fast path. `Unknown` carries no keys.
@@ -60,9 +60,43 @@ impl<'e, 'a: 'e> Fast<'e, 'a> {
     }
 
     /// The outcome and status of a rule, exactly as [`super::rules`] decides them, with
-    /// whether some clause was unknown. `planned` are the rule's clauses in the plan, in the
-    /// order of `clauses`.
-    pub fn planned_verdict(
+    /// whether some clause was unknown. `planned` is the rule's entry in `plan`.
+    #[inline]
+    pub fn rule_verdict(&self, plan: &Plan, planned: &RulePlan, rule: &'e Rule) -> FastVerdict {
+        match planned {
+            RulePlan::Metric {
+                test,
+                outcome,
+                unless,
+                missing,
+            } => match test.run(self.ev.bundle, self.ev.bound) {
+                Some(holds) if holds != *unless => FastVerdict {
+                    outcome: *outcome,
+                    status: Status::Fired,
+                    unknown: false,
+                },
+                Some(_) => FastVerdict {
+                    outcome: Outcome::Pass,
+                    status: Status::Passed,
+                    unknown: false,
+                },
+                None => FastVerdict {
+                    outcome: *missing,
+                    status: Status::Missing,
+                    unknown: true,
+                },
+            },
+            RulePlan::Clauses { start, end } => {
+                let planned = plan
+                    .clauses
+                    .get(*start as usize..*end as usize)
+                    .unwrap_or(&[]);
+                self.clauses_verdict(planned, &rule.clauses, rule.missing)
+            }
+        }
+    }
+
+    fn clauses_verdict(
         &self,
         planned: &[PlannedClause],
         clauses: &'e [Clause],

@@ -50,11 +50,8 @@ pub fn evaluate_planned(
 
     let key_name = |key: MissingKey| missing_key_name(program, bundle, key);
     let mut results = Vec::with_capacity(program.rules.len());
-    let mut start = 0usize;
-    for (rule, &(end, _)) in program.rules.iter().zip(&plan.rules) {
-        let planned = plan.clauses.get(start..end as usize).unwrap_or(&[]);
-        start = end as usize;
-        let verdict = fast.planned_verdict(planned, &rule.clauses, rule.missing);
+    for (rule, planned) in program.rules.iter().zip(&plan.rules) {
+        let verdict = fast.rule_verdict(plan, planned, rule);
         results.push(rules::evaluate_rule(
             &ev, verdict, rule, &valid, now.value, &key_name,
         ));

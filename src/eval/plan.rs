@@ -28,10 +28,24 @@ use super::value::compare_numbers;
 /// A compiled policy's plan: built once per policy.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    /// Every clause, rule after rule, in source order.
+    /// The clauses of the rules planned clause by clause, rule after rule.
     pub(super) clauses: Vec<PlannedClause>,
-    /// Per rule: one past its last clause in `clauses`, and its `missing` outcome.
-    pub(super) rules: Vec<(u32, Option<Outcome>)>,
+    /// One per rule, in source order.
+    pub(super) rules: Vec<RulePlan>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum RulePlan {
+    /// The commonest rule of all: one clause, `SEVERITY when|unless quantity(m) OP number`.
+    Metric {
+        test: MetricTest,
+        outcome: Outcome,
+        unless: bool,
+        /// The outcome when the metric is unknown: the rule's `missing`, else `outcome`.
+        missing: Outcome,
+    },
+    /// Any other rule: its clauses are `clauses[start..end]`.
+    Clauses { start: u32, end: u32 },
 }
 
 #[derive(Debug, Clone)]
@@ -41,21 +55,27 @@ pub(super) struct PlannedClause {
     pub test: Test,
 }
 
+/// `quantity(metric) OP rhs`, the operator already turned to put the metric on the left.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct MetricTest {
+    slot: u32,
+    field: MetricField,
+    direction: Option<Direction>,
+    op: Compare,
+    rhs: f64,
+}
+
 #[derive(Debug, Clone)]
 pub(super) enum Test {
-    /// `quantity(metric) OP rhs`, the operator already turned to put the metric on the left.
-    Metric {
-        slot: u32,
-        field: MetricField,
-        direction: Option<Direction>,
-        op: Compare,
-        rhs: f64,
-    },
+    Metric(MetricTest),
     /// `any(flags where P)`, or `none(…)` when `none` is set.
-    FlagsAny { pred: FlagPred, none: bool },
+    FlagsAny {
+        pred: Box<FlagPred>,
+        none: bool,
+    },
     /// `count(flags where P) OP rhs`.
     FlagsCount {
-        pred: FlagPred,
+        pred: Box<FlagPred>,
         op: Compare,
         rhs: f64,
     },
@@ -99,6 +119,18 @@ impl Plan {
         let mut clauses = Vec::new();
         let mut rules = Vec::with_capacity(program.rules.len());
         for rule in &program.rules {
+            if let [clause] = rule.clauses.as_slice() {
+                if let Test::Metric(test) = test(program, &clause.condition) {
+                    rules.push(RulePlan::Metric {
+                        test,
+                        outcome: clause.outcome,
+                        unless: clause.unless,
+                        missing: rule.missing.unwrap_or(clause.outcome),
+                    });
+                    continue;
+                }
+            }
+            let start = clauses.len() as u32;
             for clause in &rule.clauses {
                 clauses.push(PlannedClause {
                     outcome: clause.outcome,
@@ -106,7 +138,10 @@ impl Plan {
                     test: test(program, &clause.condition),
                 });
             }
-            rules.push((clauses.len() as u32, rule.missing));
+            rules.push(RulePlan::Clauses {
+                start,
+                end: clauses.len() as u32,
+            });
         }
         Plan { clauses, rules }
     }
@@ -127,31 +162,37 @@ fn test(program: &Program, node: &Node) -> Test {
                     collection,
                 },
                 Node::Number(x),
-            ) => flags_test(collection).map_or(Test::General, |pred| Test::FlagsCount {
-                pred,
-                op: *op,
-                rhs: *x,
-            }),
+            ) => flags_test(collection)
+                .map(Box::new)
+                .map_or(Test::General, |pred| Test::FlagsCount {
+                    pred,
+                    op: *op,
+                    rhs: *x,
+                }),
             (
                 Node::Number(x),
                 Node::Aggregate {
                     op: Aggregate::Count,
                     collection,
                 },
-            ) => flags_test(collection).map_or(Test::General, |pred| Test::FlagsCount {
-                pred,
-                op: flip(*op),
-                rhs: *x,
-            }),
+            ) => flags_test(collection)
+                .map(Box::new)
+                .map_or(Test::General, |pred| Test::FlagsCount {
+                    pred,
+                    op: flip(*op),
+                    rhs: *x,
+                }),
             _ => Test::General,
         },
         Node::Aggregate {
             op: op @ (Aggregate::Any | Aggregate::None),
             collection,
-        } => flags_test(collection).map_or(Test::General, |pred| Test::FlagsAny {
-            pred,
-            none: *op == Aggregate::None,
-        }),
+        } => flags_test(collection)
+            .map(Box::new)
+            .map_or(Test::General, |pred| Test::FlagsAny {
+                pred,
+                none: *op == Aggregate::None,
+            }),
         _ => Test::General,
     }
 }
@@ -165,13 +206,13 @@ fn metric_test(
 ) -> Test {
     // Significance tests are booleans: comparing them with a number is for the general path.
     match program.metrics.get(metric) {
-        Some(slot) if !field.is_bool() => Test::Metric {
+        Some(slot) if !field.is_bool() => Test::Metric(MetricTest {
             slot: metric as u32,
             field,
             direction: slot.direction,
             op,
             rhs,
-        },
+        }),
         _ => Test::General,
     }
 }
@@ -279,10 +320,18 @@ fn flag_pred(node: &Node) -> Option<FlagPred> {
     })
 }
 
-/// `a == b` for short strings, inlined: length first, as most differ in length.
+/// `a == b`, inlined for short strings (no call to `memcmp`): length first, as most
+/// differ in length.
 #[inline]
 pub(super) fn same_text(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes() == b.as_bytes()
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 fn flag_text(flag: &Flag, field: FlagField) -> Option<&str> {
@@ -361,20 +410,7 @@ pub(super) fn run(
     general: impl FnOnce() -> Option<bool>,
 ) -> Option<bool> {
     match test {
-        Test::Metric {
-            slot,
-            field,
-            direction,
-            op,
-            rhs,
-        } => {
-            let index = (*bound.metrics.get(*slot as usize)?)?;
-            let (_, m) = bundle.metrics.get_index(index as usize)?;
-            match quantity(m, *direction, *field) {
-                Ok(Quantity::Number(x)) => Some(holds(*op, compare_numbers(x, *rhs))),
-                _ => None,
-            }
-        }
+        Test::Metric(test) => test.run(bundle, bound),
         Test::FlagsAny { pred, none } => {
             let mut uncertain = false;
             for flag in &bundle.flags {
@@ -391,16 +427,60 @@ pub(super) fn run(
             }
         }
         Test::FlagsCount { pred, op, rhs } => {
-            let mut count = 0usize;
-            for flag in &bundle.flags {
-                match pred.eval(flag) {
-                    Some(true) => count += 1,
-                    Some(false) => {}
-                    None => return None,
+            let flags = &bundle.flags;
+            let count = match &**pred {
+                // Fields every flag has: a plain loop.
+                FlagPred::Text {
+                    field: FlagField::Category,
+                    value,
+                    negated,
+                } => flags
+                    .iter()
+                    .filter(|f| same_text(&f.category, value) != *negated)
+                    .count(),
+                FlagPred::Text {
+                    field: FlagField::Source,
+                    value,
+                    negated,
+                } => flags
+                    .iter()
+                    .filter(|f| same_text(&f.source, value) != *negated)
+                    .count(),
+                pred => {
+                    let mut count = 0usize;
+                    for flag in flags {
+                        match pred.eval(flag) {
+                            Some(true) => count += 1,
+                            Some(false) => {}
+                            None => return None,
+                        }
+                    }
+                    count
                 }
-            }
+            };
             Some(holds(*op, compare_numbers(count as f64, *rhs)))
         }
         Test::General => general(),
+    }
+}
+
+impl MetricTest {
+    /// The comparison, or `None` when the metric or a field it needs is absent.
+    #[inline]
+    pub(super) fn run(&self, bundle: &Bundle, bound: &Bound) -> Option<bool> {
+        let index = (*bound.metrics.get(self.slot as usize)?)?;
+        let (_, m) = bundle.metrics.get_index(index as usize)?;
+        let x = match self.field {
+            MetricField::Value => m.value,
+            MetricField::Baseline => m.baseline?,
+            MetricField::Delta => m.value - m.baseline?,
+            MetricField::Upper if m.ci.is_some() => m.ci?.1,
+            MetricField::Lower if m.ci.is_some() => m.ci?.0,
+            field => match quantity(m, self.direction, field) {
+                Ok(Quantity::Number(x)) => x,
+                _ => return None,
+            },
+        };
+        Some(holds(self.op, compare_numbers(x, self.rhs)))
     }
 }

@@ -78,6 +78,7 @@ pub enum ElementKind {
 /// `0.1 - 0.08 > 2%` is false as its author means it, not true by a rounding error.
 pub const NUMBER_TOLERANCE: f64 = 1e-9;
 
+#[inline]
 pub fn compare_numbers(a: f64, b: f64) -> Ordering {
     let scale = a.abs().max(b.abs()).max(1.0);
     if (a - b).abs() <= NUMBER_TOLERANCE * scale {

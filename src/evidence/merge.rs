@@ -44,6 +44,7 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
             signoffs,
             waivers,
             files,
+            warnings,
         } = part;
         out.files.extend(files);
         let mut at = Part {
@@ -73,6 +74,7 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
         });
         for (key, mut metric) in metrics {
             metric.file += offset;
+            metric.baseline_file = metric.baseline_file.map(|f| f + offset);
             match out.metrics.entry(key) {
                 Entry::Occupied(entry) => {
                     let first = out
@@ -89,6 +91,7 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
         out.flags.extend(flags);
         out.signoffs.extend(signoffs);
         out.waivers.extend(waivers);
+        out.warnings.extend(warnings);
     }
     if errors.is_empty() {
         Ok(out)

@@ -27,6 +27,7 @@
 //! - Files over [`MAX_FILE_BYTES`] are refused with `tollgate::limit` before they are read.
 
 mod ctx;
+pub mod import;
 mod load;
 mod locate;
 mod merge;
@@ -40,8 +41,9 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostics;
 
+pub use import::{load as load_inputs, to_native_json, Input, Options};
 pub use load::MAX_FILE_BYTES;
-pub use model::{Bundle, EvidenceFile, Flag, Metric, Signoff, Waiver};
+pub use model::{Bundle, EvidenceFile, Flag, InputFormat, Metric, Role, Signoff, Waiver};
 pub use parse::MAX_NESTING;
 pub use time::parse_instant;
 
@@ -71,11 +73,13 @@ impl Format {
     }
 }
 
-/// Load and merge evidence files in order. The format is chosen by extension: `.json`,
-/// `.yaml`, `.yml`. Every file is read and checked, and the errors of all of them are
-/// reported together; the files are merged only when all of them are valid.
+/// Load and merge evidence files in order. The name must end in `.json`, `.yaml` or `.yml`;
+/// a `.json` file that is not a valid native bundle but is recognisably a harness output
+/// (lm-eval, Inspect, promptfoo, HELM) is imported as one ([`import`]). Every file is read
+/// and checked, and the errors of all of them are reported together; the files are merged
+/// only when all of them are valid.
 pub fn load_files(paths: &[impl AsRef<Path>]) -> Result<Bundle, Diagnostics> {
-    load::load_files(paths)
+    import::load_paths(paths)
 }
 
 /// Parse one document already in memory (test blocks with inline JSON, fuzzing). `name` is

@@ -69,6 +69,7 @@ pub(crate) fn parse_document(
             bundle.files = vec![EvidenceFile {
                 path: name.to_string(),
                 sha256: sha256.to_string(),
+                ..EvidenceFile::default()
             }];
             Ok(bundle)
         }

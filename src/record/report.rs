@@ -25,7 +25,9 @@ pub fn describe(d: &Difference) -> String {
             result(*recorded),
             result(*now)
         ),
-        Difference::RuleGone { id } => format!("rule {id}: recorded, but the policy no longer has it"),
+        Difference::RuleGone { id } => {
+            format!("rule {id}: recorded, but the policy no longer has it")
+        }
         Difference::RuleNew { id, now } => {
             format!("rule {id}: not in the record, now {}", result(*now))
         }
@@ -67,11 +69,7 @@ pub fn render_human(v: &Verification, name: &str) -> String {
         .iter()
         .filter(|f| f.state == FileState::Same)
         .count();
-    let _ = writeln!(
-        out,
-        "\nfiles: {same} of {} as recorded",
-        v.files.len()
-    );
+    let _ = writeln!(out, "\nfiles: {same} of {} as recorded", v.files.len());
     for f in &v.files {
         let place = if f.resolved.as_os_str() == f.path.as_str() {
             String::new()
@@ -123,11 +121,7 @@ pub fn render_human(v: &Verification, name: &str) -> String {
             );
         }
         Some(_) => {
-            let _ = writeln!(
-                out,
-                "\nresults: {} difference(s)",
-                v.differences.len()
-            );
+            let _ = writeln!(out, "\nresults: {} difference(s)", v.differences.len());
             for d in &v.differences {
                 let _ = writeln!(out, "  {}", describe(d));
             }

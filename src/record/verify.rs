@@ -85,20 +85,27 @@ struct RawTool {
 }
 
 fn status(word: &str) -> Option<Status> {
-    [Status::Passed, Status::Fired, Status::Missing, Status::Waived]
-        .into_iter()
-        .find(|s| s.as_str() == word)
+    [
+        Status::Passed,
+        Status::Fired,
+        Status::Missing,
+        Status::Waived,
+    ]
+    .into_iter()
+    .find(|s| s.as_str() == word)
 }
 
 fn is_sha256(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Parse a record's text and check that it is a record of this format and agrees with
 /// itself.
 pub fn parse(text: &str) -> Result<Record, Invalid> {
-    let raw: RawRecord = serde_json::from_str(text)
-        .map_err(|e| Invalid(format!("not a decision record: {e}")))?;
+    let raw: RawRecord =
+        serde_json::from_str(text).map_err(|e| Invalid(format!("not a decision record: {e}")))?;
     let meta = raw.record.ok_or_else(|| {
         Invalid(
             "not a decision record: it has no `record` field (write one with `tollgate eval \
@@ -133,7 +140,12 @@ pub fn parse(text: &str) -> Result<Record, Invalid> {
         return Err(Invalid("the record lists no evidence file".to_string()));
     }
     let value = DateTime::parse_from_rfc3339(&raw.now.value)
-        .map_err(|e| Invalid(format!("the recorded instant {} is invalid: {e}", raw.now.value)))?
+        .map_err(|e| {
+            Invalid(format!(
+                "the recorded instant {} is invalid: {e}",
+                raw.now.value
+            ))
+        })?
         .with_timezone(&Utc);
     let from = match raw.now.from.as_str() {
         "option" => NowSource::Option,
@@ -225,9 +237,14 @@ pub enum Difference {
         now: (Outcome, Status),
     },
     /// A recorded rule the policy no longer has.
-    RuleGone { id: String },
+    RuleGone {
+        id: String,
+    },
     /// A rule the policy has now that the record does not.
-    RuleNew { id: String, now: (Outcome, Status) },
+    RuleNew {
+        id: String,
+        now: (Outcome, Status),
+    },
 }
 
 /// What verifying found.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::diagnostic::Location;
-use crate::eval::explain::{ClauseExplanation, RuleExplanation, Shown, Step};
+use crate::eval::explain::{ClauseExplanation, ClauseResult, RuleExplanation, Shown, Step};
 use crate::eval::value::format_number;
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, Status};
@@ -55,11 +55,11 @@ pub fn rule_text(e: &Evaluation, rule: &RuleExplanation) -> String {
 
 fn verdict(c: &ClauseExplanation) -> String {
     match (c.result, c.contributes) {
-        (crate::eval::explain::ClauseResult::Fired, Some(o)) => format!("fires: {o}"),
-        (crate::eval::explain::ClauseResult::Missing, Some(o)) if o == Outcome::Pass => {
+        (ClauseResult::Fired, Some(o)) => format!("fires: {o}"),
+        (ClauseResult::Missing, Some(Outcome::Pass)) => {
             "unknown: missing evidence, which this rule lets pass".to_string()
         }
-        (crate::eval::explain::ClauseResult::Missing, Some(o)) => {
+        (ClauseResult::Missing, Some(o)) => {
             format!("unknown: missing evidence counts as {o}")
         }
         _ => "does not fire".to_string(),

@@ -8,6 +8,10 @@
 //! evaluation (ignored waivers) are `warning`s without a file, and one last line states the
 //! decision.
 //!
+//! An annotation points at the clause that decided the rule (the first that fired with the
+//! rule's outcome, or the first whose evidence was missing) when explanations are given,
+//! else at the rule.
+//!
 //! Escaping follows the runner: in the message `%`, `\r`, `\n` become `%25`, `%0D`, `%0A`; in
 //! property values `:` and `,` become `%3A` and `%2C` as well.
 
@@ -15,19 +19,24 @@ use std::fmt::Write;
 
 use chrono::SecondsFormat;
 
+use crate::diagnostic::Location;
+use crate::eval::explain::{ClauseResult, RuleExplanation};
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, RuleResult, Status};
 
-pub fn render(e: &Evaluation) -> String {
+/// Render the annotations. `explained` (from [`crate::eval::explain::explain`], or empty)
+/// places each one on its deciding clause.
+pub fn render(e: &Evaluation, explained: &[RuleExplanation]) -> String {
     let mut out = String::new();
     for r in &e.rules {
         if let Some((level, title, message)) = annotation(r) {
+            let at = place(r, explained);
             let _ = writeln!(
                 out,
                 "::{level} file={},line={},col={},title={}::{}",
-                property(&r.location.file),
-                r.location.line,
-                r.location.column,
+                property(&at.file),
+                at.line,
+                at.column,
                 property(&title),
                 data(&message)
             );
@@ -67,6 +76,26 @@ pub fn render(e: &Evaluation) -> String {
         data(&message)
     );
     out
+}
+
+/// The clause that decided a rule, else the rule itself.
+fn place<'a>(r: &'a RuleResult, explained: &'a [RuleExplanation]) -> &'a Location {
+    let wanted = match (r.status, &r.waiver) {
+        (Status::Waived, Some(w)) => w.would_be,
+        _ => r.outcome,
+    };
+    explained
+        .iter()
+        .find(|x| x.id == r.id)
+        .and_then(|x| {
+            let deciding = |result: ClauseResult| {
+                x.clauses
+                    .iter()
+                    .find(|c| c.result == result && c.contributes == Some(wanted))
+            };
+            deciding(ClauseResult::Fired).or_else(|| deciding(ClauseResult::Missing))
+        })
+        .map_or(&r.location, |c| &c.location)
 }
 
 /// Level, title and message for one rule; `None` for a rule that passed cleanly.

@@ -114,10 +114,7 @@ fn case(out: &mut String, e: &Evaluation, r: &RuleResult, explanation: Option<&s
                 ),
             )
         } else {
-            (
-                r.outcome.as_str(),
-                format!("{}: {}", r.outcome, summary(r)),
-            )
+            (r.outcome.as_str(), format!("{}: {}", r.outcome, summary(r)))
         };
         let mut detail = vec![message.clone()];
         if r.status != Status::Missing {

@@ -8,15 +8,22 @@ use std::fmt::Write;
 use chrono::SecondsFormat;
 use indexmap::IndexMap;
 
-use crate::eval::explain::RuleExplanation;
+use crate::eval::explain::{ClauseResult, RuleExplanation};
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, NowSource, RuleResult, Status};
 use crate::policy::Policy;
 
 use super::context::{self, Roles};
 
-/// Render the report. `explained`, when given, adds a collapsed explanation per rule.
-pub fn render(e: &Evaluation, policy: &Policy, explained: Option<&[RuleExplanation]>) -> String {
+/// Render the report. `explained` (from [`crate::eval::explain::explain`], or empty) gives
+/// the clause that fired for a rule without a message; `details` adds a collapsed
+/// explanation of every rule.
+pub fn render(
+    e: &Evaluation,
+    policy: &Policy,
+    explained: &[RuleExplanation],
+    details: bool,
+) -> String {
     let program = policy.program();
     let roles = |id: &str| context::roles(program, id);
     let mut out = String::new();
@@ -38,12 +45,16 @@ pub fn render(e: &Evaluation, policy: &Policy, explained: Option<&[RuleExplanati
     let _ = writeln!(
         out,
         "| Candidate | {} |",
-        e.candidate.as_deref().map_or_else(|| "(not stated)".into(), code)
+        e.candidate
+            .as_deref()
+            .map_or_else(|| "(not stated)".into(), code)
     );
     let _ = writeln!(
         out,
         "| Baseline | {} |",
-        e.baseline.as_deref().map_or_else(|| "(not stated)".into(), code)
+        e.baseline
+            .as_deref()
+            .map_or_else(|| "(not stated)".into(), code)
     );
     let mut policy_cell = text(&e.policy.name);
     if let Some(v) = &e.policy.version {
@@ -84,7 +95,7 @@ pub fn render(e: &Evaluation, policy: &Policy, explained: Option<&[RuleExplanati
     if blocking.is_empty() {
         let _ = writeln!(out, "None.");
     } else {
-        rule_table(&mut out, &blocking, &roles, "Who can waive it");
+        rule_table(&mut out, &blocking, &roles, explained);
     }
 
     let review: Vec<&RuleResult> = e
@@ -96,14 +107,14 @@ pub fn render(e: &Evaluation, policy: &Policy, explained: Option<&[RuleExplanati
     if review.is_empty() {
         let _ = writeln!(out, "None.");
     } else {
-        rule_table(&mut out, &review, &roles, "Who can sign off or waive");
+        rule_table(&mut out, &review, &roles, explained);
     }
 
     let _ = writeln!(out, "\n### Known limitations\n");
     let mut any = false;
     for r in e.rules.iter().filter(|r| r.outcome == Outcome::Warn) {
         any = true;
-        let _ = writeln!(out, "- **Warning** {}: {}", rule_name(r), why(r));
+        let _ = writeln!(out, "- **Warning** {}: {}", rule_name(r), why(r, explained));
     }
     for r in e.rules.iter().filter(|r| r.status == Status::Waived) {
         any = true;
@@ -169,7 +180,7 @@ pub fn render(e: &Evaluation, policy: &Policy, explained: Option<&[RuleExplanati
         let _ = writeln!(out, "| {} | {} |", code(&f.path), code(&f.sha256));
     }
 
-    if let Some(explained) = explained {
+    if details {
         let _ = writeln!(out, "\n### Explanation\n");
         for x in explained {
             let _ = writeln!(
@@ -190,14 +201,22 @@ pub fn render(e: &Evaluation, policy: &Policy, explained: Option<&[RuleExplanati
     out
 }
 
-fn rule_table(out: &mut String, rules: &[&RuleResult], roles: &dyn Fn(&str) -> Roles, who: &str) {
-    let _ = writeln!(out, "| Rule | Why | {who} | Where |\n| --- | --- | --- | --- |");
+fn rule_table(
+    out: &mut String,
+    rules: &[&RuleResult],
+    roles: &dyn Fn(&str) -> Roles,
+    explained: &[RuleExplanation],
+) {
+    let _ = writeln!(
+        out,
+        "| Rule | Why | Sign-off or waiver | Where |\n| --- | --- | --- | --- |"
+    );
     for r in rules {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
             rule_name(r),
-            why(r),
+            why(r, explained),
             who_can(&roles(&r.id)),
             code(&format!("{}:{}", r.location.file, r.location.line))
         );
@@ -211,25 +230,45 @@ fn rule_name(r: &RuleResult) -> String {
     }
 }
 
-/// Why a rule did not pass: its message, else its title; and the missing evidence.
-fn why(r: &RuleResult) -> String {
+/// Why a rule did not pass: the missing evidence, and its message, else the clauses that
+/// fired as written.
+fn why(r: &RuleResult, explained: &[RuleExplanation]) -> String {
     let mut parts = Vec::new();
     if r.status == Status::Missing {
         parts.push(format!(
             "missing evidence: {}",
-            r.missing.iter().map(|k| code(k)).collect::<Vec<_>>().join(", ")
+            r.missing
+                .iter()
+                .map(|k| code(k))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
-    match (&r.message, &r.title) {
-        (Some(m), _) => parts.push(text(m)),
-        (None, Some(_)) if !parts.is_empty() => {}
-        (None, Some(t)) => parts.push(text(t)),
-        (None, None) => parts.push(format!("{} fired", code(&r.id))),
+    let fired: Vec<String> = explained
+        .iter()
+        .find(|x| x.id == r.id)
+        .map(|x| {
+            x.clauses
+                .iter()
+                .filter(|c| c.result == ClauseResult::Fired && c.contributes == Some(r.outcome))
+                .map(|c| code(&c.text))
+                .collect()
+        })
+        .unwrap_or_default();
+    match &r.message {
+        Some(m) => parts.push(text(m)),
+        None if r.status == Status::Missing => {}
+        None if !fired.is_empty() => parts.push(fired.join("; ")),
+        None => parts.push(format!("{} fired", code(&r.id))),
     }
     if r.status != Status::Missing && !r.missing.is_empty() {
         parts.push(format!(
             "also missing: {}",
-            r.missing.iter().map(|k| code(k)).collect::<Vec<_>>().join(", ")
+            r.missing
+                .iter()
+                .map(|k| code(k))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     parts.join("; ")
@@ -241,14 +280,12 @@ fn who_can(roles: &Roles) -> String {
     if !roles.sign.is_empty() {
         parts.push(format!("sign-off: {}", list(&roles.sign)));
     }
-    if !roles.waive.is_empty() {
+    if roles.waive.is_empty() {
+        parts.push("not waivable".to_string());
+    } else {
         parts.push(format!("waiver: {}", list(&roles.waive)));
     }
-    if parts.is_empty() {
-        "no one: not waivable".to_string()
-    } else {
-        parts.join("; ")
-    }
+    parts.join("; ")
 }
 
 /// Text in a table cell or list item: markdown and HTML specials escaped, one line.

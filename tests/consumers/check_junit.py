@@ -13,6 +13,7 @@ Needs: pip install junitparser
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from junitparser import Failure, JUnitXml
@@ -81,6 +82,38 @@ def check(binary, policy, evidence, explain):
     return len(rules)
 
 
+HOSTILE_POLICY = r"""policy "hostile" { version "1" }
+metric m from "m" lower is better
+rule markup "Title <&> \"quoted\" 'single' ]]>" {
+  block when m > 1
+  message "value {m} > 1 & <b>bold</b>\nsecond line"
+}
+rule warned { warn when m > 1 }
+rule fine { block when m > 100 }
+"""
+
+
+def check_hostile(binary):
+    """Markup in titles and messages survives: the consumer reads back the text meant."""
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "p.gate").write_text(HOSTILE_POLICY)
+        Path(tmp, "e.json").write_text(json.dumps({"candidate": "c<&>\"'", "metrics": {"m": 5}}))
+        out = subprocess.run(
+            [binary, "eval", "p.gate", "--evidence", "e.json", "--format", "junit",
+             "--now", "2025-01-01"],
+            cwd=tmp, capture_output=True,
+        )
+        assert out.returncode == 1, out.stderr
+        xml = JUnitXml.fromstring(out.stdout)
+        assert (xml.tests, xml.failures) == (3, 1), (xml.tests, xml.failures)
+        cases = {c.name: c for suite in xml for c in suite}
+        failure = [r for r in cases["markup"].result if isinstance(r, Failure)][0]
+        meant = "block: Title <&> \"quoted\" 'single' ]]>: value 5 > 1 & <b>bold</b>\nsecond line"
+        assert failure.message == meant, repr(failure.message)
+        assert "warning: warned" in (cases["warned"].system_out or "")
+        assert cases["fine"].is_passed
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else "target/debug/tollgate"
     binary = str((ROOT / binary) if not Path(binary).is_absolute() else Path(binary))
@@ -95,6 +128,13 @@ def main():
             except AssertionError as e:
                 print(f"FAIL {label}: {e}")
                 failed += 1
+    try:
+        check_hostile(binary)
+        print("ok   hostile text")
+        passed += 1
+    except AssertionError as e:
+        print(f"FAIL hostile text: {e}")
+        failed += 1
     print(f"junit: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

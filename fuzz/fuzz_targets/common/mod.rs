@@ -123,12 +123,12 @@ pub fn evaluate_all(policy: &Policy, bundle: &Bundle, now: Now) {
 
     let _ = render::human::render(&e, false);
     let _ = render::human::render(&e, true);
-    let _ = render::github::render(&e);
     let explained = explain::explain(policy, bundle, now);
+    let _ = render::github::render(&e, &explained);
     let _ = render::explain::render_text(&e, &explained);
     let with = render::explain::render_json(&e, &explained);
     assert!(serde_json::from_str::<serde_json::Value>(&with).is_ok(), "explain JSON: {with}");
-    let _ = render::markdown::render(&e, policy, Some(&explained));
+    let _ = render::markdown::render(&e, policy, &explained, true);
     let _ = render::junit::render(&e, Some(&explained));
     let _ = tollgate::record::render(&e, policy);
 }

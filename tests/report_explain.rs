@@ -1,0 +1,146 @@
+//! `--explain` over every kind of expression: parentheses, lets (literal and computed),
+//! arithmetic, `not`, `in`, `min`/`max`/`abs`, families that match nothing, `where`
+//! predicates that are unknown for some element, division by zero, `unless` and `missing`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use tollgate::eval::explain::{self, ClauseResult, Shown};
+use tollgate::evidence::{self, Format};
+use tollgate::{render, Now, Policy};
+
+const POLICY: &str = r#"policy "constructs" { version "1" }
+metric acc from "eval.acc" higher is better
+metric lat from "perf.latency_ms" lower is better
+metric gone from "eval.gone" higher is better
+metric family safety from "safety.*" lower is better
+metric family nothing from "none.*" lower is better
+
+let floor = 0.8
+let margin = (baseline(acc) - acc) * 100
+let sources = ["expert", "alpha"]
+
+rule arithmetic "Parentheses, lets and arithmetic" {
+  block when (margin > 2) and not (acc >= floor)
+  review when max(abs(delta(lat)), 0) / (baseline(lat) - baseline(lat)) > 1
+}
+
+rule collections {
+  review when any(flags where source in sources and note == "x")
+  warn when count(safety where regression > 0) >= 1
+  block when any(nothing where value > 0)
+}
+
+rule missing_things {
+  block unless has(gone) and gone > 0.5
+  missing warn
+}
+
+rule literal_only { warn when 1 > 2 }
+"#;
+
+const EVIDENCE: &str = r#"{
+  "metrics": {
+    "eval.acc": { "value": 0.75, "baseline": 0.79 },
+    "perf.latency_ms": { "value": 120, "baseline": 100 },
+    "safety.a": { "value": 0.2, "baseline": 0.1 },
+    "safety.b": { "value": 0.1 }
+  },
+  "flags": [
+    { "id": "F-1", "source": "expert", "category": "tone", "severity": "low", "note": "x" },
+    { "id": "F-2", "source": "alpha", "category": "tone", "severity": "low" },
+    { "source": "user", "category": "tone", "severity": "low" }
+  ]
+}"#;
+
+fn explained() -> (tollgate::Evaluation, Vec<explain::RuleExplanation>) {
+    let policy = Policy::from_source("constructs.gate", POLICY).unwrap();
+    let bundle = evidence::parse_str("e.json", EVIDENCE, Format::Json).unwrap();
+    let now = Now::resolve(evidence::parse_instant("2025-01-01T00:00:00Z"), None);
+    let e = policy.evaluate(&bundle, now);
+    let x = explain::explain(&policy, &bundle, now);
+    (e, x)
+}
+
+#[test]
+fn every_construct_snapshot() {
+    let (e, x) = explained();
+    insta::assert_snapshot!("explain-constructs", render::explain::render_text(&e, &x));
+}
+
+#[test]
+fn clause_results_agree_with_the_evaluation() {
+    let (e, x) = explained();
+    assert_eq!(x.len(), e.rules.len());
+    let results = |id: &str| -> Vec<ClauseResult> {
+        x.iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .clauses
+            .iter()
+            .map(|c| c.result)
+            .collect()
+    };
+    // margin = 4 > 2 and acc 0.75 < 0.8: fires; the latency clause divides by zero.
+    assert_eq!(
+        results("arithmetic"),
+        [ClauseResult::Fired, ClauseResult::Missing]
+    );
+    assert_eq!(
+        e.rule("arithmetic").unwrap().outcome,
+        tollgate::Outcome::Block
+    );
+    // F-1 is kept, F-2 uncertain (no note): any is true. safety.b has no baseline, so the
+    // count is unknown. `nothing` matches no metric.
+    assert_eq!(
+        results("collections"),
+        [
+            ClauseResult::Fired,
+            ClauseResult::Missing,
+            ClauseResult::Missing
+        ]
+    );
+    // `has(gone)` is false, so the `and` is false and `unless` fires.
+    assert_eq!(results("missing_things"), [ClauseResult::Fired]);
+    assert_eq!(results("literal_only"), [ClauseResult::Quiet]);
+}
+
+#[test]
+fn parentheses_are_seen_through_and_lets_expanded() {
+    let (_, x) = explained();
+    let arithmetic = &x[0].clauses[0].condition;
+    assert_eq!(arithmetic.text, "(margin > 2) and not (acc >= floor)");
+    // The children are the inner expressions, without their parentheses.
+    let texts: Vec<&str> = arithmetic
+        .children
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(texts, ["margin > 2", "not (acc >= floor)"]);
+    let margin = &arithmetic.children[0].children[0];
+    assert_eq!(margin.text, "margin");
+    assert!(matches!(margin.value, Shown::Number(v) if (v - 4.0).abs() < 1e-9));
+    // A computed let shows its definition; a literal one does not.
+    assert_eq!(margin.children[0].text, "(baseline(acc) - acc) * 100");
+    let floor = &arithmetic.children[1].children[0].children[1];
+    assert_eq!(floor.text, "floor");
+    assert!(floor.children.is_empty());
+}
+
+#[test]
+fn unknowns_name_their_keys() {
+    let (_, x) = explained();
+    let division = &x[0].clauses[1].condition;
+    assert_eq!(
+        division.value,
+        Shown::Unknown(vec!["(division by zero)".to_string()])
+    );
+    let count = &x[1].clauses[1].condition;
+    assert_eq!(
+        count.value,
+        Shown::Unknown(vec!["safety.b.baseline".to_string()])
+    );
+    let empty = &x[1].clauses[2].condition.children[0].children[0];
+    match &empty.value {
+        Shown::Elements(e) => assert_eq!(e.empty_family.as_deref(), Some("none.*")),
+        other => panic!("{other:?}"),
+    }
+}
