@@ -223,10 +223,10 @@ impl<'a, 's> TypeChecker<'a, 's> {
             ExprKind::Bool(_) => Type::Bool,
             ExprKind::Severity(_) => Type::Severity,
             ExprKind::Paren(inner) => self.expr(inner, scope),
-            ExprKind::List(items) => self.list(items, expr.span, scope),
+            ExprKind::List(items) => self.list(items, scope),
             ExprKind::Name(ident) => self.name(ident, scope),
             ExprKind::Call { func, args } => self.call(func, args, expr.span, scope),
-            ExprKind::Unary { op, operand } => self.unary(*op, operand, expr.span, scope),
+            ExprKind::Unary { op, operand } => self.unary(*op, operand, scope),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expr.span, scope),
             ExprKind::Where {
                 collection,
@@ -235,7 +235,7 @@ impl<'a, 's> TypeChecker<'a, 's> {
         }
     }
 
-    fn list(&mut self, items: &[Expr], span: Span, scope: Scope) -> Type {
+    fn list(&mut self, items: &[Expr], scope: Scope) -> Type {
         let mut element: Option<Type> = None;
         for item in items {
             let t = self.expr(item, scope).value();
@@ -270,7 +270,6 @@ impl<'a, 's> TypeChecker<'a, 's> {
                 }
             }
         }
-        let _ = span;
         match element {
             Some(t) => Type::List(Box::new(t)),
             None => Type::EmptyList,
@@ -604,7 +603,7 @@ impl<'a, 's> TypeChecker<'a, 's> {
         }
     }
 
-    fn unary(&mut self, op: UnaryOp, operand: &Expr, span: Span, scope: Scope) -> Type {
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, scope: Scope) -> Type {
         let t = self.expr(operand, scope).value();
         let (want, name) = match op {
             UnaryOp::Not => (Type::Bool, "`not`"),
@@ -622,7 +621,6 @@ impl<'a, 's> TypeChecker<'a, 's> {
                 None,
             );
         }
-        let _ = span;
         want
     }
 
