@@ -36,6 +36,7 @@ pub mod eval;
 pub mod evidence;
 pub mod format;
 pub mod levels;
+pub mod limits;
 pub mod outcome;
 pub mod policy;
 pub mod record;

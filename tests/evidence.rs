@@ -41,6 +41,7 @@ fn spec_example_yaml_reads_every_field() {
             baseline_ci: Some((0.08, 0.10)),
             n: Some(1800),
             file: 0,
+            ..Metric::default()
         }
     );
     assert_eq!(b.metrics["offline.mmlu.acc"].value, 0.887);

@@ -299,6 +299,7 @@ fn a_record_edited_by_hand_fails() {
     // A hash.
     let mut doc: Value = serde_json::from_str(&original).unwrap();
     doc["evidence"][0]["sha256"] = "0".repeat(64).into();
+    doc["record"]["evidence_files"][0]["sha256"] = "0".repeat(64).into();
     std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
@@ -362,6 +363,18 @@ fn an_unusable_record_exits_2() {
         d["policy"]["sha256"] = "0".repeat(64).into();
     });
     mutate("no evidence", &|d| d["evidence"] = Value::Array(Vec::new()));
+    mutate("evidence files disagree", &|d| {
+        d["record"]["evidence_files"][0]["sha256"] = "0".repeat(64).into();
+    });
+    mutate("no evidence files", &|d| {
+        d["record"]["evidence_files"] = Value::Array(Vec::new());
+    });
+    mutate("an unknown format", &|d| {
+        d["record"]["evidence_files"][0]["format"] = "word".into();
+    });
+    mutate("an unknown role", &|d| {
+        d["record"]["evidence_files"][0]["role"] = "witness".into();
+    });
     mutate("a rule twice", &|d| {
         let first = d["rules"][0].clone();
         d["rules"].as_array_mut().unwrap().push(first);
@@ -454,4 +467,92 @@ fn a_record_made_at_the_clock_instant_verifies_at_that_instant() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
     assert_eq!(record["now"]["from"], "clock");
     assert_eq!(verify(dir.path(), "r.json").status.code(), Some(0));
+}
+
+/// Evidence read through an importer, with a key prefix and a baseline file, is read again
+/// the same way on verify.
+#[test]
+fn a_record_of_imported_evidence_verifies_and_catches_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "p.gate",
+        "policy \"p\" {}\nmetric acc from \"offline.acc\" higher is better\n\
+         rule drop { block when regression(acc) > 1% }\n\
+         rule flagged { review when any(flags where severity >= high) }\n",
+    );
+    write("cand.json", r#"{"metrics": {"acc": 0.845}}"#);
+    write("base.json", r#"{"metrics": {"acc": 0.85}}"#);
+    write("flags.txt", "source,category,severity\nexpert,tone,high\n");
+    let out = tollgate(
+        dir.path(),
+        &[
+            "eval",
+            "p.gate",
+            "--evidence",
+            "offline=cand.json",
+            "--evidence",
+            "flags-csv:flags.txt",
+            "--baseline",
+            "offline=base.json",
+            "--now",
+            "2025-01-01",
+            "--record",
+            "r.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let inputs = &record["record"]["evidence_files"];
+    assert_eq!(inputs.as_array().unwrap().len(), 3, "{record:#}");
+    let find = |path: &str| {
+        inputs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["path"] == path)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(find("cand.json")["prefix"], "offline");
+    assert_eq!(find("flags.txt")["format"], "flags-csv");
+    assert_eq!(find("base.json")["role"], "baseline");
+
+    let out = verify(dir.path(), "r.json");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+
+    // The baseline moves: the regression now blocks.
+    write("base.json", r#"{"metrics": {"acc": 0.9}}"#);
+    let out = verify(dir.path(), "r.json");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("CHANGED   evidence base.json"), "{text}");
+    assert!(
+        text.contains("rule drop: recorded pass (passed), now block (fired)"),
+        "{text}"
+    );
+    write("base.json", r#"{"metrics": {"acc": 0.85}}"#);
+
+    // A record edited to read the flags file otherwise no longer evaluates.
+    let mut edited = record.clone();
+    for input in edited["record"]["evidence_files"].as_array_mut().unwrap() {
+        if input["path"] == "flags.txt" {
+            input["format"] = "tollgate".into();
+        }
+    }
+    write("r.json", &serde_json::to_string_pretty(&edited).unwrap());
+    let out = verify(dir.path(), "r.json");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("could not evaluate again"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -144,3 +144,34 @@ fn unknowns_name_their_keys() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The deepest expressions the parser admits are explained whole, without running out of
+/// stack on a test thread.
+#[test]
+fn deep_expressions_are_explained_whole() {
+    let nots = "not ".repeat(250);
+    let ands = vec!["m > 0"; 200].join(" and ");
+    let policy = Policy::from_source(
+        "deep.gate",
+        format!(
+            "policy \"deep\" {{}}\nmetric m from \"m\" lower is better\n\
+             rule nots {{ warn when {nots}m > 0 }}\nrule ands {{ warn when {ands} }}\n"
+        ),
+    )
+    .unwrap();
+    let bundle = evidence::parse_str("e.json", r#"{"metrics": {"m": 1}}"#, Format::Json).unwrap();
+    let now = Now::resolve(evidence::parse_instant("2025-01-01T00:00:00Z"), None);
+    let x = explain::explain(&policy, &bundle, now);
+    let depth = |mut step: &explain::Step| {
+        let mut d = 1;
+        while let Some(child) = step.children.first() {
+            step = child;
+            d += 1;
+        }
+        d
+    };
+    assert_eq!(depth(&x[0].clauses[0].condition), 252);
+    assert_eq!(depth(&x[1].clauses[0].condition), 201);
+    let e = policy.evaluate(&bundle, now);
+    assert!(render::explain::render_text(&e, &x).contains("⇒ fires: warn"));
+}

@@ -28,8 +28,22 @@ pub trait SourceReader {
 pub struct FsReader;
 
 impl SourceReader for FsReader {
+    /// Reads at most one byte more than the policy size limit ([`crate::limits::POLICY_BYTES`]),
+    /// so that `/dev/zero` or a runaway generated file is refused by the parser's size check
+    /// instead of filling memory.
     fn read(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
+        use std::io::Read;
+        let limit = crate::limits::POLICY_BYTES.get();
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            // Too large to be used: the size check reports it, whatever the bytes are.
+            return Ok(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        String::from_utf8(bytes)
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
     }
 }
 
@@ -124,7 +138,11 @@ impl Loader<'_> {
                     format!("imports nest deeper than {MAX_IMPORT_DEPTH} files"),
                 )
                 .with_label(sources, import.span, "this import is one level too deep")
-                .with_help("flatten the import chain: import shared files from the entry policy"),
+                .with_help(format!(
+                    "flatten the import chain: import shared files from the entry policy (the \
+                     limit guards the stack and is fixed: MAX_IMPORT_DEPTH = {MAX_IMPORT_DEPTH} \
+                     in src/check/load.rs)"
+                )),
             );
             return;
         }

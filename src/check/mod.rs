@@ -27,6 +27,7 @@ pub struct Checked {
 /// Check a loaded policy. Errors come back all together.
 pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
     let sources = &loaded.sources;
+    too_many_rules(&loaded).map_err(Diagnostics::one)?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let symbols = Symbols::collect(&loaded.files, sources, &mut errors);
@@ -81,6 +82,37 @@ pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
         // unused, and that second message would only mislead.
         Err(Diagnostics(errors))
     }
+}
+
+/// Refuse a policy with more rules, imports included, than [`crate::limits::RULES`]: the
+/// error points at the first rule past the limit.
+fn too_many_rules(loaded: &Loaded) -> Result<(), Diagnostic> {
+    let limit = crate::limits::RULES;
+    let max = limit.get_usize();
+    let rules = loaded.files.iter().flat_map(|(_, file)| {
+        file.items.iter().filter_map(|item| match item {
+            ast::Item::Rule(rule) => Some(rule),
+            _ => None,
+        })
+    });
+    let Some(first_past) = rules.clone().nth(max) else {
+        return Ok(());
+    };
+    let count = rules.count();
+    Err(Diagnostic::error(
+        Code::Limit,
+        format!("the policy has {count} rules, more than the limit of {max} rules"),
+    )
+    .with_label(
+        &loaded.sources,
+        first_past.id.span,
+        format!("rule {} of {count}", max + 1),
+    )
+    .with_help(format!(
+        "a policy a team writes has tens of rules; if this one is generated and meant to \
+         be this large, {}",
+        limit.how_to_raise()
+    )))
 }
 
 /// A diagnostic for a problem inside the tool itself: reported, never a panic.

@@ -14,9 +14,9 @@ use super::Exit;
 pub struct Args {
     /// The policy file.
     policy: PathBuf,
-    /// Evidence files (JSON or YAML), merged in the order given.
-    #[arg(long, required = true, num_args = 1.., action = clap::ArgAction::Append)]
-    evidence: Vec<PathBuf>,
+    /// Evidence (native bundles or harness outputs) and baselines.
+    #[command(flatten)]
+    inputs: super::inputs::Inputs,
     /// Evaluation instant (RFC 3339 or a date); default: the bundle's as_of, else the clock.
     #[arg(long)]
     now: Option<String>,
@@ -75,12 +75,9 @@ pub fn run(args: Args) -> Exit {
             return Exit::Unusable;
         }
     };
-    let bundle = match evidence::load_files(&args.evidence) {
+    let bundle = match args.inputs.load() {
         Ok(b) => b,
-        Err(diags) => {
-            print_diagnostics(&diags.0);
-            return Exit::Unusable;
-        }
+        Err(exit) => return exit,
     };
     let now = Now::resolve(now, bundle.as_of);
     let result = policy.evaluate(&bundle, now);
@@ -127,7 +124,10 @@ pub fn run(args: Args) -> Exit {
         }
     }
     if let Some(path) = &args.record {
-        if let Err(e) = std::fs::write(path, record::render(&result, &policy)) {
+        let options = evidence::Options {
+            allow_incomplete: args.inputs.allow_incomplete,
+        };
+        if let Err(e) = std::fs::write(path, record::render(&result, &policy, &options)) {
             print_diagnostics([&Diagnostic::error(
                 Code::Io,
                 format!("cannot write the record {}: {e}", path.display()),

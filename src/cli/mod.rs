@@ -3,6 +3,9 @@
 mod check;
 mod diff;
 mod eval;
+mod fmt;
+mod import;
+mod inputs;
 mod output;
 mod test;
 mod verify;
@@ -53,6 +56,11 @@ enum Command {
     Verify(verify::Args),
     /// Compare two policy versions: what the change does to launch decisions.
     Diff(diff::Args),
+    /// Rewrite policy files in canonical form (`--check`: only list those that differ).
+    Fmt(fmt::Args),
+    /// Read evidence (native bundles, harness outputs, baselines) and write it as one native
+    /// bundle.
+    Import(import::Args),
 }
 
 pub fn run() -> Exit {
@@ -73,6 +81,8 @@ pub fn run() -> Exit {
         Command::Test(args) => test::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 

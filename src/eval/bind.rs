@@ -10,7 +10,9 @@ use crate::evidence::Bundle;
 pub struct Bound {
     /// Per declared metric: its index in the bundle's metrics, if present.
     pub metrics: Vec<Option<u32>>,
-    /// Per family: the bundle metrics its glob matches, in bundle order.
+    /// Per family: the bundle metrics its glob matches, in the order of their keys (not the
+    /// bundle's, which follows the order of files and of keys in a file: neither may change
+    /// a report).
     pub families: Vec<Vec<u32>>,
     /// Per role named in `signed(…)`: whether a sign-off for it holds at `now`.
     pub signed: Vec<bool>,
@@ -51,6 +53,10 @@ pub fn bind_into(bound: &mut Bound, program: &Program, bundle: &Bundle, now: Dat
                 .filter(|(_, key)| glob_match(&family.glob, key))
                 .map(|(i, _)| i as u32),
         );
+        let key = |i: &u32| bundle.metrics.get_index(*i as usize).map(|(k, _)| k);
+        if !members.is_sorted_by_key(key) {
+            members.sort_unstable_by_key(key);
+        }
     }
 
     bound.signed.clear();

@@ -14,7 +14,7 @@ use crate::outcome::{Now, Status};
 use super::bind::{bind_into, Bound};
 use super::expr::Evaluator;
 use super::fast::Fast;
-use super::plan::Plan;
+use super::plan::{metric_rule_verdict, Plan, RulePlan};
 
 /// One rule's outcome and status (after waivers), as in [`crate::RuleResult`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,14 +125,32 @@ fn run<'d>(
     let ev = Evaluator::new(program, bundle, bound);
     let fast = Fast::new(&ev);
     verdicts.clear();
+    verdicts.resize(
+        plan.rules.len(),
+        RuleVerdict {
+            outcome: Outcome::Pass,
+            status: Status::Passed,
+        },
+    );
     let mut decision = Outcome::Pass;
-    for (rule, planned) in program.rules.iter().zip(&plan.rules) {
-        let v = fast.rule_verdict(plan, planned, rule);
+    for ((i, planned), slot) in plan.rules.iter().enumerate().zip(verdicts.iter_mut()) {
+        let v = match planned {
+            RulePlan::Metric {
+                test,
+                outcome,
+                unless,
+                missing,
+            } => metric_rule_verdict(test, *outcome, *unless, *missing, bundle, bound),
+            _ => match program.rules.get(i) {
+                Some(rule) => fast.rule_verdict(plan, planned, rule),
+                None => continue,
+            },
+        };
         decision = decision.max(v.outcome);
-        verdicts.push(RuleVerdict {
+        *slot = RuleVerdict {
             outcome: v.outcome,
             status: v.status,
-        });
+        };
     }
     // A waiver applies when its rule exists, is waivable by the waiver's role, and the
     // waiver has not expired; it sets aside a rule that would have counted.

@@ -34,7 +34,7 @@ use super::expr::{Element, Evaluator};
 use super::value::{format_number, ElementKind, MissingKey, Selection, Value};
 
 /// How deep `let` definitions are expanded; deeper steps are shown without children.
-const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 300;
 
 /// How many elements of a collection are listed by name.
 pub const MAX_LISTED: usize = 20;
@@ -178,8 +178,27 @@ impl fmt::Display for Shown {
                 }
                 Ok(())
             }
-            Shown::Unknown(keys) if keys.is_empty() => f.write_str("unknown"),
-            Shown::Unknown(keys) => write!(f, "unknown (missing {})", keys.join(", ")),
+            Shown::Unknown(keys) => {
+                // Keys are evidence keys; a parenthesised entry is a reason without a key
+                // (`(division by zero)`).
+                let (reasons, keys): (Vec<&String>, Vec<&String>) =
+                    keys.iter().partition(|k| k.starts_with('('));
+                let mut parts = Vec::new();
+                if !keys.is_empty() {
+                    let keys: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
+                    parts.push(format!("missing {}", keys.join(", ")));
+                }
+                parts.extend(
+                    reasons
+                        .iter()
+                        .map(|r| r.trim_matches(['(', ')']).to_string()),
+                );
+                if parts.is_empty() {
+                    f.write_str("unknown")
+                } else {
+                    write!(f, "unknown ({})", parts.join("; "))
+                }
+            }
         }
     }
 }

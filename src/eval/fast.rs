@@ -69,23 +69,14 @@ impl<'e, 'a: 'e> Fast<'e, 'a> {
                 outcome,
                 unless,
                 missing,
-            } => match test.run(self.ev.bundle, self.ev.bound) {
-                Some(holds) if holds != *unless => FastVerdict {
-                    outcome: *outcome,
-                    status: Status::Fired,
-                    unknown: false,
-                },
-                Some(_) => FastVerdict {
-                    outcome: Outcome::Pass,
-                    status: Status::Passed,
-                    unknown: false,
-                },
-                None => FastVerdict {
-                    outcome: *missing,
-                    status: Status::Missing,
-                    unknown: true,
-                },
-            },
+            } => plan::metric_rule_verdict(
+                test,
+                *outcome,
+                *unless,
+                *missing,
+                self.ev.bundle,
+                self.ev.bound,
+            ),
             RulePlan::Clauses { start, end } => {
                 let planned = plan
                     .clauses

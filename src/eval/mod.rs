@@ -2,6 +2,7 @@
 
 mod bind;
 mod decide;
+mod direction;
 pub mod explain;
 mod expr;
 mod fast;
@@ -39,7 +40,9 @@ pub fn evaluate_planned(
     let ev = expr::Evaluator::new(program, bundle, &bound);
     let fast = fast::Fast::new(&ev);
 
-    let mut warnings = Vec::new();
+    // What loading noticed, then directions the evidence states against the policy's.
+    let mut warnings = bundle.warnings.clone();
+    warnings.extend(direction::warnings(program, bundle, &bound));
     let mut valid = Vec::new();
     for waiver in &bundle.waivers {
         match rules::waiver_problem(waiver, &program.rules, now.value) {

@@ -19,11 +19,13 @@ use crate::compile::ir::{Aggregate, Compare, ElementField, Node};
 use crate::compile::Program;
 use crate::evidence::{Bundle, Flag};
 use crate::levels::{Outcome, Severity};
+use crate::outcome::Status;
 use crate::syntax::ast::Direction;
 
 use super::bind::Bound;
+use super::fast::FastVerdict;
 use super::metric::{quantity, Quantity};
-use super::value::compare_numbers;
+use super::value::{compare_numbers, NUMBER_TOLERANCE};
 
 /// A compiled policy's plan: built once per policy.
 #[derive(Debug, Clone, Default)]
@@ -481,6 +483,61 @@ impl MetricTest {
                 _ => return None,
             },
         };
-        Some(holds(self.op, compare_numbers(x, self.rhs)))
+        Some(holds_fast(self.op, x, self.rhs))
+    }
+}
+
+/// `holds(op, compare_numbers(x, rhs))` for finite numbers (evidence numbers are finite and
+/// arithmetic that is not yields unknown), without the calls: equal within the tolerance,
+/// else by plain order.
+#[inline]
+fn holds_fast(op: Compare, x: f64, rhs: f64) -> bool {
+    let scale = x.abs().max(rhs.abs()).max(1.0);
+    let d = x - rhs;
+    // Bit 0 for less, 1 for equal, 2 for greater: which orders satisfy `op`.
+    let accepts: u8 = match op {
+        Compare::Lt => 0b001,
+        Compare::Eq => 0b010,
+        Compare::Le => 0b011,
+        Compare::Gt => 0b100,
+        Compare::Ne => 0b101,
+        Compare::Ge => 0b110,
+    };
+    let bit = if d.abs() <= NUMBER_TOLERANCE * scale {
+        0b010
+    } else if d > 0.0 {
+        0b100
+    } else {
+        0b001
+    };
+    accepts & bit != 0
+}
+
+/// A rule planned as [`RulePlan::Metric`]: its verdict.
+#[inline]
+pub(super) fn metric_rule_verdict(
+    test: &MetricTest,
+    outcome: Outcome,
+    unless: bool,
+    missing: Outcome,
+    bundle: &Bundle,
+    bound: &Bound,
+) -> FastVerdict {
+    match test.run(bundle, bound) {
+        Some(holds) if holds != unless => FastVerdict {
+            outcome,
+            status: Status::Fired,
+            unknown: false,
+        },
+        Some(_) => FastVerdict {
+            outcome: Outcome::Pass,
+            status: Status::Passed,
+            unknown: false,
+        },
+        None => FastVerdict {
+            outcome: missing,
+            status: Status::Missing,
+            unknown: true,
+        },
     }
 }

@@ -41,8 +41,7 @@ fn verdict<'a>(ev: &Evaluator<'a>, rule: &'a Rule) -> Verdict {
                 None => Some((outcome, status)),
                 // The more severe contribution wins; at equal severity, a fired clause
                 // explains the outcome better than missing evidence does.
-                Some((o, s)) if outcome > o || (outcome == o && status == Status::Fired) => {
-                    let _ = s;
+                Some((o, _)) if outcome > o || (outcome == o && status == Status::Fired) => {
                     Some((outcome, status))
                 }
                 keep => keep,

@@ -24,7 +24,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     out
 }
 
-/// The file's bytes, refusing folders and files over [`MAX_FILE_BYTES`]. (The error is a
+/// The file's bytes, refusing folders and files over the limit ([`MAX_FILE_BYTES`] unless
+/// `TOLLGATE_MAX_EVIDENCE_BYTES` says otherwise: [`crate::limits::EVIDENCE_BYTES`]). (The error is a
 /// list only to keep the `Result` small.)
 pub(crate) fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let io_error = |e: std::io::Error| {
@@ -41,34 +42,39 @@ pub(crate) fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, Vec<Diagn
             format!("{name}: cannot read the evidence file: it is a folder"),
         )]);
     }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(vec![too_large(name, metadata.len())]);
+    let max = crate::limits::EVIDENCE_BYTES.get();
+    if metadata.len() > max {
+        return Err(vec![too_large(name, metadata.len(), max)]);
     }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    if len > MAX_FILE_BYTES {
-        return Err(vec![too_large(name, len)]);
+    if len > max {
+        return Err(vec![too_large(name, len, max)]);
     }
     Ok(bytes)
 }
 
-fn too_large(name: &str, len: u64) -> Diagnostic {
+fn too_large(name: &str, len: u64, max: u64) -> Diagnostic {
     Diagnostic::error(
         Code::Limit,
         format!(
-            "{name}: the evidence file is larger than the limit of 64 MiB \
-             ({MAX_FILE_BYTES} bytes; this one has {len}{})",
-            if len > MAX_FILE_BYTES + 1 {
+            "{name}: the evidence file is larger than the limit of {max} bytes{} (this one has \
+             {len}{})",
+            crate::limits::in_mib(max),
+            if len > max.saturating_add(1) {
                 ""
             } else {
                 " or more"
             }
         ),
     )
-    .with_help("split the evidence into several files and pass each with its own --evidence")
+    .with_help(format!(
+        "split the evidence into several files and pass each with its own --evidence; {}",
+        crate::limits::EVIDENCE_BYTES.how_to_raise()
+    ))
 }
 
 /// A file that is not UTF-8: point at the first bad byte in a lossy copy of the text.

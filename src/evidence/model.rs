@@ -32,7 +32,8 @@ pub struct EvidenceFile {
     pub sha256: String,
     /// The format the file was read as.
     pub format: InputFormat,
-    /// Whether the format was told from the content (no `FORMAT:` was given).
+    /// Whether a harness format was told from the content (no `FORMAT:` was given). A
+    /// native bundle is never said to be detected.
     pub detected: bool,
     /// The prefix given to every metric key of the file (`offline` for `offline=…`).
     pub prefix: Option<String>,

@@ -42,12 +42,9 @@ pub(crate) fn parse_document(
         if let Some(at) = too_deep(text) {
             let message =
                 format!("nesting is too deep: evidence may be nested at most {MAX_NESTING} levels");
-            return Err(vec![doc.error(
-                Code::Limit,
-                &message,
-                Some(at..at + 1),
-                "too deep",
-            )]);
+            return Err(vec![doc
+                .error(Code::Limit, &message, Some(at..at + 1), "too deep")
+                .with_help(super::report::NESTING_HELP)]);
         }
     }
     let ctx = Ctx::new(format);

@@ -195,6 +195,12 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Help for evidence nested past [`super::MAX_NESTING`] levels.
+pub(crate) const NESTING_HELP: &str = "valid evidence nests four levels deep (`metrics`, a metric, \
+     its `ci`, a number); write the document flat. The limit guards the parser's stack and is \
+     fixed: the recursion limit of serde_json and serde_yaml_ng, and MAX_NESTING in \
+     src/evidence/parse.rs for YAML flow collections";
+
 /// Plain words for a parser's message: code, message, label, help.
 fn translate(
     format: Format,
@@ -203,7 +209,12 @@ fn translate(
 ) -> (Code, String, &'static str, Option<String>) {
     let depth = "nesting is too deep: evidence may be nested at most 128 levels";
     match raw {
-        "recursion limit exceeded" => (Code::Limit, String::from(depth), "too deep", None),
+        "recursion limit exceeded" => (
+            Code::Limit,
+            String::from(depth),
+            "too deep",
+            Some(String::from(NESTING_HELP)),
+        ),
         "repetition limit exceeded" => (
             Code::Limit,
             String::from("aliases expand the document too much (an alias bomb?)"),

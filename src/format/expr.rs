@@ -25,9 +25,11 @@ impl Fmt<'_> {
             ExprKind::List(items) => self.list(e.span, items),
             ExprKind::Call { func, args } => self.call(&func.name, args),
             ExprKind::Unary { op, operand } => {
-                let op = match op {
-                    UnaryOp::Not => "not ",
-                    UnaryOp::Neg => "-",
+                let op = match (op, &operand.kind) {
+                    (UnaryOp::Not, _) => "not ",
+                    // `- -x`, not `--x`, which reads as one operator.
+                    (UnaryOp::Neg, ExprKind::Unary { op: UnaryOp::Neg, .. }) => "- ",
+                    (UnaryOp::Neg, _) => "-",
                 };
                 concat(vec![text(op), self.expr(operand)])
             }

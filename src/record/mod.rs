@@ -2,8 +2,9 @@
 //!
 //! A record is the JSON evaluation of [`crate::render::json`] (policy and evidence with their
 //! sha256, the instant used and where it came from, the tool version, every rule's result)
-//! plus a `record` object: the record format and every policy file the decision read (the
-//! entry file, then imports) with its sha256.
+//! plus a `record` object: the record format, every policy file the decision read (the
+//! entry file, then imports) with its sha256, and every evidence file with how it was read
+//! (format, key prefix, evidence or baseline), so that it can be read again the same way.
 //!
 //! Verifying re-reads every file the record names, compares hashes, evaluates again at the
 //! recorded instant and compares the decision and each rule's outcome and status. The record
@@ -17,13 +18,15 @@ mod verify;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
+use crate::evidence::{self, InputFormat, Role};
 use crate::outcome::Evaluation;
 use crate::policy::Policy;
 use crate::render::context::{self, PolicyFile};
 
 pub use report::{render_human, render_json};
 pub use verify::{
-    parse, verify, Difference, FileCheck, FileKind, FileState, Invalid, Record, Verification,
+    parse, resolve, verify, Difference, FileCheck, FileKind, FileState, Invalid, Record,
+    RecordedEvidence, RecordedRule, Verification,
 };
 
 /// The record format written; `verify` reads this one only.
@@ -34,14 +37,64 @@ pub struct Meta {
     pub format: u32,
     /// Every policy file read, the entry file first.
     pub policy_files: Vec<PolicyFile>,
+    /// Every evidence file, in the order of the result's `evidence`, with how it was read.
+    pub evidence_files: Vec<EvidenceInput>,
+    /// Whether unfinished Inspect logs were accepted (`--allow-incomplete`).
+    #[serde(default)]
+    pub allow_incomplete: bool,
 }
 
-/// The record of one evaluation, as a JSON value.
-pub fn to_value(e: &Evaluation, policy: &Policy) -> Json {
+/// An evidence file and how it was read.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceInput {
+    pub path: String,
+    pub sha256: String,
+    /// `tollgate`, `lm-eval`, `inspect`, `promptfoo`, `helm` or `flags-csv`.
+    pub format: String,
+    /// The prefix given to the file's metric keys, if any.
+    pub prefix: Option<String>,
+    /// `evidence` or `baseline`.
+    pub role: String,
+}
+
+pub(crate) fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Evidence => "evidence",
+        Role::Baseline => "baseline",
+    }
+}
+
+pub(crate) fn parse_role(name: &str) -> Option<Role> {
+    match name {
+        "evidence" => Some(Role::Evidence),
+        "baseline" => Some(Role::Baseline),
+        _ => None,
+    }
+}
+
+pub(crate) fn parse_format(name: &str) -> Option<InputFormat> {
+    InputFormat::parse(name)
+}
+
+/// The record of one evaluation, as a JSON value. `options` are those the evidence was read
+/// with.
+pub fn to_value(e: &Evaluation, policy: &Policy, options: &evidence::Options) -> Json {
     let mut doc = crate::render::json::to_value(e);
     let meta = Meta {
         format: FORMAT,
         policy_files: context::policy_files(policy),
+        evidence_files: e
+            .evidence
+            .iter()
+            .map(|f| EvidenceInput {
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+                format: f.format.as_str().to_string(),
+                prefix: f.prefix.clone(),
+                role: role_name(f.role).to_string(),
+            })
+            .collect(),
+        allow_incomplete: options.allow_incomplete,
     };
     if let (Some(obj), Ok(meta)) = (doc.as_object_mut(), serde_json::to_value(meta)) {
         obj.insert("record".to_string(), meta);
@@ -50,8 +103,8 @@ pub fn to_value(e: &Evaluation, policy: &Policy) -> Json {
 }
 
 /// The record as pretty-printed JSON with a trailing newline, ready to write to a file.
-pub fn render(e: &Evaluation, policy: &Policy) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(e, policy)).unwrap_or_default();
+pub fn render(e: &Evaluation, policy: &Policy, options: &evidence::Options) -> String {
+    let mut text = serde_json::to_string_pretty(&to_value(e, policy, options)).unwrap_or_default();
     text.push('\n');
     text
 }

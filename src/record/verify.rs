@@ -6,13 +6,13 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::evidence;
+use crate::evidence::{self, Input, InputFormat, Role};
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, Now, NowSource, Status};
 use crate::policy::{sha256_hex, Policy};
 use crate::render::context::PolicyFile;
 
-use super::{Meta, FORMAT};
+use super::{parse_format, parse_role, EvidenceInput, Meta, FORMAT};
 
 /// A record that parsed and is consistent with itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,12 +20,23 @@ pub struct Record {
     pub policy_name: String,
     pub policy_version: Option<String>,
     pub policy_files: Vec<PolicyFile>,
-    pub evidence: Vec<PolicyFile>,
+    pub evidence: Vec<RecordedEvidence>,
+    pub allow_incomplete: bool,
     pub candidate: Option<String>,
     pub now: Now,
     pub decision: Outcome,
     pub rules: Vec<RecordedRule>,
     pub tool_version: String,
+}
+
+/// An evidence file as recorded, with how to read it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedEvidence {
+    pub path: String,
+    pub sha256: String,
+    pub format: InputFormat,
+    pub prefix: Option<String>,
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,17 +139,22 @@ pub fn parse(text: &str) -> Result<Record, Invalid> {
             raw.policy.path, raw.policy.sha256, entry.path, entry.sha256
         )));
     }
-    for f in meta.policy_files.iter().chain(&raw.evidence) {
-        if !is_sha256(&f.sha256) {
+    let hashes = meta
+        .policy_files
+        .iter()
+        .map(|f| (&f.path, &f.sha256))
+        .chain(raw.evidence.iter().map(|f| (&f.path, &f.sha256)));
+    for (path, sha256) in hashes {
+        if !is_sha256(sha256) {
             return Err(Invalid(format!(
-                "the sha256 recorded for {} is not 64 lowercase hex digits",
-                f.path
+                "the sha256 recorded for {path} is not 64 lowercase hex digits"
             )));
         }
     }
     if raw.evidence.is_empty() {
         return Err(Invalid("the record lists no evidence file".to_string()));
     }
+    let evidence = recorded_evidence(&raw.evidence, &meta.evidence_files)?;
     let value = DateTime::parse_from_rfc3339(&raw.now.value)
         .map_err(|e| {
             Invalid(format!(
@@ -178,13 +194,60 @@ pub fn parse(text: &str) -> Result<Record, Invalid> {
         policy_name: raw.policy.name,
         policy_version: raw.policy.version,
         policy_files: meta.policy_files,
-        evidence: raw.evidence,
+        evidence,
+        allow_incomplete: meta.allow_incomplete,
         candidate: raw.candidate,
         now: Now { value, from },
         decision: raw.decision,
         rules,
         tool_version: raw.tool.version,
     })
+}
+
+/// The evidence files of the record: the result's list, which must agree file by file with
+/// the record's, which says how each was read.
+fn recorded_evidence(
+    listed: &[PolicyFile],
+    inputs: &[EvidenceInput],
+) -> Result<Vec<RecordedEvidence>, Invalid> {
+    if listed.len() != inputs.len() {
+        return Err(Invalid(format!(
+            "the record contradicts itself: {} evidence file(s) in the result, {} in the record",
+            listed.len(),
+            inputs.len()
+        )));
+    }
+    listed
+        .iter()
+        .zip(inputs)
+        .map(|(l, i)| {
+            if l.path != i.path || l.sha256 != i.sha256 {
+                return Err(Invalid(format!(
+                    "the record contradicts itself: evidence {} ({}) is recorded as {} ({})",
+                    l.path, l.sha256, i.path, i.sha256
+                )));
+            }
+            let format = parse_format(&i.format).ok_or_else(|| {
+                Invalid(format!(
+                    "evidence {}: unknown format {:?}",
+                    i.path, i.format
+                ))
+            })?;
+            let role = parse_role(&i.role).ok_or_else(|| {
+                Invalid(format!(
+                    "evidence {}: role {:?} is not evidence or baseline",
+                    i.path, i.role
+                ))
+            })?;
+            Ok(RecordedEvidence {
+                path: i.path.clone(),
+                sha256: i.sha256.clone(),
+                format,
+                prefix: i.prefix.clone(),
+                role,
+            })
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -291,12 +354,12 @@ pub fn resolve(recorded: &str, record_dir: &Path) -> PathBuf {
     }
 }
 
-fn check_file(kind: FileKind, f: &PolicyFile, record_dir: &Path) -> FileCheck {
-    let resolved = resolve(&f.path, record_dir);
+fn check_file(kind: FileKind, path: &str, recorded: &str, record_dir: &Path) -> FileCheck {
+    let resolved = resolve(path, record_dir);
     let state = match std::fs::read(&resolved) {
         Ok(bytes) => {
             let sha256 = sha256_hex(&bytes);
-            if sha256 == f.sha256 {
+            if sha256 == recorded {
                 FileState::Same
             } else {
                 FileState::Changed { sha256 }
@@ -308,9 +371,9 @@ fn check_file(kind: FileKind, f: &PolicyFile, record_dir: &Path) -> FileCheck {
     };
     FileCheck {
         kind,
-        path: f.path.clone(),
+        path: path.to_string(),
         resolved,
-        sha256: f.sha256.clone(),
+        sha256: recorded.to_string(),
         state,
     }
 }
@@ -321,13 +384,13 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
     let mut files: Vec<FileCheck> = record
         .policy_files
         .iter()
-        .map(|f| check_file(FileKind::Policy, f, record_dir))
+        .map(|f| check_file(FileKind::Policy, &f.path, &f.sha256, record_dir))
         .collect();
     files.extend(
         record
             .evidence
             .iter()
-            .map(|f| check_file(FileKind::Evidence, f, record_dir)),
+            .map(|f| check_file(FileKind::Evidence, &f.path, &f.sha256, record_dir)),
     );
 
     let mut errors = Vec::new();
@@ -342,12 +405,22 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
             None
         }
     };
-    let evidence_paths: Vec<&PathBuf> = files
+    // Each file read again as it was read: same format, prefix and role.
+    let inputs: Vec<Input> = files
         .iter()
         .filter(|f| f.kind == FileKind::Evidence)
-        .map(|f| &f.resolved)
+        .zip(&record.evidence)
+        .map(|(f, e)| Input {
+            path: f.resolved.clone(),
+            format: Some(e.format),
+            prefix: e.prefix.clone(),
+            role: e.role,
+        })
         .collect();
-    let bundle = match evidence::load_files(&evidence_paths) {
+    let options = evidence::Options {
+        allow_incomplete: record.allow_incomplete,
+    };
+    let bundle = match evidence::load_inputs(&inputs, &options) {
         Ok(b) => Some(b),
         Err(d) => {
             errors.extend(d.0);

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use chrono::SecondsFormat;
 use owo_colors::{OwoColorize, Style};
 
+use crate::evidence::{InputFormat, Role};
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, NowSource, RuleResult, Status};
 
@@ -48,6 +49,22 @@ pub fn render(e: &Evaluation, color: bool) -> String {
         "\n  evaluated at {} (from {from})",
         e.now.value.to_rfc3339_opts(SecondsFormat::Secs, true)
     );
+    // Files read through an importer, or as a baseline, say how they were read.
+    for f in &e.evidence {
+        if f.format == InputFormat::Tollgate && f.role == Role::Evidence {
+            continue;
+        }
+        let role = match f.role {
+            Role::Evidence => "evidence",
+            Role::Baseline => "baseline",
+        };
+        let detected = if f.detected { ", detected" } else { "" };
+        let prefix = f
+            .prefix
+            .as_ref()
+            .map_or_else(String::new, |p| format!(", keys {p}.*"));
+        let _ = writeln!(out, "  {role}: {} ({}{detected}{prefix})", f.path, f.format);
+    }
 
     let counted: Vec<&RuleResult> = {
         let mut v: Vec<&RuleResult> = e

@@ -9,6 +9,7 @@ use chrono::SecondsFormat;
 use indexmap::IndexMap;
 
 use crate::eval::explain::{ClauseResult, RuleExplanation};
+use crate::evidence::Role;
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, NowSource, RuleResult, Status};
 use crate::policy::Policy;
@@ -171,9 +172,21 @@ pub fn render(
     }
 
     let _ = writeln!(out, "\n### Evidence\n");
-    let _ = writeln!(out, "| File | sha256 |\n| --- | --- |");
+    let _ = writeln!(out, "| File | Read as | sha256 |\n| --- | --- | --- |");
     for f in &e.evidence {
-        let _ = writeln!(out, "| {} | {} |", code(&f.path), code(&f.sha256));
+        let mut read_as = f.format.as_str().to_string();
+        if f.role == Role::Baseline {
+            read_as.push_str(", baseline");
+        }
+        if let Some(p) = &f.prefix {
+            let _ = write!(read_as, ", keys prefixed {}", code(p));
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {read_as} | {} |",
+            code(&f.path),
+            code(&f.sha256)
+        );
     }
     let _ = writeln!(out, "\n| Policy file | sha256 |\n| --- | --- |");
     for f in context::policy_files(policy) {

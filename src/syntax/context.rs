@@ -134,10 +134,12 @@ impl<'a> Ctx<'a> {
             at,
             format!("the expression is more than {MAX_EXPR_DEPTH} levels deep here"),
         )
-        .with_help(
+        .with_help(format!(
             "split the expression: name parts of it with `let` and combine the names \
-             (a chain of `and`, `or`, `not` or arithmetic counts one level per operator)",
-        );
+             (a chain of `and`, `or`, `not` or arithmetic counts one level per operator; the \
+             limit guards the stack and is fixed: MAX_EXPR_DEPTH = {MAX_EXPR_DEPTH} in \
+             src/syntax/limits.rs)"
+        ));
         self.diags.push(d);
         None
     }

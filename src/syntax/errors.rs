@@ -537,6 +537,10 @@ pub(crate) fn from_lex(ctx: &Ctx<'_>, problem: &LexProblem) -> Diagnostic {
             format!("expression nesting deeper than {MAX_BRACKET_DEPTH} levels"),
         )
         .with_label(ctx.sources, ctx.span_of(open, open + 1), format!("bracket {} levels deep", MAX_BRACKET_DEPTH + 1))
-        .with_help("split it with `let`: name the inner parts and use the names"),
+        .with_help(format!(
+            "split it with `let`: name the inner parts and use the names (the limit guards the \
+             parser's stack and is fixed: MAX_BRACKET_DEPTH = {MAX_BRACKET_DEPTH} in \
+             src/syntax/limits.rs)"
+        )),
     }
 }

@@ -150,18 +150,25 @@ fn parse_text_expr_as(ctx: &mut Ctx<'_>, text: &str, kind: TextKind) -> Built<as
 }
 
 fn check_size(sources: &Sources, file: FileId, len: usize) -> Result<(), Diagnostics> {
-    if len <= limits::MAX_SOURCE_BYTES {
+    let limit = crate::limits::POLICY_BYTES;
+    let max = limit.get_usize();
+    if len <= max {
         return Ok(());
     }
+    // A file read from disk stops one byte past the limit: it may be larger still.
+    let or_more = if len == max + 1 { " or more" } else { "" };
     let d = Diagnostic::error(
         Code::Limit,
         format!(
-            "policy source is {len} bytes, more than the limit of {} bytes (64 MiB)",
-            limits::MAX_SOURCE_BYTES
+            "policy source is {len} bytes{or_more}, more than the limit of {max} bytes{}",
+            crate::limits::in_mib(max as u64)
         ),
     )
     .with_label(sources, Span::new(file, 0, 0), "in this file")
-    .with_help("split the policy into files joined with `import`");
+    .with_help(format!(
+        "split the policy into files joined with `import`; {}",
+        limit.how_to_raise()
+    ));
     Err(Diagnostics::one(d))
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::evidence::{self, Bundle, Format};
+use crate::evidence::{self, Bundle, Format, Options, Role};
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, Now, Status};
 use crate::policy::Policy;
@@ -146,13 +146,17 @@ fn run_test(policy: &Policy, test: &ast::TestBlock, dir: &Path, line: usize) -> 
     result
 }
 
-/// Evidence files (relative to the test's file) and inline JSON, merged in the order written.
+/// Evidence files (relative to the test's file; harness outputs too, with the command line's
+/// `[PREFIX=][FORMAT:]PATH`) and inline JSON, merged in the order written.
 fn test_bundle(test: &ast::TestBlock, dir: &Path) -> Result<Bundle, Diagnostics> {
     let mut parts = Vec::new();
     for stmt in &test.body {
         match stmt {
             TestStmt::EvidenceFile { path, .. } => {
-                parts.push(evidence::load_files(&[dir.join(&path.value)])?);
+                // `[PREFIX=][FORMAT:]PATH`, as on the command line, relative to the file.
+                let input = evidence::Input::parse(&path.value, Role::Evidence, dir)
+                    .map_err(Diagnostics::one)?;
+                parts.push(evidence::load_inputs(&[input], &Options::default())?);
             }
             TestStmt::EvidenceInline { json, .. } => {
                 let name = format!("inline evidence of test \"{}\"", test.name.value);

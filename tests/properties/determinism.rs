@@ -233,9 +233,10 @@ proptest! {
             "flags": flags,
             "signoffs": [{"role": "safety-lead", "by": "x"}],
         }));
+        // The evidence list differs: the two texts, so their sha256, are not the same.
         let a = render::json::to_value(&support::evaluate(&policy, &doc(&flags)));
         let b = render::json::to_value(&support::evaluate(&policy, &doc(&shuffled)));
-        prop_assert_eq!(a, b);
+        prop_assert_eq!(without_evidence(a), without_evidence(b));
     }
 }
 

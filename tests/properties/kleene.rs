@@ -54,7 +54,7 @@ const FIXED: &[(&str, Tri)] = &[
 
 /// Conditions on one flag inside `where`.
 #[derive(Clone, Copy, Debug)]
-enum FlagAtom {
+pub(crate) enum FlagAtom {
     SevAtLeastHigh,
     FromExpert,
     BehaviorCategory,
@@ -64,7 +64,7 @@ enum FlagAtom {
 }
 
 impl FlagAtom {
-    fn text(self) -> String {
+    pub(crate) fn text(self) -> String {
         match self {
             FlagAtom::SevAtLeastHigh => "severity >= high".into(),
             FlagAtom::FromExpert => "source == \"expert\"".into(),
@@ -100,7 +100,7 @@ enum Aggregate {
 
 /// A logical expression over leaves `L`.
 #[derive(Clone, Debug)]
-enum Expr<L> {
+pub(crate) enum Expr<L> {
     Leaf(L),
     Not(Box<Expr<L>>),
     And(Box<Expr<L>>, Box<Expr<L>>),
@@ -108,7 +108,7 @@ enum Expr<L> {
 }
 
 impl<L: Clone + std::fmt::Debug + 'static> Expr<L> {
-    fn strategy(leaf: BoxedStrategy<L>) -> BoxedStrategy<Expr<L>> {
+    pub(crate) fn strategy(leaf: BoxedStrategy<L>) -> BoxedStrategy<Expr<L>> {
         leaf.prop_map(Expr::Leaf)
             .prop_recursive(4, 24, 2, |inner| {
                 prop_oneof![
@@ -121,7 +121,7 @@ impl<L: Clone + std::fmt::Debug + 'static> Expr<L> {
             .boxed()
     }
 
-    fn text(&self, leaf: &impl Fn(&L) -> String) -> String {
+    pub(crate) fn text(&self, leaf: &impl Fn(&L) -> String) -> String {
         match self {
             Expr::Leaf(l) => format!("({})", leaf(l)),
             Expr::Not(e) => format!("not {}", e.text(leaf)),
@@ -147,7 +147,7 @@ enum Leaf {
     Flags(Aggregate, Expr<FlagAtom>),
 }
 
-fn flag_atom() -> BoxedStrategy<FlagAtom> {
+pub(crate) fn flag_atom() -> BoxedStrategy<FlagAtom> {
     prop_oneof![
         Just(FlagAtom::SevAtLeastHigh),
         Just(FlagAtom::FromExpert),

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use tollgate::evidence::{self, Bundle, Format};
-use tollgate::{Evaluation, Now, Outcome, Policy, Status};
+use tollgate::{Evaluation, Now, Policy};
 
 pub const NOW: &str = "2025-04-25T12:00:00Z";
 
@@ -30,14 +30,6 @@ pub fn bundle(doc: &Value) -> Bundle {
 
 pub fn evaluate(policy: &Policy, bundle: &Bundle) -> Evaluation {
     policy.evaluate(bundle, now())
-}
-
-/// What a reader of the report sees of a rule: status and outcome.
-pub fn verdicts(e: &Evaluation) -> Vec<(String, Status, Outcome)> {
-    e.rules
-        .iter()
-        .map(|r| (r.id.clone(), r.status, r.outcome))
-        .collect()
 }
 
 pub const SEVERITIES: &[&str] = &["info", "low", "medium", "high", "critical"];

@@ -148,8 +148,8 @@ fn read(input: &Input, options: &Options) -> Result<Part, Vec<Diagnostic>> {
     let (format, detected, native) = match input.format {
         Some(format) => (format, false, None),
         None => match detect(&input.path, extension, &text, &name, &sha256)? {
-            Detected::Native(bundle) => (InputFormat::Tollgate, true, Some(bundle)),
-            Detected::Format(format) => (format, true, None),
+            Detected::Native(bundle) => (InputFormat::Tollgate, false, Some(bundle)),
+            Detected::Format(format) => (format, format != InputFormat::Tollgate, None),
         },
     };
     if input.role == Role::Baseline && format == InputFormat::FlagsCsv {
@@ -326,7 +326,6 @@ fn harness(outline: &Outline) -> Option<InputFormat> {
         "versions",
         "n-shot",
         "configs",
-        "config",
         "higher_is_better",
         "n-samples",
         "group_subtasks",
@@ -336,15 +335,15 @@ fn harness(outline: &Outline) -> Option<InputFormat> {
         Outline::Object(_) if outline.has("eval") && (outline.has("status") || outline.has("version")) => {
             Some(InputFormat::Inspect)
         }
-        Outline::Object(_) if outline.has("results") && lm_eval_keys.iter().any(|k| outline.has(k)) => {
-            Some(InputFormat::LmEval)
-        }
         Outline::Object(_)
             if outline.has("results")
                 && (outline.has("evalId")
                     || (outline.has("stats") && (outline.has("prompts") || outline.has("table")))) =>
         {
             Some(InputFormat::Promptfoo)
+        }
+        Outline::Object(_) if outline.has("results") && lm_eval_keys.iter().any(|k| outline.has(k)) => {
+            Some(InputFormat::LmEval)
         }
         Outline::List(Some(keys))
             if keys.iter().any(|k| k == "name")
