@@ -163,7 +163,10 @@ fn json_value() -> impl Strategy<Value = Tokens> {
     scalar.prop_recursive(3, 16, 3, |inner| {
         prop_oneof![
             prop::collection::vec(
-                (prop::sample::select(vec!["\"metrics\"", "\"m\"", "\"value\""]), inner.clone()),
+                (
+                    prop::sample::select(vec!["\"metrics\"", "\"m\"", "\"value\""]),
+                    inner.clone()
+                ),
                 0..3
             )
             .prop_map(json_object),
@@ -234,7 +237,10 @@ fn test_stmt() -> impl Strategy<Value = Tokens> {
     prop_oneof![
         Just(vec![tok("evidence"), tok("\"e.json\"")]),
         prop::collection::vec(
-            (prop::sample::select(vec!["\"metrics\"", "\"flags\""]), json_value()),
+            (
+                prop::sample::select(vec!["\"metrics\"", "\"flags\""]),
+                json_value()
+            ),
             0..3
         )
         .prop_map(|members| {
@@ -244,8 +250,11 @@ fn test_stmt() -> impl Strategy<Value = Tokens> {
         }),
         Just(vec![tok("now"), tok("\"2025-01-01T00:00:00Z\"")]),
         prop::sample::select(vec!["pass", "block"]).prop_map(|o| vec![tok("expect"), tok(o)]),
-        prop::sample::select(vec!["fired", "missing", "waived", "passed"])
-            .prop_map(|s| vec![tok("expect"), tok(s), tok("r1")]),
+        prop::sample::select(vec!["fired", "missing", "waived", "passed"]).prop_map(|s| vec![
+            tok("expect"),
+            tok(s),
+            tok("r1")
+        ]),
         Just(vec![tok("expect"), tok("not"), tok("fired"), tok("r2")]),
     ]
 }
@@ -312,7 +321,10 @@ fn policy() -> impl Strategy<Value = Tokens> {
         .prop_map(|(header, fields, items)| {
             let mut v = Vec::new();
             if header {
-                let body = fields.into_iter().map(|f| vec![tok(f), tok("\"v\"")]).collect();
+                let body = fields
+                    .into_iter()
+                    .map(|f| vec![tok(f), tok("\"v\"")])
+                    .collect();
                 v.extend(block(vec![tok("policy"), tok("\"p\"")], body));
             }
             for i in items {
@@ -332,7 +344,15 @@ fn is_word(c: char) -> bool {
 /// Lay `tokens` out with separators chosen by `choices`, numbering comments in order.
 fn lay_out(tokens: &[String], choices: &[u8]) -> String {
     const SEPARATORS: [&str; 9] = [
-        " ", " ", "  ", "\n", "\t", "\r\n", "\n\n\n", "COMMENT\n", "\n  COMMENT\n\n",
+        " ",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\r\n",
+        "\n\n\n",
+        "COMMENT\n",
+        "\n  COMMENT\n\n",
     ];
     let mut out = String::new();
     let mut comment = 0;

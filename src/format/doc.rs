@@ -22,7 +22,10 @@ pub(crate) enum Doc {
     /// The line breaks inside are indented this many more columns.
     Nest(usize, Box<Doc>),
     /// Flat if it fits, else broken; `broken` forces the latter.
-    Group { doc: Box<Doc>, broken: bool },
+    Group {
+        doc: Box<Doc>,
+        broken: bool,
+    },
     Concat(Vec<Doc>),
     /// A trailing comment: printed at the end of the current line, just before its break.
     Suffix(String),

@@ -4,8 +4,8 @@
 //! does not fit, or that its author wrote one element a line, puts each element on a line of
 //! its own.
 
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::span::Span;
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 use super::doc::{concat, group, group_if, nest, text, Doc};
 use super::layout::{Fmt, INDENT};
@@ -28,7 +28,12 @@ impl Fmt<'_> {
                 let op = match (op, &operand.kind) {
                     (UnaryOp::Not, _) => "not ",
                     // `- -x`, not `--x`, which reads as one operator.
-                    (UnaryOp::Neg, ExprKind::Unary { op: UnaryOp::Neg, .. }) => "- ",
+                    (
+                        UnaryOp::Neg,
+                        ExprKind::Unary {
+                            op: UnaryOp::Neg, ..
+                        },
+                    ) => "- ",
                     (UnaryOp::Neg, _) => "-",
                 };
                 concat(vec![text(op), self.expr(operand)])

@@ -103,7 +103,14 @@ impl Fmt<'_> {
                     inner.push(text(format!("{}: ", self.slice(key))));
                     inner.push(self.value(value));
                 }
-                self.bracketed(('{', '}'), Doc::Line, *open, *close, inner, members.is_empty())
+                self.bracketed(
+                    ('{', '}'),
+                    Doc::Line,
+                    *open,
+                    *close,
+                    inner,
+                    members.is_empty(),
+                )
             }
             Value::Array {
                 open,
@@ -124,7 +131,14 @@ impl Fmt<'_> {
                     place_notes(&mut inner, notes, Doc::SoftLine);
                     inner.push(self.value(e));
                 }
-                self.bracketed(('[', ']'), Doc::SoftLine, *open, *close, inner, elements.is_empty())
+                self.bracketed(
+                    ('[', ']'),
+                    Doc::SoftLine,
+                    *open,
+                    *close,
+                    inner,
+                    elements.is_empty(),
+                )
             }
         }
     }
@@ -217,7 +231,10 @@ impl Fmt<'_> {
             let extra = indent_of(line).saturating_sub(least);
             parts.push(nest(
                 extra,
-                concat(vec![Doc::HardLine, text(line.trim_start_matches([' ', '\t']))]),
+                concat(vec![
+                    Doc::HardLine,
+                    text(line.trim_start_matches([' ', '\t'])),
+                ]),
             ));
         }
         concat(parts)

@@ -108,9 +108,7 @@ impl Fmt<'_> {
     pub fn comments_before(&mut self, pos: usize, suffix_ok: bool) -> (Option<Doc>, Vec<Note>) {
         let mut notes = self.notes.take_before(pos);
         let suffix = match notes.first() {
-            Some(first) if suffix_ok && !first.own_line => {
-                Some(Doc::Suffix(notes.remove(0).text))
-            }
+            Some(first) if suffix_ok && !first.own_line => Some(Doc::Suffix(notes.remove(0).text)),
             _ => None,
         };
         (suffix, notes)

@@ -21,10 +21,16 @@ pub(crate) fn same_policy(
         .map_err(|_| internal(sources, file, before, None, "its output does not parse"))?;
     let old = normalized(before);
     let new = normalized(&after);
-    if let Some(i) = (0..old.items.len().max(new.items.len()))
-        .find(|&i| old.items.get(i) != new.items.get(i))
+    if let Some(i) =
+        (0..old.items.len().max(new.items.len())).find(|&i| old.items.get(i) != new.items.get(i))
     {
-        return Err(internal(sources, file, before, Some(i), "it would change an item"));
+        return Err(internal(
+            sources,
+            file,
+            before,
+            Some(i),
+            "it would change an item",
+        ));
     }
     let texts = |f: &ast::File| -> Vec<String> {
         f.comments
@@ -33,7 +39,13 @@ pub(crate) fn same_policy(
             .collect()
     };
     if texts(before) != texts(&after) {
-        return Err(internal(sources, file, before, None, "it would lose or reorder comments"));
+        return Err(internal(
+            sources,
+            file,
+            before,
+            None,
+            "it would lose or reorder comments",
+        ));
     }
     Ok(())
 }
