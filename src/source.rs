@@ -1,7 +1,7 @@
 //! The table of source files a policy was read from, for spans and diagnostics.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::NamedSource;
 
@@ -15,16 +15,32 @@ pub struct SourceFile {
     /// The name shown in diagnostics and reports.
     pub name: String,
     pub text: Arc<str>,
+    /// Byte offsets where lines start, computed on first use: finding a line is then a
+    /// binary search, not a scan from the start of the file (which made placing every rule
+    /// of a large policy quadratic).
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// 1-based line and column of a byte offset (columns count characters).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        if !self.text.is_char_boundary(offset) {
+            return (1, 1);
+        }
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        // The number of lines that start at or before `offset`; the first starts at 0.
+        let line = starts.partition_point(|&start| start <= offset).max(1);
+        let line_start = starts.get(line - 1).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         (line, column)
     }
 
@@ -59,6 +75,7 @@ impl Sources {
             path: path.as_ref().to_path_buf(),
             name: name.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
         });
         id
     }
@@ -72,6 +89,7 @@ impl Sources {
                 path: PathBuf::new(),
                 name: String::from("<unknown>"),
                 text: Arc::from(""),
+                line_starts: OnceLock::new(),
             })
         })
     }

@@ -199,7 +199,11 @@ fn without_stderr_significance_is_unknown_and_the_rule_fails_closed() {
     let r = e.rule("arc_regression").unwrap();
     assert_eq!(r.status, Status::Missing);
     assert_eq!(r.outcome, Outcome::Block);
-    assert!(r.missing.iter().any(|k| k.starts_with("arc_easy.acc")), "{:?}", r.missing);
+    assert!(
+        r.missing.iter().any(|k| k.starts_with("arc_easy.acc")),
+        "{:?}",
+        r.missing
+    );
     // What needs no stderr is known.
     assert_eq!(e.rule("arc_drop").unwrap().status, Status::Passed);
     assert_eq!(e.decision, Outcome::Block);
@@ -234,10 +238,17 @@ fn lm_eval_filters_old_layouts_and_non_finite_values() {
             "old_task.acc_norm",
         ]
     );
-    assert_eq!(b.metrics["gsm8k.exact_match.strict-match"].stderr, Some(0.01));
+    assert_eq!(
+        b.metrics["gsm8k.exact_match.strict-match"].stderr,
+        Some(0.01)
+    );
     // A NaN stderr is absent, and said so.
     assert_eq!(b.metrics["gsm8k.exact_match.flexible-extract"].stderr, None);
-    assert!(b.warnings.iter().any(|w| w.contains("NaN")), "{:?}", b.warnings);
+    assert!(
+        b.warnings.iter().any(|w| w.contains("NaN")),
+        "{:?}",
+        b.warnings
+    );
     assert_eq!(b.metrics["old_task.acc"].stderr, Some(0.02));
     assert_eq!(b.candidate.as_deref(), Some("org/model"));
 
@@ -258,7 +269,12 @@ fn a_cancelled_inspect_log_is_rejected_and_says_why() {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_mentions(
         &errors[0],
-        &[CANCELLED, "status is \"cancelled\"", "not \"success\"", "--allow-incomplete"],
+        &[
+            CANCELLED,
+            "status is \"cancelled\"",
+            "not \"success\"",
+            "--allow-incomplete",
+        ],
     );
     assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(3));
 }
@@ -300,7 +316,11 @@ fn a_nan_metric_in_a_legacy_log_is_an_error_naming_it() {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_mentions(
         &errors[0],
-        &[LEGACY_NAN, "wikipedia.model_graded_fact.accuracy", "accuracy is NaN"],
+        &[
+            LEGACY_NAN,
+            "wikipedia.model_graded_fact.accuracy",
+            "accuracy is NaN",
+        ],
     );
     // Labelled at the bare NaN, line 41.
     assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(41));
@@ -333,7 +353,10 @@ fn a_version_2_log_with_success_reads_every_scorer() {
             "popularity.model_graded_qa.std",
         ]
     );
-    assert_eq!(b.metrics["popularity.model_graded_qa.mean"].stderr, Some(0.25));
+    assert_eq!(
+        b.metrics["popularity.model_graded_qa.mean"].stderr,
+        Some(0.25)
+    );
     assert_eq!(b.metrics["popularity.model_graded_qa.mean"].n, Some(2));
     assert_eq!(b.metrics["popularity.model_graded_qa.std"].stderr, None);
     assert!(b.warnings.is_empty(), "{:?}", b.warnings);
@@ -389,7 +412,10 @@ fn promptfoo_gives_pass_rates_with_wilson_intervals_and_mean_scores() {
         assert_eq!(rate.value, 0.0);
         let (low, high) = rate.ci.unwrap();
         let (want_low, want_high) = wilson_roots(passed, n);
-        assert!((low - want_low.max(0.0)).abs() < 1e-12, "{low} vs {want_low}");
+        assert!(
+            (low - want_low.max(0.0)).abs() < 1e-12,
+            "{low} vs {want_low}"
+        );
         assert!((high - want_high).abs() < 1e-12, "{high} vs {want_high}");
         // 0 of 2: [0, z²/(n + z²)].
         assert!((high - 0.6576197724933469).abs() < 1e-12);
@@ -445,19 +471,19 @@ fn helm_stats_give_metric_dot_split_with_perturbations() {
     assert_eq!(b.files[0].format, InputFormat::Helm);
     // 84 stats, of which the two with count 0 have no mean.
     assert_eq!(b.metrics.len(), 82);
-    assert_eq!(&keys(&b)[..3], [
-        "bbq_accuracy.test",
-        "bbq_metric_ambiguous_bias.test",
-        "bbq_metric_unambiguous_bias.test",
-    ]);
+    assert_eq!(
+        &keys(&b)[..3],
+        [
+            "bbq_accuracy.test",
+            "bbq_metric_ambiguous_bias.test",
+            "bbq_metric_unambiguous_bias.test",
+        ]
+    );
     let m = &b.metrics["bbq_accuracy.test"];
     assert_eq!((m.value, m.n, m.stderr), (1.0, Some(1), None));
     assert_eq!(b.metrics["num_prompt_tokens.test"].value, 66.5);
     assert_eq!(b.metrics["inference_runtime.test"].value, 0.335205078125);
-    assert_eq!(
-        b.metrics["exact_match.test.robustness.worst"].value,
-        1.0
-    );
+    assert_eq!(b.metrics["exact_match.test.robustness.worst"].value, 1.0);
     assert_eq!(b.metrics["exact_match.test.fairness.worst"].n, Some(1));
     assert_eq!(b.metrics["num_instances.test"].value, 2.0);
     assert!(!b.metrics.contains_key("training_co2_cost.test"));
@@ -468,11 +494,23 @@ fn helm_stats_give_metric_dot_split_with_perturbations() {
             continue;
         }
         let name = &stat["name"];
-        let mut key = format!("{}.{}", name["name"].as_str().unwrap(), name["split"].as_str().unwrap());
+        let mut key = format!(
+            "{}.{}",
+            name["name"].as_str().unwrap(),
+            name["split"].as_str().unwrap()
+        );
         if let Some(p) = name.get("perturbation") {
-            key = format!("{key}.{}.{}", p["name"].as_str().unwrap(), p["computed_on"].as_str().unwrap());
+            key = format!(
+                "{key}.{}.{}",
+                p["name"].as_str().unwrap(),
+                p["computed_on"].as_str().unwrap()
+            );
         }
-        assert_eq!(b.metrics[&key].value, stat["mean"].as_f64().unwrap(), "{key}");
+        assert_eq!(
+            b.metrics[&key].value,
+            stat["mean"].as_f64().unwrap(),
+            "{key}"
+        );
     }
 }
 
@@ -512,7 +550,11 @@ fn a_flags_csv_gives_flags() {
     assert!(b.warnings[0].contains("`Timestamp`"), "{:?}", b.warnings);
 
     // Semicolons, as some spreadsheets write, and any file name with `flags-csv:`.
-    let path = csv_file(dir.path(), "flags.txt", "source;category;severity\nuser;tone;medium\n");
+    let path = csv_file(
+        dir.path(),
+        "flags.txt",
+        "source;category;severity\nuser;tone;medium\n",
+    );
     let b = ok(&[&format!("flags-csv:{path}")], &[]);
     assert_eq!(b.flags[0].severity, tollgate::Severity::Medium);
     // ... and detected from the header without it.
@@ -530,11 +572,24 @@ fn flags_csv_errors_name_the_row_and_the_column() {
     );
     let errors = err(&[&path], &[]);
     assert_eq!(errors.len(), 2, "{errors:#?}");
-    assert_mentions(&errors[0], &["flags.csv", "row 1 (line 2)", "column `severity`", "hgh", "high"]);
+    assert_mentions(
+        &errors[0],
+        &[
+            "flags.csv",
+            "row 1 (line 2)",
+            "column `severity`",
+            "hgh",
+            "high",
+        ],
+    );
     assert_mentions(&errors[1], &["row 2 (line 3)", "column `source`", "empty"]);
     assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(2));
 
-    let path = csv_file(dir.path(), "no-severity.csv", "source,category,sevrity\nexpert,tone,high\n");
+    let path = csv_file(
+        dir.path(),
+        "no-severity.csv",
+        "source,category,sevrity\nexpert,tone,high\n",
+    );
     let errors = err(&[&path], &[]);
     assert_mentions(&errors[0], &["no `severity` column", "`sevrity`"]);
 }
@@ -554,10 +609,15 @@ fn baseline_and_candidate_keys_that_do_not_match_are_warnings() {
     let b = ok(&[NA], &[TYPHOON]);
     // Every candidate metric lacks a baseline; every baseline metric lacks a candidate.
     assert_eq!(b.warnings.len(), 6 + 10, "{:#?}", b.warnings);
-    assert!(b.warnings.iter().any(|w| w.contains("baseline metric `physical_en.acc`")
-        && w.contains("has no candidate metric")));
-    assert!(b.warnings.iter().any(|w| w.contains("metric `arc_easy.acc`")
-        && w.contains("has no baseline")));
+    assert!(b
+        .warnings
+        .iter()
+        .any(|w| w.contains("baseline metric `physical_en.acc`")
+            && w.contains("has no candidate metric")));
+    assert!(b
+        .warnings
+        .iter()
+        .any(|w| w.contains("metric `arc_easy.acc`") && w.contains("has no baseline")));
 }
 
 #[test]
@@ -586,7 +646,11 @@ fn harness_and_native_evidence_merge_and_model_names_may_differ() {
     assert_eq!(b.metrics.len(), 10);
     assert_eq!(b.metrics["physical_en.acc"].file, 1);
     assert_eq!(b.warnings.len(), 1);
-    assert!(b.warnings[0].contains("scb10x/llama3.2-typhoon2-3b"), "{:?}", b.warnings);
+    assert!(
+        b.warnings[0].contains("scb10x/llama3.2-typhoon2-3b"),
+        "{:?}",
+        b.warnings
+    );
     // The same key from two files is the native error naming both.
     let errors = err(&[TYPHOON, LLAMA], &[]);
     assert_mentions(&errors[0], &["physical_en.acc", TYPHOON, LLAMA]);
@@ -622,7 +686,11 @@ fn load_files_detects_harness_json_but_keeps_native_errors() {
     assert_eq!(b.files[1].format, InputFormat::Helm);
     // A misspelt native bundle is still reported as one.
     let dir = tempfile::tempdir().unwrap();
-    let path = csv_file(dir.path(), "evidence.json", r#"{"metrics": {"a": 1}, "flagz": []}"#);
+    let path = csv_file(
+        dir.path(),
+        "evidence.json",
+        r#"{"metrics": {"a": 1}, "flagz": []}"#,
+    );
     let errors = evidence::load_files(&[&path]).unwrap_err().0;
     assert_mentions(&errors[0], &["flagz"]);
 }
@@ -651,7 +719,10 @@ fn specs_read_prefix_format_and_path() {
     let i = Input::parse("C:\\runs\\r.json", Role::Evidence, base).unwrap();
     assert_eq!((i.prefix, i.format), (None, None));
     let i = Input::parse("runs/a=b/r.json", Role::Evidence, base).unwrap();
-    assert_eq!((i.prefix, i.path), (None, Path::new("runs/a=b/r.json").to_path_buf()));
+    assert_eq!(
+        (i.prefix, i.path),
+        (None, Path::new("runs/a=b/r.json").to_path_buf())
+    );
 
     let e = Input::parse("lmeval:r.json", Role::Evidence, base).unwrap_err();
     assert_mentions(&e, &["`lmeval` is not an evidence format", "lm-eval"]);
@@ -673,4 +744,56 @@ fn every_fixture_is_listed_in_sources() {
             assert!(sources.contains(&format!("`{dir}/{name}`")), "{dir}/{name}");
         }
     }
+}
+
+// ---- hostile input ----
+
+#[test]
+fn cut_and_mangled_files_never_panic_and_errors_name_the_file() {
+    let formats = [
+        None,
+        Some(InputFormat::Tollgate),
+        Some(InputFormat::LmEval),
+        Some(InputFormat::Inspect),
+        Some(InputFormat::Promptfoo),
+        Some(InputFormat::Helm),
+        Some(InputFormat::FlagsCsv),
+    ];
+    let options = Options {
+        allow_incomplete: true,
+    };
+    for path in [NA, LEGACY_NAN, CANCELLED, PROMPTFOO, HELM, TYPHOON] {
+        let full = std::fs::read_to_string(path).unwrap();
+        let step = (full.len() / 60).max(1);
+        let mut cuts: Vec<String> = (0..full.len())
+            .step_by(step)
+            .filter(|&cut| full.is_char_boundary(cut))
+            .map(|cut| full[..cut].to_string())
+            .collect();
+        // Numbers become text, NaN and infinities, and lists become objects.
+        cuts.push(full.replace("0.", "\"N/A\", \"x\": 0."));
+        cuts.push(full.replace(": 0", ": NaN").replace(": 1", ": -Infinity"));
+        cuts.push(full.replace('[', "{\"a\": [").replace(']', "]}"));
+        cuts.push(full.replace("\"name\"", "\"nom\""));
+        for text in &cuts {
+            for format in formats {
+                if let Err(errors) =
+                    evidence::import::parse_str("mangled.json", text, format, &options)
+                {
+                    for e in &errors.0 {
+                        assert!(e.message.contains("mangled.json"), "{}", e.message);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_binary_inspect_log_says_how_to_convert_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2025-05-12_popularity.eval");
+    std::fs::write(&path, b"PK\x03\x04\x14\x00\x00\x00binary").unwrap();
+    let errors = err(&[path.to_str().unwrap()], &[]);
+    assert_mentions(&errors[0], &["zip archive", "inspect log convert"]);
 }

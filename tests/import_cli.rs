@@ -109,8 +109,7 @@ fn import_writes_a_native_bundle_that_evaluates_the_same() {
     let out = tollgate(&import);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
-    let bundle: Value =
-        serde_json::from_str(&std::fs::read_to_string(archived).unwrap()).unwrap();
+    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(archived).unwrap()).unwrap();
     assert_eq!(bundle["candidate"], "scb10x/llama3.2-typhoon2-3b");
     assert_eq!(bundle["baseline"], "meta-llama/Llama-3.2-3B");
     assert_eq!(
@@ -217,6 +216,12 @@ fn test_blocks_read_harness_files_with_the_same_syntax() {
     );
     std::fs::write(dir.path().join("p.gate"), gate).unwrap();
     let out = tollgate(&["test", dir.path().join("p.gate").to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("1 passed, 0 failed"));
 }

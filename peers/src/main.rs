@@ -40,6 +40,13 @@ fn main() -> ExitCode {
             );
         }
     }
+    // `--write DIR S`: write the workload at scale S as DIR/gate-S.gate and DIR/evidence-S.json
+    // (for `tollgate check` / `tollgate eval` end to end).
+    if let [flag, dir, scale] = args.as_slice() {
+        if flag == "--write" {
+            return write(dir, scale.parse().unwrap_or(1000));
+        }
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let budget = if quick {
         Duration::from_millis(250)
@@ -147,6 +154,22 @@ fn main() -> ExitCode {
             t.median / serde.median
         );
     }
+    println!();
+    println!("parse + check + compile of the policy (Policy::from_source): median");
+    for scale in [10, 100, 1000, 10_000] {
+        let text = Workload::generate(scale, 1).policy_text();
+        let t = measure(budget, || {
+            let p =
+                tollgate::Policy::from_source("bench.gate", std::hint::black_box(text.as_str()));
+            std::hint::black_box(p.is_ok());
+        });
+        println!(
+            "R={scale:<6} {:>8} bytes  {} ({:.0} MB/s)",
+            text.len(),
+            human(t.median),
+            text.len() as f64 / t.median * 1e3
+        );
+    }
     let last = SCALES.len() - 1;
     let d = |i: usize| per_decision[i][last].median;
     println!(
@@ -157,6 +180,24 @@ fn main() -> ExitCode {
         loads[last].0.median / loads[last].1.median
     );
     ExitCode::SUCCESS
+}
+
+fn write(dir: &str, scale: usize) -> ExitCode {
+    let w = Workload::generate(scale, 1);
+    let policy = format!("{dir}/gate-{scale}.gate");
+    let evidence = format!("{dir}/evidence-{scale}.json");
+    match std::fs::write(&policy, w.policy_text())
+        .and_then(|()| std::fs::write(&evidence, w.evidence_json()))
+    {
+        Ok(()) => {
+            println!("{policy}\n{evidence}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("--write: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn repeat(name: &str, n: usize, scale: usize) -> ExitCode {

@@ -537,3 +537,7 @@ fn compare(op: Compare, l: V<'_>, r: V<'_>) -> bool {
         Compare::Ge => matches!(order(), Some(Ordering::Greater | Ordering::Equal)),
     }
 }
+
+#[cfg(test)]
+#[path = "fast_tests.rs"]
+mod tests;

@@ -12,13 +12,13 @@ use super::fast::FastVerdict;
 use super::value::{union, Missing, MissingKey, Value};
 
 /// The outcome and status of a rule before waivers, with the unknown keys met.
-struct Verdict {
-    outcome: Outcome,
-    status: Status,
-    missing: Missing,
+pub(super) struct Verdict {
+    pub outcome: Outcome,
+    pub status: Status,
+    pub missing: Missing,
 }
 
-fn verdict<'a>(ev: &Evaluator<'a>, rule: &'a Rule) -> Verdict {
+pub(super) fn verdict<'a>(ev: &Evaluator<'a>, rule: &'a Rule) -> Verdict {
     let mut best: Option<(Outcome, Status)> = None;
     let mut missing = Missing::new();
     for clause in &rule.clauses {

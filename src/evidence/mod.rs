@@ -6,6 +6,11 @@
 //! problem in a file. Problems are then placed in the text (`locate`) and turned into
 //! diagnostics (`report`). A document with any problem yields no bundle at all.
 //!
+//! The files eval harnesses write (lm-evaluation-harness, Inspect, promptfoo, HELM, flags in
+//! CSV) are read into the same model by [`import`], which also reads `--baseline` files and
+//! `PREFIX=`/`FORMAT:` specs; [`load_inputs`] is its entry point and [`to_native_json`]
+//! writes a bundle back in the native format.
+//!
 //! Choices where the spec is silent:
 //! - `null` on an optional field means the field is absent; on a required field it is an error.
 //! - `n` accepts a number with no fractional part (`1800.0`) up to 2^53.

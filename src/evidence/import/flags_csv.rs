@@ -107,9 +107,9 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
                 .find_map(|found| did_you_mean(found, &[required]).map(|_| *found));
             let help = match hint {
                 Some(found) => format!("rename the column `{found}` to `{required}`"),
-                None => format!(
-                    "add a `{required}` column; a flag needs source, category and severity"
-                ),
+                None => {
+                    format!("add a `{required}` column; a flag needs source, category and severity")
+                }
             };
             sink.fail(
                 format!(

@@ -32,9 +32,7 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
     let mut out = Imported::default();
     for (i, stat) in stats.iter().enumerate() {
         let Some(key) = stat.get("name").and_then(key_of) else {
-            sink.warn(format!(
-                "stat [{i}] has no `name.name`; it is ignored"
-            ));
+            sink.warn(format!("stat [{i}] has no `name.name`; it is ignored"));
             continue;
         };
         let n = stat.get("count").and_then(count);

@@ -140,7 +140,9 @@ fn check_status(
     {
         detail.push_str(&format!("; its error: {}", first_line(message)));
     }
-    let done = results.and_then(|r| r.get("completed_samples")).and_then(count);
+    let done = results
+        .and_then(|r| r.get("completed_samples"))
+        .and_then(count);
     let total = results.and_then(|r| r.get("total_samples")).and_then(count);
     if let (Some(done), Some(total)) = (done, total) {
         detail.push_str(&format!(" ({done} of {total} samples completed)"));
@@ -213,9 +215,7 @@ fn read_scorer(
         }
         let key = format!("{task}.{scorer}.{name}");
         let Some(value) = metric_value(entry) else {
-            sink.warn(format!(
-                "the metric `{key}` has no `value`; it is left out"
-            ));
+            sink.warn(format!("the metric `{key}` has no `value`; it is left out"));
             continue;
         };
         match num(value) {

@@ -64,12 +64,15 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
         ..Imported::default()
     };
     // Groups are also in `results` in most versions: read each task once.
-    let tasks = results.iter().map(|(task, entry)| ("results", task, entry)).chain(
-        groups
-            .iter()
-            .filter(|(task, _)| !results.contains_key(*task))
-            .map(|(task, entry)| ("groups", task, entry)),
-    );
+    let tasks = results
+        .iter()
+        .map(|(task, entry)| ("results", task, entry))
+        .chain(
+            groups
+                .iter()
+                .filter(|(task, _)| !results.contains_key(*task))
+                .map(|(task, entry)| ("groups", task, entry)),
+        );
     for (section, task, entry) in tasks {
         let Value::Object(entry) = entry else {
             sink.warn(format!(
@@ -119,7 +122,9 @@ fn read_task(
             Num::Finite(v) => slots.entry((metric, filter)).or_default().value = Some((v, key)),
             Num::NotFinite(word) => sink.error(
                 &at,
-                format!("the metric `{name}` is {word}, not a number (`{section}.{task}.\"{key}\"`)"),
+                format!(
+                    "the metric `{name}` is {word}, not a number (`{section}.{task}.\"{key}\"`)"
+                ),
                 "not a finite number",
                 Some(String::from(
                     "evidence numbers must be finite; re-run the task or drop it from the file",

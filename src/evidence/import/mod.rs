@@ -2,7 +2,7 @@
 //! Inspect eval logs, promptfoo outputs, HELM `stats.json`, and flags in CSV. Each importer
 //! (one file per format) reads its format into the same validated model as the native
 //! bundle ([`super::model`]); nothing downstream knows where a metric came from except
-//! through [`EvidenceFile`](super::EvidenceFile).
+//! through [`EvidenceFile`].
 //!
 //! The pipeline for a set of [`Input`]s ([`load`]):
 //! 1. each file is read (size limit, UTF-8, sha256), its format taken from `FORMAT:` or
@@ -111,17 +111,24 @@ pub fn load(inputs: &[Input], options: &Options) -> Result<Bundle, Diagnostics> 
 /// but a name that does not end in `.json`, `.yaml` or `.yml` is refused before reading.
 pub(crate) fn load_paths(paths: &[impl AsRef<Path>]) -> Result<Bundle, Diagnostics> {
     let mut errors = Vec::new();
+    let mut inputs = Vec::with_capacity(paths.len());
     for path in paths {
         let path = path.as_ref();
         if Format::from_path(path).is_none() {
             errors.push(unknown_extension(&path.display().to_string()));
+        } else {
+            inputs.push(Input::file(path));
         }
     }
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors));
+    // The other files are still read, so that every problem is reported at once.
+    match load(&inputs, &Options::default()) {
+        Ok(bundle) if errors.is_empty() => Ok(bundle),
+        Ok(_) => Err(Diagnostics(errors)),
+        Err(Diagnostics(more)) => {
+            errors.extend(more);
+            Err(Diagnostics(errors))
+        }
     }
-    let inputs: Vec<Input> = paths.iter().map(|p| Input::file(p.as_ref())).collect();
-    load(&inputs, &Options::default())
 }
 
 fn unknown_extension(name: &str) -> Diagnostic {
@@ -140,10 +147,49 @@ fn read(input: &Input, options: &Options) -> Result<Part, Vec<Diagnostic>> {
     let name = input.path.display().to_string();
     let bytes = read_limited(&input.path, &name)?;
     let sha256 = sha256_hex(&bytes);
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(vec![Diagnostic::error(
+            Code::Evidence,
+            format!("{name}: the file is a zip archive, not JSON, YAML or CSV"),
+        )
+        .with_help(
+            "an Inspect `.eval` log is a zip archive: convert it with \
+             `inspect log convert --to json`, or run with `--log-format json`",
+        )]);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => return Err(vec![super::load::not_utf8(&name, &e)]),
     };
+    from_text(input, name, text, sha256, options)
+}
+
+/// Read one document already in memory (tests, fuzzing), as [`load`] reads a file: `name`
+/// stands for its path (its extension helps detection) and the sha256 is of the text.
+pub fn parse_str(
+    name: &str,
+    text: &str,
+    format: Option<InputFormat>,
+    options: &Options,
+) -> Result<Bundle, Diagnostics> {
+    let input = Input {
+        format,
+        ..Input::file(name)
+    };
+    let sha256 = sha256_hex(text.as_bytes());
+    from_text(&input, name.to_string(), text.to_string(), sha256, options)
+        .and_then(|part| combine(vec![part], Vec::new()))
+        .map_err(Diagnostics)
+}
+
+/// One input's text into a part: its format, its import, its prefix.
+fn from_text(
+    input: &Input,
+    name: String,
+    text: String,
+    sha256: String,
+    options: &Options,
+) -> Result<Part, Vec<Diagnostic>> {
     let extension = Format::from_path(&input.path);
     let (format, detected, native) = match input.format {
         Some(format) => (format, false, None),
@@ -332,17 +378,22 @@ fn harness(outline: &Outline) -> Option<InputFormat> {
         "model_name",
     ];
     match outline {
-        Outline::Object(_) if outline.has("eval") && (outline.has("status") || outline.has("version")) => {
+        Outline::Object(_)
+            if outline.has("eval") && (outline.has("status") || outline.has("version")) =>
+        {
             Some(InputFormat::Inspect)
         }
         Outline::Object(_)
             if outline.has("results")
                 && (outline.has("evalId")
-                    || (outline.has("stats") && (outline.has("prompts") || outline.has("table")))) =>
+                    || (outline.has("stats")
+                        && (outline.has("prompts") || outline.has("table")))) =>
         {
             Some(InputFormat::Promptfoo)
         }
-        Outline::Object(_) if outline.has("results") && lm_eval_keys.iter().any(|k| outline.has(k)) => {
+        Outline::Object(_)
+            if outline.has("results") && lm_eval_keys.iter().any(|k| outline.has(k)) =>
+        {
             Some(InputFormat::LmEval)
         }
         Outline::List(Some(keys))
@@ -440,9 +491,19 @@ fn detect(
 fn combine(evidence: Vec<Part>, baselines: Vec<Part>) -> Result<Bundle, Vec<Diagnostic>> {
     let has_baselines = !baselines.is_empty();
     let (mut bundle, models) = merge_parts(evidence)?;
-    name_model(&mut bundle.candidate, &models, "the candidate", &mut bundle.warnings);
+    name_model(
+        &mut bundle.candidate,
+        &models,
+        "the candidate",
+        &mut bundle.warnings,
+    );
     let (base, base_models) = merge_parts(baselines)?;
-    name_model(&mut bundle.baseline, &base_models, "the baseline", &mut bundle.warnings);
+    name_model(
+        &mut bundle.baseline,
+        &base_models,
+        "the baseline",
+        &mut bundle.warnings,
+    );
 
     let offset = bundle.files.len();
     let mut errors = Vec::new();
@@ -498,14 +559,23 @@ fn combine(evidence: Vec<Part>, baselines: Vec<Part>) -> Result<Bundle, Vec<Diag
     Ok(bundle)
 }
 
-/// Merge parts by the native rules; the models that harness files name, with their files.
-fn merge_parts(parts: Vec<Part>) -> Result<(Bundle, Vec<(String, String)>), Vec<Diagnostic>> {
+/// A model a harness file names, and that file.
+struct Named {
+    model: String,
+    file: String,
+}
+
+/// Merge parts by the native rules; the models that harness files name.
+fn merge_parts(parts: Vec<Part>) -> Result<(Bundle, Vec<Named>), Vec<Diagnostic>> {
     let mut bundles = Vec::with_capacity(parts.len());
     let mut sources = Vec::with_capacity(parts.len());
     let mut models = Vec::new();
     for part in parts {
         if let Some(model) = part.model {
-            models.push((model, part.source.name.clone()));
+            models.push(Named {
+                model,
+                file: part.source.name.clone(),
+            });
         }
         bundles.push(part.bundle);
         sources.push(part.source);
@@ -515,14 +585,9 @@ fn merge_parts(parts: Vec<Part>) -> Result<(Bundle, Vec<(String, String)>), Vec<
 }
 
 /// Fill `slot` from the models harness files name, warning where they disagree.
-fn name_model(
-    slot: &mut Option<String>,
-    models: &[(String, String)],
-    what: &str,
-    warnings: &mut Vec<String>,
-) {
+fn name_model(slot: &mut Option<String>, models: &[Named], what: &str, warnings: &mut Vec<String>) {
     let mut chosen: Option<String> = slot.clone();
-    for (model, file) in models {
+    for Named { model, file } in models {
         match &chosen {
             None => chosen = Some(model.clone()),
             Some(name) if name != model => warnings.push(format!(
