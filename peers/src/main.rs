@@ -210,6 +210,14 @@ fn repeat(name: &str, n: usize, scale: usize) -> ExitCode {
         "report" => Box::new(TollgateReport::new(&w, &json)),
         "cedar" => Box::new(Cedar::new(&w, &json)),
         "cel" => Box::new(Cel::new(&w, &json)),
+        "compile" => {
+            let text = w.policy_text();
+            for _ in 0..n {
+                let p = tollgate::Policy::from_source("bench.gate", text.as_str());
+                std::hint::black_box(p.is_ok());
+            }
+            return ExitCode::SUCCESS;
+        }
         "load" => {
             for _ in 0..n {
                 let b = tollgate::evidence::parse_str(
