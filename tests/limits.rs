@@ -101,7 +101,10 @@ fn policy_file_size() {
     let env = [(POLICY_BYTES.var, limit.to_string())];
     write(dir.path(), "at.gate", &sized(limit));
     write(dir.path(), "past.gate", &sized(limit + 1));
-    assert_used(&run(dir.path(), &["check", "at.gate"], &env), "at the limit");
+    assert_used(
+        &run(dir.path(), &["check", "at.gate"], &env),
+        "at the limit",
+    );
     let out = run(dir.path(), &["check", "past.gate"], &env);
     assert_refused(
         &out,
@@ -174,17 +177,17 @@ fn import_chain(dir: &Path, depth: usize) {
 fn import_depth() {
     let at = tempfile::tempdir().unwrap();
     import_chain(at.path(), MAX_IMPORT_DEPTH);
-    assert_used(&run(at.path(), &["check", "entry.gate"], &[]), "at the limit");
+    assert_used(
+        &run(at.path(), &["check", "entry.gate"], &[]),
+        "at the limit",
+    );
     let past = tempfile::tempdir().unwrap();
     import_chain(past.path(), MAX_IMPORT_DEPTH + 1);
     let out = run(past.path(), &["check", "entry.gate"], &[]);
     assert_refused(
         &out,
         "one import past",
-        &[
-            "imports nest deeper than 32 files",
-            "MAX_IMPORT_DEPTH = 32",
-        ],
+        &["imports nest deeper than 32 files", "MAX_IMPORT_DEPTH = 32"],
     );
     assert!(stderr(&out).contains("f32.gate"), "{}", stderr(&out));
 }
@@ -224,7 +227,11 @@ fn expression_depth() {
     write(dir.path(), "at.gate", &chain(MAX_EXPR_DEPTH));
     write(dir.path(), "past.gate", &chain(MAX_EXPR_DEPTH + 1));
     write(dir.path(), "e.json", r#"{"metrics": {"m": 1}}"#);
-    let out = run(dir.path(), &["eval", "at.gate", "--evidence", "e.json"], &[]);
+    let out = run(
+        dir.path(),
+        &["eval", "at.gate", "--evidence", "e.json"],
+        &[],
+    );
     assert_used(&out, "at the limit");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = run(dir.path(), &["check", "past.gate"], &[]);
@@ -247,7 +254,10 @@ fn number_of_rules() {
     let env = [(RULES.var, "50".to_string())];
     write(dir.path(), "at.gate", &format!("{HEADER}{}", rules(50)));
     write(dir.path(), "past.gate", &format!("{HEADER}{}", rules(51)));
-    assert_used(&run(dir.path(), &["check", "at.gate"], &env), "at the limit");
+    assert_used(
+        &run(dir.path(), &["check", "at.gate"], &env),
+        "at the limit",
+    );
     let out = run(dir.path(), &["check", "past.gate"], &env);
     assert_refused(
         &out,
@@ -309,10 +319,18 @@ fn evidence_file_size() {
     write(dir.path(), "at.json", &sized(limit));
     write(dir.path(), "past.json", &sized(limit + 1));
     let env = [(EVIDENCE_BYTES.var, limit.to_string())];
-    let at = run(dir.path(), &["eval", "p.gate", "--evidence", "at.json"], &env);
+    let at = run(
+        dir.path(),
+        &["eval", "p.gate", "--evidence", "at.json"],
+        &env,
+    );
     assert_used(&at, "at the limit");
     assert_eq!(at.status.code(), Some(0));
-    let out = run(dir.path(), &["eval", "p.gate", "--evidence", "past.json"], &env);
+    let out = run(
+        dir.path(),
+        &["eval", "p.gate", "--evidence", "past.json"],
+        &env,
+    );
     assert_refused(
         &out,
         "one byte past",
@@ -329,15 +347,34 @@ fn evidence_file_size() {
 fn evidence_file_size_at_the_default() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.gate", &format!("{HEADER}{}", rules(1)));
-    for (name, len) in [("at.json", MAX_FILE_BYTES), ("past.json", MAX_FILE_BYTES + 1)] {
+    for (name, len) in [
+        ("at.json", MAX_FILE_BYTES),
+        ("past.json", MAX_FILE_BYTES + 1),
+    ] {
         let file = std::fs::File::create(dir.path().join(name)).unwrap();
         file.set_len(len).unwrap();
     }
-    let out = run(dir.path(), &["eval", "p.gate", "--evidence", "at.json"], &[]);
+    let out = run(
+        dir.path(),
+        &["eval", "p.gate", "--evidence", "at.json"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(!stderr(&out).contains("tollgate::limit"), "{}", stderr(&out));
-    let out = run(dir.path(), &["eval", "p.gate", "--evidence", "past.json"], &[]);
-    assert_refused(&out, "past the default", &["64 MiB", "TOLLGATE_MAX_EVIDENCE_BYTES"]);
+    assert!(
+        !stderr(&out).contains("tollgate::limit"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        dir.path(),
+        &["eval", "p.gate", "--evidence", "past.json"],
+        &[],
+    );
+    assert_refused(
+        &out,
+        "past the default",
+        &["64 MiB", "TOLLGATE_MAX_EVIDENCE_BYTES"],
+    );
 }
 
 /// YAML flow collections may nest 128 levels; deeper text is refused before it is parsed.
@@ -350,14 +387,22 @@ fn evidence_nesting() {
     let nested = |n: usize| format!("flags: {}{}\n", "[".repeat(n), "]".repeat(n));
     write(dir.path(), "at.yaml", &nested(MAX_NESTING));
     write(dir.path(), "past.yaml", &nested(MAX_NESTING + 1));
-    let out = run(dir.path(), &["eval", "p.gate", "--evidence", "at.yaml"], &[]);
+    let out = run(
+        dir.path(),
+        &["eval", "p.gate", "--evidence", "at.yaml"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         !stderr(&out).contains("tollgate::limit") && stderr(&out).contains("must be a flag"),
         "at the limit the file is parsed, and rejected for its content: {}",
         stderr(&out)
     );
-    let out = run(dir.path(), &["eval", "p.gate", "--evidence", "past.yaml"], &[]);
+    let out = run(
+        dir.path(),
+        &["eval", "p.gate", "--evidence", "past.yaml"],
+        &[],
+    );
     assert_refused(
         &out,
         "one level past",
@@ -370,7 +415,11 @@ fn evidence_nesting() {
         deep.push_str("a:\n");
     }
     write(dir.path(), "block.yaml", &deep);
-    let out = run(dir.path(), &["eval", "p.gate", "--evidence", "block.yaml"], &[]);
+    let out = run(
+        dir.path(),
+        &["eval", "p.gate", "--evidence", "block.yaml"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 

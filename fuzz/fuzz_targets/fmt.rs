@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(formatted) => formatted,
         Err(diags) => {
             for d in &diags.0 {
-                assert!(d.code != Code::Internal, "formatter bug: {}\n{text:?}", d.message);
+                assert!(
+                    d.code != Code::Internal,
+                    "formatter bug: {}\n{text:?}",
+                    d.message
+                );
             }
             return;
         }
@@ -28,14 +32,21 @@ fuzz_target!(|data: &[u8]| {
         Err(diags) => panic!("formatted text does not format: {:?}\n{formatted}", diags.0),
     }
     let (before, after) = (common::load(text), common::load(&formatted));
-    assert_eq!(before.is_some(), after.is_some(), "formatting changed whether it loads\n{text:?}");
+    assert_eq!(
+        before.is_some(),
+        after.is_some(),
+        "formatting changed whether it loads\n{text:?}"
+    );
     let (Some(before), Some(after)) = (before, after) else {
         return;
     };
     let now = common::instant("2025-04-25T12:00:00Z");
     for bundle in common::fixed_bundles() {
         let (a, b) = (before.evaluate(&bundle, now), after.evaluate(&bundle, now));
-        assert_eq!(a.decision, b.decision, "formatting changed the decision\n{text:?}");
+        assert_eq!(
+            a.decision, b.decision,
+            "formatting changed the decision\n{text:?}"
+        );
         assert_eq!(a.rules.len(), b.rules.len());
         for (x, y) in a.rules.iter().zip(&b.rules) {
             assert_eq!(

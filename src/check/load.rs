@@ -42,8 +42,12 @@ impl SourceReader for FsReader {
             // Too large to be used: the size check reports it, whatever the bytes are.
             return Ok(String::from_utf8_lossy(&bytes).into_owned());
         }
-        String::from_utf8(bytes)
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
+        String::from_utf8(bytes).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        })
     }
 }
 

@@ -147,6 +147,25 @@ pub fn check_test(
     sources: &Sources,
     errors: &mut Vec<Diagnostic>,
 ) {
+    let expects = test.body.iter().any(|s| {
+        matches!(
+            s,
+            TestStmt::ExpectDecision { .. } | TestStmt::ExpectRule { .. }
+        )
+    });
+    if !expects {
+        errors.push(
+            Diagnostic::error(
+                Code::Test,
+                format!(
+                    "test \"{}\" has no `expect`, so it checks nothing",
+                    test.name.value
+                ),
+            )
+            .with_label(sources, test.name.span, "no expectation")
+            .with_help("add `expect block` (the decision) or `expect fired RULE`"),
+        );
+    }
     for stmt in &test.body {
         match stmt {
             TestStmt::ExpectRule { rule, .. } => {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use serde_json::json;
+use tollgate::diagnostic::{Code, Diagnostic};
 use tollgate::testing::{self, FileReport};
 use tollgate::Policy;
 
@@ -56,6 +57,18 @@ pub fn run(args: Args) -> Exit {
                 unusable = true;
             }
         }
+    }
+    let total: usize = reports.iter().map(|r| r.tests.len()).sum();
+    if total == 0 && !unusable {
+        // Nothing tested is not a success: a CI step pointed at the wrong folder would
+        // otherwise stay green.
+        let what = match &args.filter {
+            Some(f) => format!("no test name contains \"{f}\""),
+            None => "no tests found".to_string(),
+        };
+        print_diagnostics([&Diagnostic::error(Code::Test, what)
+            .with_help("name policy files or folders that hold `test` blocks")]);
+        return Exit::Unusable;
     }
     let passed = reports
         .iter()

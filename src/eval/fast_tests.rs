@@ -129,7 +129,12 @@ fn fast_path_agrees_with_the_general_evaluator() {
     assert_eq!(compared, 3 * program.rules.len());
     // Every kind of verdict was met, fired ones with unknown clauses among them.
     use crate::Status::{Fired, Missing, Passed};
-    for kind in [(Fired, false), (Fired, true), (Missing, true), (Passed, false)] {
+    for kind in [
+        (Fired, false),
+        (Fired, true),
+        (Missing, true),
+        (Passed, false),
+    ] {
         assert!(seen.contains(&kind), "no rule came out {kind:?}");
     }
 }
@@ -145,7 +150,11 @@ fn decider_matches_the_report() {
         let decision = decider.decide(&bundle, now);
         assert_eq!(decision.decision, report.decision);
         let statuses: Vec<_> = report.rules.iter().map(|r| (r.outcome, r.status)).collect();
-        let decided: Vec<_> = decision.rules.iter().map(|r| (r.outcome, r.status)).collect();
+        let decided: Vec<_> = decision
+            .rules
+            .iter()
+            .map(|r| (r.outcome, r.status))
+            .collect();
         assert_eq!(decided, statuses);
         let bound = decider.bind(&bundle, now);
         let again: Vec<_> = decider

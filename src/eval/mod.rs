@@ -42,6 +42,12 @@ pub fn evaluate_planned(
 
     // What loading noticed, then directions the evidence states against the policy's.
     let mut warnings = bundle.warnings.clone();
+    if states_nothing(bundle) {
+        // Valid (no flags is an empty list), but what a broken export step writes: say so.
+        warnings.push(
+            "the evidence bundle is empty: no metrics, flags, sign-offs or waivers".to_string(),
+        );
+    }
     warnings.extend(direction::warnings(program, bundle, &bound));
     let mut valid = Vec::new();
     for waiver in &bundle.waivers {
@@ -75,6 +81,13 @@ pub fn evaluate_planned(
         rules: results,
         warnings,
     }
+}
+
+fn states_nothing(bundle: &Bundle) -> bool {
+    bundle.metrics.is_empty()
+        && bundle.flags.is_empty()
+        && bundle.signoffs.is_empty()
+        && bundle.waivers.is_empty()
 }
 
 /// The evidence key a report names for an unknown.

@@ -196,7 +196,8 @@ impl<'a> Doc<'a> {
 }
 
 /// Help for evidence nested past [`super::MAX_NESTING`] levels.
-pub(crate) const NESTING_HELP: &str = "valid evidence nests four levels deep (`metrics`, a metric, \
+pub(crate) const NESTING_HELP: &str =
+    "valid evidence nests four levels deep (`metrics`, a metric, \
      its `ci`, a number); write the document flat. The limit guards the parser's stack and is \
      fixed: the recursion limit of serde_json and serde_yaml_ng, and MAX_NESTING in \
      src/evidence/parse.rs for YAML flow collections";

@@ -132,8 +132,14 @@ struct Split {
 
 fn split() -> impl Strategy<Value = Split> {
     let metrics = (
-        prop::collection::vec((prop::sample::select(RATES), metric(false), 0usize..4), 0..9),
-        prop::collection::vec((prop::sample::select(LEVELS), metric(true), 0usize..4), 0..3),
+        prop::collection::vec(
+            (prop::sample::select(RATES), metric(false), 0usize..4),
+            0..9,
+        ),
+        prop::collection::vec(
+            (prop::sample::select(LEVELS), metric(true), 0usize..4),
+            0..3,
+        ),
     );
     (
         1usize..5,
@@ -154,7 +160,11 @@ fn split() -> impl Strategy<Value = Split> {
                     parts[at % n]["metrics"][key] = m;
                 }
             }
-            for (list, items) in [("flags", flags), ("signoffs", signoffs), ("waivers", waivers)] {
+            for (list, items) in [
+                ("flags", flags),
+                ("signoffs", signoffs),
+                ("waivers", waivers),
+            ] {
                 for (item, at) in items {
                     parts[at % n][list].as_array_mut().unwrap().push(item);
                 }

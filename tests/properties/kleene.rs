@@ -78,11 +78,14 @@ impl FlagAtom {
     fn truth(self, flag: &Value) -> Tri {
         let field = |name: &str| flag.get(name).and_then(Value::as_str);
         match self {
-            FlagAtom::SevAtLeastHigh => Some(matches!(field("severity"), Some("high" | "critical"))),
-            FlagAtom::FromExpert => Some(field("source") == Some("expert")),
-            FlagAtom::BehaviorCategory => {
-                Some(matches!(field("category"), Some("sycophancy" | "personality")))
+            FlagAtom::SevAtLeastHigh => {
+                Some(matches!(field("severity"), Some("high" | "critical")))
             }
+            FlagAtom::FromExpert => Some(field("source") == Some("expert")),
+            FlagAtom::BehaviorCategory => Some(matches!(
+                field("category"),
+                Some("sycophancy" | "personality")
+            )),
             FlagAtom::AuthorIsA => field("author").map(|a| a == "a"),
             FlagAtom::IdIsNotF1 => field("id").map(|id| id != "F-1"),
             FlagAtom::Fixed(i) => FIXED[i].1,

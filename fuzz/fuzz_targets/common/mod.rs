@@ -93,8 +93,16 @@ pub fn evaluate_all(policy: &Policy, bundle: &Bundle, now: Now) {
     let again = policy.evaluate(bundle, now);
     assert!(e == again, "evaluation is not deterministic");
 
-    let max = e.rules.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Pass);
-    assert_eq!(e.decision, max, "decision is not the most severe rule outcome");
+    let max = e
+        .rules
+        .iter()
+        .map(|r| r.outcome)
+        .max()
+        .unwrap_or(Outcome::Pass);
+    assert_eq!(
+        e.decision, max,
+        "decision is not the most severe rule outcome"
+    );
     for r in &e.rules {
         match r.status {
             Status::Passed | Status::Waived => assert_eq!(r.outcome, Outcome::Pass, "{}", r.id),
@@ -107,10 +115,18 @@ pub fn evaluate_all(policy: &Policy, bundle: &Bundle, now: Now) {
 
     let mut decider = policy.decider();
     let fast = decider.decide(bundle, now);
-    assert_eq!(fast.decision, e.decision, "the decider disagrees with evaluate");
+    assert_eq!(
+        fast.decision, e.decision,
+        "the decider disagrees with evaluate"
+    );
     assert_eq!(fast.rules.len(), e.rules.len());
     for (v, r) in fast.rules.iter().zip(&e.rules) {
-        assert_eq!((v.outcome, v.status), (r.outcome, r.status), "rule {}", r.id);
+        assert_eq!(
+            (v.outcome, v.status),
+            (r.outcome, r.status),
+            "rule {}",
+            r.id
+        );
     }
 
     let json = render::json::render(&e);
@@ -127,8 +143,11 @@ pub fn evaluate_all(policy: &Policy, bundle: &Bundle, now: Now) {
     let _ = render::github::render(&e, &explained);
     let _ = render::explain::render_text(&e, &explained);
     let with = render::explain::render_json(&e, &explained);
-    assert!(serde_json::from_str::<serde_json::Value>(&with).is_ok(), "explain JSON: {with}");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&with).is_ok(),
+        "explain JSON: {with}"
+    );
     let _ = render::markdown::render(&e, policy, &explained, true);
     let _ = render::junit::render(&e, Some(&explained));
-    let _ = tollgate::record::render(&e, policy);
+    let _ = tollgate::record::render(&e, policy, &tollgate::evidence::Options::default());
 }
