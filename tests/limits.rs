@@ -152,6 +152,22 @@ fn huge_policy_files_are_not_read_whole() {
             "import \"/dev/zero\"",
             &["1001 bytes or more", "limit of 1000 bytes"],
         );
+        // Every command that reads policy files: a link to /dev/zero found in a folder.
+        #[cfg(unix)]
+        {
+            let folder = dir.path().join("folder");
+            std::fs::create_dir_all(&folder).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", folder.join("zero.gate")).unwrap();
+            for args in [
+                &["check", "folder/zero.gate"][..],
+                &["fmt", "--check", "folder/zero.gate"],
+                &["fmt", "--check", "folder"],
+                &["test", "folder"],
+            ] {
+                let out = run(dir.path(), args, &env);
+                assert_refused(&out, &args.join(" "), &["limit of 1000 bytes"]);
+            }
+        }
     }
 }
 

@@ -127,11 +127,8 @@ fn main() -> ExitCode {
     println!("ratios of medians              S=10    S=100   S=1000");
     let ratio_row = |label: &str, a: usize, b: usize| {
         print!("{label:<30}");
-        for k in 0..SCALES.len() {
-            print!(
-                "{:>8.1}",
-                per_decision[a][k].median / per_decision[b][k].median
-            );
+        for (x, y) in per_decision[a].iter().zip(&per_decision[b]) {
+            print!("{:>8.1}", x.median / y.median);
         }
         println!();
     };

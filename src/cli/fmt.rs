@@ -70,7 +70,8 @@ pub fn run(args: Args) -> Exit {
 
 fn file(path: &Path, check: bool) -> Outcome {
     let name = path.display().to_string();
-    let old = match std::fs::read_to_string(path) {
+    // Read as policies are read: at most one byte past the size limit (docs/limits.md).
+    let old = match tollgate::check::SourceReader::read(&tollgate::check::FsReader, path) {
         Ok(text) => text,
         Err(e) => {
             let d = Diagnostic::error(Code::Io, format!("cannot read {name}: {e}"))

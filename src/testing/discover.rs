@@ -73,7 +73,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
 /// Whether a file found in a folder is an import fragment (no `policy` header): such files
 /// hold shared items for other policies and are tested through them.
 pub fn is_fragment(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // Read as policies are read: at most one byte past the size limit (docs/limits.md).
+    let Ok(text) = crate::check::SourceReader::read(&crate::check::FsReader, path) else {
         return false;
     };
     let mut sources = crate::source::Sources::new();

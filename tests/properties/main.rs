@@ -1,11 +1,13 @@
 //! Properties of evaluation, checked on generated policies and bundles (proptest):
 //! Kleene's three-valued logic against a reference implementation (LANGUAGE.md section 6),
 //! determinism and independence from the order of evidence files and flags, and
-//! monotonicity of flag rules. Case counts keep the whole suite to a few seconds.
+//! monotonicity of flag rules; and the line and column lookup every location relies on.
+//! Case counts keep the whole suite to a few seconds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod determinism;
 mod kleene;
 mod monotone;
+mod positions;
 mod support;
