@@ -75,8 +75,14 @@ fn examples_decide_as_documented() {
         assert_eq!(e.decision, *decision, "{folder}");
         // The hashes are those of the files' bytes (checked here), so the snapshots need not
         // change whenever a policy or bundle is edited.
-        assert_eq!(e.policy.sha256, sha256_hex(&std::fs::read(policy_path).unwrap()));
-        assert_eq!(e.evidence[0].sha256, sha256_hex(&std::fs::read(&file).unwrap()));
+        assert_eq!(
+            e.policy.sha256,
+            sha256_hex(&std::fs::read(policy_path).unwrap())
+        );
+        assert_eq!(
+            e.evidence[0].sha256,
+            sha256_hex(&std::fs::read(&file).unwrap())
+        );
         insta::with_settings!({filters => vec![(r#""sha256": "[0-9a-f]{64}""#, r#""sha256": "[sha256]""#)]}, {
             insta::assert_snapshot!(format!("json_{folder}"), render::json::render(&e));
         });

@@ -2,11 +2,9 @@
 
 use std::path::PathBuf;
 
-use tollgate::diagnostic::{Code, Diagnostic};
 use tollgate::diff::{self, git::Spec, render, replay, FailOn as LibFailOn, Version};
-use tollgate::evidence;
 
-use super::output::{print_diagnostics, stdout_color};
+use super::output::{parse_now, print_diagnostics, stdout_color};
 use super::Exit;
 
 #[derive(clap::Args)]
@@ -44,17 +42,8 @@ enum FailOn {
 }
 
 pub fn run(args: Args) -> Exit {
-    let now = match args.now.as_deref().map(|t| (t, evidence::parse_instant(t))) {
-        None => None,
-        Some((_, Some(instant))) => Some(instant),
-        Some((text, None)) => {
-            print_diagnostics([&Diagnostic::error(
-                Code::Usage,
-                format!("--now {text} is not a date-time"),
-            )
-            .with_help("write it like 2025-04-25T12:00:00Z or 2025-04-25")]);
-            return Exit::Unusable;
-        }
+    let Ok(now) = parse_now(args.now.as_deref()) else {
+        return Exit::Unusable;
     };
     let (old_spec, new_spec) = (Spec::parse(&args.old), Spec::parse(&args.new));
     let (old, new) = match (old_spec.load(), new_spec.load()) {

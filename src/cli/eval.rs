@@ -7,7 +7,7 @@ use tollgate::diagnostic::{Code, Diagnostic};
 use tollgate::eval::explain;
 use tollgate::{evidence, record, render, Now, Outcome, Policy};
 
-use super::output::{print_diagnostics, stdout_color};
+use super::output::{parse_now, print_diagnostics, stdout_color};
 use super::Exit;
 
 #[derive(clap::Args)]
@@ -56,17 +56,8 @@ enum FailOn {
 }
 
 pub fn run(args: Args) -> Exit {
-    let now = match args.now.as_deref().map(|t| (t, evidence::parse_instant(t))) {
-        None => None,
-        Some((_, Some(instant))) => Some(instant),
-        Some((text, None)) => {
-            print_diagnostics([&Diagnostic::error(
-                Code::Usage,
-                format!("--now {text} is not a date-time"),
-            )
-            .with_help("write it like 2025-04-25T12:00:00Z or 2025-04-25")]);
-            return Exit::Unusable;
-        }
+    let Ok(now) = parse_now(args.now.as_deref()) else {
+        return Exit::Unusable;
     };
     let policy = match Policy::load(&args.policy) {
         Ok(p) => p,

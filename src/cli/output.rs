@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use tollgate::diagnostic::Diagnostic;
+use tollgate::diagnostic::{Code, Diagnostic};
 use tollgate::render;
 
 /// Colour only when writing to a terminal and NO_COLOR is unset.
@@ -18,5 +18,23 @@ pub fn print_diagnostics<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
     let color = stderr_color();
     for d in diags {
         eprint!("{}", render::diagnostics::render(d, color));
+    }
+}
+
+/// `--now TIME`: an RFC 3339 date-time or a date. A bad value is reported here.
+pub fn parse_now(text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, ()> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    match tollgate::evidence::parse_instant(text) {
+        Some(instant) => Ok(Some(instant)),
+        None => {
+            print_diagnostics([&Diagnostic::error(
+                Code::Usage,
+                format!("--now {text} is not a date-time"),
+            )
+            .with_help("write it like 2025-04-25T12:00:00Z or 2025-04-25")]);
+            Err(())
+        }
     }
 }
