@@ -3,6 +3,8 @@
 //! comments. Also: the shipped policies are already in canonical form.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod fmt_support;
+
 use std::path::{Path, PathBuf};
 
 use tollgate::format::format_str;
@@ -18,45 +20,7 @@ fn parse(text: &str) -> ast::File {
 /// The items with inline JSON stripped of layout, and the comments' texts: what formatting
 /// must not change.
 fn meaning(text: &str) -> (Vec<ast::Item>, Vec<String>) {
-    let mut f = parse(text);
-    for item in &mut f.items {
-        if let ast::Item::Test(t) = item {
-            for s in &mut t.body {
-                if let ast::TestStmt::EvidenceInline { json, .. } = s {
-                    *json = strip_json_layout(json);
-                }
-            }
-        }
-    }
-    let comments = f
-        .comments
-        .iter()
-        .map(|c| c.text.trim_end().to_string())
-        .collect();
-    (f.items, comments)
-}
-
-fn strip_json_layout(json: &str) -> String {
-    let mut out = String::new();
-    let (mut in_str, mut esc) = (false, false);
-    for c in json.chars() {
-        if in_str {
-            out.push(c);
-            if esc {
-                esc = false;
-            } else if c == '\\' {
-                esc = true;
-            } else if c == '"' {
-                in_str = false;
-            }
-        } else if c == '"' {
-            in_str = true;
-            out.push(c);
-        } else if !matches!(c, ' ' | '\t' | '\r' | '\n') {
-            out.push(c);
-        }
-    }
-    out
+    fmt_support::meaning(parse(text))
 }
 
 /// Format `text` and check the formatter's promises on it.

@@ -4,6 +4,8 @@
 //! same comments in the same order.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod fmt_support;
+
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -390,44 +392,6 @@ fn parse(text: &str) -> Result<ast::File, String> {
     })
 }
 
-fn strip_json_layout(json: &str) -> String {
-    let mut out = String::new();
-    let (mut in_str, mut esc) = (false, false);
-    for c in json.chars() {
-        if in_str {
-            out.push(c);
-            if esc {
-                esc = false;
-            } else if c == '\\' {
-                esc = true;
-            } else if c == '"' {
-                in_str = false;
-            }
-        } else if c == '"' {
-            in_str = true;
-            out.push(c);
-        } else if !matches!(c, ' ' | '\t' | '\r' | '\n') {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn meaning(f: ast::File) -> (Vec<ast::Item>, Vec<String>) {
-    let mut items = f.items;
-    for item in &mut items {
-        if let ast::Item::Test(t) = item {
-            for s in &mut t.body {
-                if let ast::TestStmt::EvidenceInline { json, .. } = s {
-                    *json = strip_json_layout(json);
-                }
-            }
-        }
-    }
-    let comments = f.comments.into_iter().map(|c| c.text).collect();
-    (items, comments)
-}
-
 proptest! {
     #![proptest_config(Config { cases: 500, ..Config::default() })]
 
@@ -443,6 +407,6 @@ proptest! {
         let twice = format_str("p.gate", &once).map_err(|_| TestCaseError::fail("second run failed"))?;
         prop_assert_eq!(&once, &twice, "not idempotent on\n{}", text);
         let after = parse(&once).map_err(TestCaseError::fail)?;
-        prop_assert_eq!(meaning(before), meaning(after), "meaning changed:\n{}\n---\n{}", text, once);
+        prop_assert_eq!(fmt_support::meaning(before), fmt_support::meaning(after), "meaning changed:\n{}\n---\n{}", text, once);
     }
 }
