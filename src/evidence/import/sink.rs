@@ -47,27 +47,17 @@ impl<'a> Sink<'a> {
             self.more += 1;
             return;
         }
-        let mut diagnostic = Diagnostic::error(
-            Code::Evidence,
-            format!("{}: {}", self.name, message.as_ref()),
-        );
-        if !at.is_empty() && !self.text.is_empty() {
-            if let Some(range) = locate(self.text, Format::Json, at, Target::Value) {
-                let text = self
-                    .shared
-                    .get_or_insert_with(|| Arc::from(self.text))
-                    .clone();
-                diagnostic =
-                    diagnostic.with_text_label(self.name, text, range.start, range.len(), label);
-            }
-        }
-        if let Some(help) = help {
-            diagnostic = diagnostic.with_help(help);
-        }
-        self.errors.push(diagnostic);
+        let range = if at.is_empty() || self.text.is_empty() {
+            None
+        } else {
+            locate(self.text, Format::Json, at, Target::Value)
+        };
+        let (start, len) = range.map_or((usize::MAX, 0), |r| (r.start, r.len()));
+        self.error_at(start, len, message, label, help);
     }
 
-    /// Record an error labelled at a byte range of the text.
+    /// Record an error labelled at a byte range of the text (unlabelled when the range is
+    /// not in the text).
     pub(crate) fn error_at(
         &mut self,
         start: usize,
@@ -84,7 +74,10 @@ impl<'a> Sink<'a> {
             Code::Evidence,
             format!("{}: {}", self.name, message.as_ref()),
         );
-        if start + len <= self.text.len() && self.text.is_char_boundary(start) {
+        let in_text = start
+            .checked_add(len)
+            .is_some_and(|end| end <= self.text.len() && self.text.is_char_boundary(start));
+        if in_text {
             let text = self
                 .shared
                 .get_or_insert_with(|| Arc::from(self.text))
