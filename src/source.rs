@@ -101,14 +101,6 @@ impl Sources {
             .map(|(i, f)| (FileId(i as u32), f))
     }
 
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// 1-based line and column of a span's start.
     pub fn line_col(&self, span: Span) -> (usize, usize) {
         self.get(span.file).line_col(span.start as usize)
