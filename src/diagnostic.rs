@@ -268,6 +268,10 @@ impl Diagnostics {
     pub fn one(d: Diagnostic) -> Diagnostics {
         Diagnostics(vec![d])
     }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
 }
 
 impl From<Diagnostic> for Diagnostics {
