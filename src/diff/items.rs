@@ -193,6 +193,17 @@ pub fn metrics(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule
     }
 }
 
+/// A declaration change that no rule condition reaches: no decision can move.
+fn unreached(item: String, text: &str, places: (Option<Place>, Option<Place>)) -> Change {
+    Change::on_item(
+        item,
+        Effect::Cosmetic,
+        format!("{text} (no rule condition uses it)"),
+        places.0,
+        places.1,
+    )
+}
+
 /// Report a change whose direction cannot be shown against every rule it reaches.
 #[allow(clippy::too_many_arguments)] // one call site per kind of declaration change
 fn reach(
@@ -207,13 +218,7 @@ fn reach(
 ) {
     let reached = rules_reaching(old, new, name);
     if reached.is_empty() {
-        out.push(Change::on_item(
-            item,
-            Effect::Cosmetic,
-            format!("{text} (no rule condition uses it)"),
-            places.0,
-            places.1,
-        ));
+        out.push(unreached(item, &text, places));
         return;
     }
     for rule in reached {
@@ -283,13 +288,7 @@ pub fn lets(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule: &
         let text = summary::let_changed(old, new, name, a, b, &cmp.slots);
         let reached = rules_reaching(old, new, name);
         if reached.is_empty() {
-            out.push(Change::on_item(
-                item,
-                Effect::Cosmetic,
-                format!("{text} (no rule condition uses it)"),
-                places.0,
-                places.1,
-            ));
+            out.push(unreached(item, &text, places));
             continue;
         }
         for id in reached {
