@@ -74,6 +74,10 @@ impl Policy {
         crate::eval::Decider::new(&self.program, &self.plan)
     }
 
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
     pub fn info(&self) -> &PolicyInfo {
         &self.info
     }

@@ -4,29 +4,76 @@
 use chrono::{DateTime, Utc};
 
 use crate::compile::Program;
-use crate::evidence::Bundle;
+use crate::evidence::{Bundle, Metric};
+
+use super::metric::interval;
+use super::plan::{FlagCodes, Plan};
 
 #[derive(Debug, Clone, Default)]
 pub struct Bound {
     /// Per declared metric: its index in the bundle's metrics, if present.
     pub metrics: Vec<Option<u32>>,
+    /// Per declared metric: the numbers planned comparisons read, side by side in one small
+    /// record rather than spread over the bundle's larger entry.
+    pub views: Vec<MetricView>,
     /// Per family: the bundle metrics its glob matches, in the order of their keys (not the
     /// bundle's, which follows the order of files and of keys in a file: neither may change
     /// a report).
     pub families: Vec<Vec<u32>>,
     /// Per role named in `signed(…)`: whether a sign-off for it holds at `now`.
     pub signed: Vec<bool>,
+    /// Per flag of the bundle, in order: its source and category as codes of the plan's
+    /// texts, so that planned predicates compare integers, not strings.
+    pub flag_codes: Vec<FlagCodes>,
 }
 
-pub fn bind(program: &Program, bundle: &Bundle, now: DateTime<Utc>) -> Bound {
+/// The numbers of one metric that planned comparisons read, as lanes: a planned test reads
+/// `lanes[a] - lanes[b]` (`value - baseline` for `delta`, `upper - 0` for `upper`), so it
+/// needs no branch on the quantity. Evidence numbers are finite, so NaN can stand for
+/// "absent": an absent metric is all NaN (but the zero lane), a metric without a baseline
+/// has a NaN baseline, one with neither `ci` nor `stderr` NaN interval ends.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricView {
+    pub lanes: [f64; 5],
+}
+
+impl MetricView {
+    pub const VALUE: u8 = 0;
+    pub const BASELINE: u8 = 1;
+    pub const LOWER: u8 = 2;
+    pub const UPPER: u8 = 3;
+    /// Always 0.0: `x - 0.0` is `x` for every finite `x`, and NaN for NaN.
+    pub const ZERO: u8 = 4;
+
+    const ABSENT: MetricView = MetricView {
+        lanes: [f64::NAN, f64::NAN, f64::NAN, f64::NAN, 0.0],
+    };
+
+    fn of(m: &Metric) -> MetricView {
+        // The interval ends exactly as the general path computes them (`ci`, else from
+        // `stderr`): one definition, no second copy to drift.
+        let (lower, upper) = interval(m).unwrap_or((f64::NAN, f64::NAN));
+        MetricView {
+            lanes: [m.value, m.baseline.unwrap_or(f64::NAN), lower, upper, 0.0],
+        }
+    }
+}
+
+pub fn bind(program: &Program, plan: &Plan, bundle: &Bundle, now: DateTime<Utc>) -> Bound {
     let mut bound = Bound::default();
-    bind_into(&mut bound, program, bundle, now);
+    bind_into(&mut bound, program, plan, bundle, now);
     bound
 }
 
 /// [`bind`] into buffers kept from an earlier binding, so that binding again allocates
 /// nothing once they are large enough.
-pub fn bind_into(bound: &mut Bound, program: &Program, bundle: &Bundle, now: DateTime<Utc>) {
+pub fn bind_into(
+    bound: &mut Bound,
+    program: &Program,
+    plan: &Plan,
+    bundle: &Bundle,
+    now: DateTime<Utc>,
+) {
     bound.metrics.clear();
     // Policies tend to declare metrics in the order bundles list them: try the bundle entry
     // after the last one found before hashing the key.
@@ -41,6 +88,12 @@ pub fn bind_into(bound: &mut Bound, program: &Program, bundle: &Bundle, now: Dat
         }
         bound.metrics.push(index.map(|i| i as u32));
     }
+    bound.views.clear();
+    bound.views.extend(bound.metrics.iter().map(|index| {
+        index
+            .and_then(|i| bundle.metrics.get_index(i as usize))
+            .map_or(MetricView::ABSENT, |(_, m)| MetricView::of(m))
+    }));
 
     bound.families.resize_with(program.families.len(), Vec::new);
     for (members, family) in bound.families.iter_mut().zip(&program.families) {
@@ -66,6 +119,11 @@ pub fn bind_into(bound: &mut Bound, program: &Program, bundle: &Bundle, now: Dat
             .iter()
             .any(|s| &s.role == role && s.expires.is_none_or(|e| e > now))
     }));
+
+    bound.flag_codes.clear();
+    bound
+        .flag_codes
+        .extend(bundle.flags.iter().map(|flag| plan.flag_codes(flag)));
 }
 
 /// String equality for short keys, inlined: cheaper than a call to `memcmp`.

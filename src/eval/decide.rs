@@ -14,7 +14,7 @@ use crate::outcome::{Now, Status};
 use super::bind::{bind_into, Bound};
 use super::expr::Evaluator;
 use super::fast::Fast;
-use super::plan::{metric_rule_verdict, Plan, RulePlan};
+use super::plan::Plan;
 
 /// One rule's outcome and status (after waivers), as in [`crate::RuleResult`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,13 +84,13 @@ impl<'p> Decider<'p> {
     /// Bind `bundle` for this decider's policy at `now`.
     pub fn bind<'b>(&self, bundle: &'b Bundle, now: Now) -> BoundEvidence<'b> {
         let mut bound = Bound::default();
-        bind_into(&mut bound, self.program, bundle, now.value);
+        bind_into(&mut bound, self.program, self.plan, bundle, now.value);
         BoundEvidence { bundle, now, bound }
     }
 
     /// Bind and decide `bundle` at `now`.
     pub fn decide(&mut self, bundle: &Bundle, now: Now) -> Decision<'_> {
-        bind_into(&mut self.bound, self.program, bundle, now.value);
+        bind_into(&mut self.bound, self.program, self.plan, bundle, now.value);
         run(
             self.program,
             self.plan,
@@ -133,19 +133,25 @@ fn run<'d>(
         },
     );
     let mut decision = Outcome::Pass;
-    for ((i, planned), slot) in plan.rules.iter().enumerate().zip(verdicts.iter_mut()) {
-        let v = match planned {
-            RulePlan::Metric {
-                test,
-                outcome,
-                unless,
-                missing,
-            } => metric_rule_verdict(test, *outcome, *unless, *missing, bundle, bound),
-            _ => match program.rules.get(i) {
-                Some(rule) => fast.rule_verdict(plan, planned, rule),
-                None => continue,
-            },
+    // The commonest rules in one tight loop, then the others.
+    for rule in &plan.metric_rules {
+        let v = rule.verdict(bundle, bound);
+        decision = decision.max(v.outcome);
+        if let Some(slot) = verdicts.get_mut(rule.rule as usize) {
+            *slot = RuleVerdict {
+                outcome: v.outcome,
+                status: v.status,
+            };
+        }
+    }
+    for &i in &plan.clause_rules {
+        let i = i as usize;
+        let (Some(planned), Some(rule), Some(slot)) =
+            (plan.rules.get(i), program.rules.get(i), verdicts.get_mut(i))
+        else {
+            continue;
         };
+        let v = fast.rule_verdict(plan, planned, rule);
         decision = decision.max(v.outcome);
         *slot = RuleVerdict {
             outcome: v.outcome,

@@ -207,7 +207,7 @@ impl fmt::Display for Shown {
 /// [`crate::Evaluation::rules`].
 pub fn explain(policy: &Policy, bundle: &Bundle, now: Now) -> Vec<RuleExplanation> {
     let program = policy.program();
-    let bound = bind::bind(program, bundle, now.value);
+    let bound = bind::bind(program, policy.plan(), bundle, now.value);
     let ev = Evaluator::new(program, bundle, &bound);
     let explainer = Explainer {
         ev: &ev,

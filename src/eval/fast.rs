@@ -64,19 +64,14 @@ impl<'e, 'a: 'e> Fast<'e, 'a> {
     #[inline]
     pub fn rule_verdict(&self, plan: &Plan, planned: &RulePlan, rule: &'e Rule) -> FastVerdict {
         match planned {
-            RulePlan::Metric {
-                test,
-                outcome,
-                unless,
-                missing,
-            } => plan::metric_rule_verdict(
-                test,
-                *outcome,
-                *unless,
-                *missing,
-                self.ev.bundle,
-                self.ev.bound,
-            ),
+            RulePlan::Metric(i) => match plan.metric_rules.get(*i as usize) {
+                Some(rule) => rule.verdict(self.ev.bundle, self.ev.bound),
+                None => FastVerdict {
+                    outcome: Outcome::Pass,
+                    status: Status::Passed,
+                    unknown: false,
+                },
+            },
             RulePlan::Clauses { start, end } => {
                 let planned = plan
                     .clauses

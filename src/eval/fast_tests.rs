@@ -55,6 +55,9 @@ rule count_author { review when count(flags where author == "tester-1") >= 1 }
 rule any_author { review when any(flags where author == "tester-1") }
 rule any_id_in { review when any(flags where id in ["F-1", "F-9"]) }
 rule sev_in { review when any(flags where severity in [high, critical]) }
+rule source_in { review when any(flags where source in ["alpha", "beta"] and category not in ["tone"]) }
+rule count_source_ne { warn when count(flags where source != "expert") >= 2 }
+rule many_texts { warn when count(flags where category in ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "tone"]) >= 2 }
 rule chain { review when count((flags where source == "expert") where category == "tone") > 0 }
 rule let_sel { review when count(experts where severity >= high) >= 1 }
 rule let_authors { review when authors(experts) >= 2 }
@@ -109,7 +112,7 @@ fn fast_path_agrees_with_the_general_evaluator() {
     let mut seen = std::collections::HashSet::new();
     for text in [FULL, SPARSE, EMPTY] {
         let bundle = evidence::parse_str("e.json", text, Format::Json).expect("evidence");
-        let bound = bind::bind(program, &bundle, now);
+        let bound = bind::bind(program, &plan, &bundle, now);
         let ev = Evaluator::new(program, &bundle, &bound);
         let fast = Fast::new(&ev);
         for (rule, planned) in program.rules.iter().zip(&plan.rules) {

@@ -57,7 +57,7 @@ fn standard_error(
         .ok_or(Gap::Field(field))
 }
 
-fn interval(m: &Metric) -> Result<(f64, f64), Gap> {
+pub(super) fn interval(m: &Metric) -> Result<(f64, f64), Gap> {
     if let Some(ci) = m.ci {
         return Ok(ci);
     }

@@ -36,7 +36,7 @@ pub fn evaluate_planned(
     bundle: &Bundle,
     now: Now,
 ) -> Evaluation {
-    let bound = bind::bind(program, bundle, now.value);
+    let bound = bind::bind(program, plan, bundle, now.value);
     let ev = expr::Evaluator::new(program, bundle, &bound);
     let fast = fast::Fast::new(&ev);
 

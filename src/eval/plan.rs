@@ -14,6 +14,8 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use indexmap::IndexSet;
+
 use crate::builtins::{FlagField, MetricField};
 use crate::compile::ir::{Aggregate, Compare, ElementField, Node};
 use crate::compile::Program;
@@ -22,7 +24,7 @@ use crate::levels::{Outcome, Severity};
 use crate::outcome::Status;
 use crate::syntax::ast::Direction;
 
-use super::bind::Bound;
+use super::bind::{Bound, MetricView};
 use super::fast::FastVerdict;
 use super::metric::{quantity, Quantity};
 use super::value::{compare_numbers, NUMBER_TOLERANCE};
@@ -34,20 +36,64 @@ pub struct Plan {
     pub(super) clauses: Vec<PlannedClause>,
     /// One per rule, in source order.
     pub(super) rules: Vec<RulePlan>,
+    /// The rules planned as [`RulePlan::Metric`], in source order: the decider runs them in
+    /// one tight loop.
+    pub(super) metric_rules: Vec<MetricRule>,
+    /// The indices of the other rules, planned as [`RulePlan::Clauses`].
+    pub(super) clause_rules: Vec<u32>,
+    /// Every text a planned predicate compares a flag's source or category with. Binding
+    /// turns each flag's source and category into positions in this set ([`FlagCodes`]).
+    texts: IndexSet<Arc<str>>,
+}
+
+/// A flag's source and category as positions in [`Plan::texts`], [`NO_TEXT`] for a text no
+/// planned predicate names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagCodes {
+    source: u32,
+    category: u32,
+}
+
+const NO_TEXT: u32 = u32::MAX;
+
+/// The two flag fields every flag has, compared by code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CodedField {
+    Source,
+    Category,
+}
+
+impl FlagCodes {
+    #[inline]
+    fn get(self, field: CodedField) -> u32 {
+        match field {
+            CodedField::Source => self.source,
+            CodedField::Category => self.category,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub(super) enum RulePlan {
-    /// The commonest rule of all: one clause, `SEVERITY when|unless quantity(m) OP number`.
-    Metric {
-        test: MetricTest,
-        outcome: Outcome,
-        unless: bool,
-        /// The outcome when the metric is unknown: the rule's `missing`, else `outcome`.
-        missing: Outcome,
-    },
+    /// The commonest rule of all: one clause, `SEVERITY when|unless quantity(m) OP number`;
+    /// the rule is `metric_rules[i]`.
+    Metric(u32),
     /// Any other rule: its clauses are `clauses[start..end]`.
     Clauses { start: u32, end: u32 },
+}
+
+/// A rule planned as [`RulePlan::Metric`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct MetricRule {
+    /// Its index in the policy's rules.
+    pub rule: u32,
+    test: MetricTest,
+    /// The orders of the quantity against the number that fire the rule: those the operator
+    /// accepts, or the others for `unless`.
+    fires: u8,
+    outcome: Outcome,
+    /// The outcome when the metric is unknown: the rule's `missing`, else `outcome`.
+    missing: Outcome,
 }
 
 #[derive(Debug, Clone)]
@@ -61,11 +107,28 @@ pub(super) struct PlannedClause {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct MetricTest {
     slot: u32,
-    field: MetricField,
-    direction: Option<Direction>,
-    op: Compare,
+    read: Read,
+    /// The orders of the quantity against `rhs` that satisfy the operator: a set of
+    /// [`LESS`], [`EQUAL`] and [`GREATER`].
+    accepts: u8,
     rhs: f64,
+    /// A quantity further than this from `rhs` is ordered by the sign of the difference
+    /// alone: the tolerance band of `rhs` (see `band`) lies inside it.
+    band: f64,
 }
+
+/// How a metric test reads its quantity.
+#[derive(Debug, Clone, Copy)]
+enum Read {
+    /// `lanes[a] - lanes[b]` of the metric's [`MetricView`].
+    Lanes(u8, u8),
+    /// Any other quantity: computed from the bundle's entry.
+    Quantity(MetricField, Option<Direction>),
+}
+
+const LESS: u8 = 0b001;
+const EQUAL: u8 = 0b010;
+const GREATER: u8 = 0b100;
 
 #[derive(Debug, Clone)]
 pub(super) enum Test {
@@ -89,7 +152,19 @@ pub(super) enum Test {
 #[derive(Debug, Clone)]
 pub(super) enum FlagPred {
     Const(bool),
-    /// `field == value` (or `!=` when `negated`).
+    /// `source` or `category` `== value` (or `!=` when `negated`), `value` as its code.
+    Code {
+        field: CodedField,
+        code: u32,
+        negated: bool,
+    },
+    /// `source` or `category` `in [values]` (or `not in`), the values as codes.
+    CodeIn {
+        field: CodedField,
+        codes: Vec<u32>,
+        negated: bool,
+    },
+    /// `field == value` (or `!=` when `negated`) for a field a flag may lack.
     Text {
         field: FlagField,
         value: Arc<str>,
@@ -120,24 +195,34 @@ impl Plan {
     pub fn new(program: &Program) -> Plan {
         let mut clauses = Vec::new();
         let mut rules = Vec::with_capacity(program.rules.len());
-        for rule in &program.rules {
+        let mut metric_rules = Vec::new();
+        let mut clause_rules = Vec::new();
+        let mut texts = IndexSet::new();
+        for (index, rule) in program.rules.iter().enumerate() {
             if let [clause] = rule.clauses.as_slice() {
-                if let Test::Metric(test) = test(program, &clause.condition) {
-                    rules.push(RulePlan::Metric {
+                if let Test::Metric(test) = test(program, &clause.condition, &mut texts) {
+                    rules.push(RulePlan::Metric(metric_rules.len() as u32));
+                    metric_rules.push(MetricRule {
+                        rule: index as u32,
                         test,
+                        fires: if clause.unless {
+                            !test.accepts & (LESS | EQUAL | GREATER)
+                        } else {
+                            test.accepts
+                        },
                         outcome: clause.outcome,
-                        unless: clause.unless,
                         missing: rule.missing.unwrap_or(clause.outcome),
                     });
                     continue;
                 }
             }
+            clause_rules.push(index as u32);
             let start = clauses.len() as u32;
             for clause in &rule.clauses {
                 clauses.push(PlannedClause {
                     outcome: clause.outcome,
                     unless: clause.unless,
-                    test: test(program, &clause.condition),
+                    test: test(program, &clause.condition, &mut texts),
                 });
             }
             rules.push(RulePlan::Clauses {
@@ -145,11 +230,41 @@ impl Plan {
                 end: clauses.len() as u32,
             });
         }
-        Plan { clauses, rules }
+        Plan {
+            clauses,
+            rules,
+            metric_rules,
+            clause_rules,
+            texts,
+        }
+    }
+
+    /// A flag's source and category as codes of this plan's texts.
+    pub fn flag_codes(&self, flag: &Flag) -> FlagCodes {
+        FlagCodes {
+            source: self.code(&flag.source),
+            category: self.code(&flag.category),
+        }
+    }
+
+    fn code(&self, text: &str) -> u32 {
+        // Policies name a handful of sources and categories: a scan beats hashing.
+        let found = if self.texts.len() <= 8 {
+            self.texts.iter().position(|t| same_text(t, text))
+        } else {
+            self.texts.get_index_of(text)
+        };
+        found.map_or(NO_TEXT, |i| i as u32)
     }
 }
 
-fn test(program: &Program, node: &Node) -> Test {
+type Texts = IndexSet<Arc<str>>;
+
+fn code_of(texts: &mut Texts, text: &Arc<str>) -> u32 {
+    texts.insert_full(text.clone()).0 as u32
+}
+
+fn test(program: &Program, node: &Node, texts: &mut Texts) -> Test {
     match node {
         Node::Compare { op, lhs, rhs } => match (&**lhs, &**rhs) {
             (Node::Metric { metric, field }, Node::Number(x)) => {
@@ -164,7 +279,7 @@ fn test(program: &Program, node: &Node) -> Test {
                     collection,
                 },
                 Node::Number(x),
-            ) => flags_test(collection)
+            ) => flags_test(collection, texts)
                 .map(Box::new)
                 .map_or(Test::General, |pred| Test::FlagsCount {
                     pred,
@@ -177,7 +292,7 @@ fn test(program: &Program, node: &Node) -> Test {
                     op: Aggregate::Count,
                     collection,
                 },
-            ) => flags_test(collection)
+            ) => flags_test(collection, texts)
                 .map(Box::new)
                 .map_or(Test::General, |pred| Test::FlagsCount {
                     pred,
@@ -189,7 +304,7 @@ fn test(program: &Program, node: &Node) -> Test {
         Node::Aggregate {
             op: op @ (Aggregate::Any | Aggregate::None),
             collection,
-        } => flags_test(collection)
+        } => flags_test(collection, texts)
             .map(Box::new)
             .map_or(Test::General, |pred| Test::FlagsAny {
                 pred,
@@ -210,13 +325,36 @@ fn metric_test(
     match program.metrics.get(metric) {
         Some(slot) if !field.is_bool() => Test::Metric(MetricTest {
             slot: metric as u32,
-            field,
-            direction: slot.direction,
-            op,
+            read: match field {
+                MetricField::Value => Read::Lanes(MetricView::VALUE, MetricView::ZERO),
+                MetricField::Baseline => Read::Lanes(MetricView::BASELINE, MetricView::ZERO),
+                MetricField::Delta => Read::Lanes(MetricView::VALUE, MetricView::BASELINE),
+                MetricField::Lower => Read::Lanes(MetricView::LOWER, MetricView::ZERO),
+                MetricField::Upper => Read::Lanes(MetricView::UPPER, MetricView::ZERO),
+                field => Read::Quantity(field, slot.direction),
+            },
+            accepts: match op {
+                Compare::Lt => LESS,
+                Compare::Eq => EQUAL,
+                Compare::Le => LESS | EQUAL,
+                Compare::Gt => GREATER,
+                Compare::Ne => LESS | GREATER,
+                Compare::Ge => EQUAL | GREATER,
+            },
             rhs,
+            band: band(rhs),
         }),
         _ => Test::General,
     }
+}
+
+/// A bound on how far from `rhs` a number can be and still be equal to it within the
+/// tolerance: `|x - rhs| <= NUMBER_TOLERANCE * max(|x|, |rhs|, 1)` implies
+/// `|x - rhs| <= NUMBER_TOLERANCE * max(|rhs|, 1) / (1 - NUMBER_TOLERANCE)`, which the margin
+/// of one part in a million covers along with rounding. An overflow to infinity only sends
+/// every comparison to the exact path.
+fn band(rhs: f64) -> f64 {
+    NUMBER_TOLERANCE * rhs.abs().max(1.0) * (1.0 + 1e-6)
 }
 
 /// `a OP b` as `b OP' a`.
@@ -232,15 +370,15 @@ fn flip(op: Compare) -> Compare {
 
 /// A chain `flags where P1 where P2 …` as one predicate: an element is kept when every
 /// predicate holds, dropped when one is false, uncertain otherwise — Kleene's `and`.
-fn flags_test(collection: &Node) -> Option<FlagPred> {
+fn flags_test(collection: &Node, texts: &mut Texts) -> Option<FlagPred> {
     match collection {
         Node::Flags => Some(FlagPred::Const(true)),
         Node::Where {
             collection,
             predicate,
         } => {
-            let inner = flags_test(collection)?;
-            let this = flag_pred(predicate)?;
+            let inner = flags_test(collection, texts)?;
+            let this = flag_pred(predicate, texts)?;
             Some(match inner {
                 FlagPred::Const(true) => this,
                 inner => FlagPred::And(Box::new(inner), Box::new(this)),
@@ -257,23 +395,43 @@ fn text_field(node: &Node) -> Option<FlagField> {
     }
 }
 
+fn coded(field: FlagField) -> Option<CodedField> {
+    match field {
+        FlagField::Source => Some(CodedField::Source),
+        FlagField::Category => Some(CodedField::Category),
+        _ => None,
+    }
+}
+
 fn is_severity(node: &Node) -> bool {
     matches!(node, Node::Field(ElementField::Flag(FlagField::Severity)))
 }
 
-fn flag_pred(node: &Node) -> Option<FlagPred> {
+fn flag_pred(node: &Node, texts: &mut Texts) -> Option<FlagPred> {
+    let mut sub = |node: &Node| flag_pred(node, texts).map(Box::new);
     Some(match node {
         Node::Bool(b) => FlagPred::Const(*b),
-        Node::And(l, r) => FlagPred::And(Box::new(flag_pred(l)?), Box::new(flag_pred(r)?)),
-        Node::Or(l, r) => FlagPred::Or(Box::new(flag_pred(l)?), Box::new(flag_pred(r)?)),
-        Node::Not(inner) => FlagPred::Not(Box::new(flag_pred(inner)?)),
+        Node::And(l, r) => FlagPred::And(sub(l)?, sub(r)?),
+        Node::Or(l, r) => FlagPred::Or(sub(l)?, sub(r)?),
+        Node::Not(inner) => FlagPred::Not(sub(inner)?),
         Node::Compare { op, lhs, rhs } => match (&**lhs, &**rhs, op) {
             (field, Node::Str(s), Compare::Eq | Compare::Ne)
-            | (Node::Str(s), field, Compare::Eq | Compare::Ne) => FlagPred::Text {
-                field: text_field(field)?,
-                value: s.clone(),
-                negated: *op == Compare::Ne,
-            },
+            | (Node::Str(s), field, Compare::Eq | Compare::Ne) => {
+                let field = text_field(field)?;
+                let negated = *op == Compare::Ne;
+                match coded(field) {
+                    Some(field) => FlagPred::Code {
+                        field,
+                        code: code_of(texts, s),
+                        negated,
+                    },
+                    None => FlagPred::Text {
+                        field,
+                        value: s.clone(),
+                        negated,
+                    },
+                }
+            }
             (field, Node::Severity(s), _) if is_severity(field) => {
                 FlagPred::Severity { op: *op, value: *s }
             }
@@ -304,6 +462,7 @@ fn flag_pred(node: &Node) -> Option<FlagPred> {
                     negated: *negated,
                 }
             } else {
+                let field = text_field(item)?;
                 let values = items
                     .iter()
                     .map(|i| match i {
@@ -311,10 +470,17 @@ fn flag_pred(node: &Node) -> Option<FlagPred> {
                         _ => None,
                     })
                     .collect::<Option<Vec<_>>>()?;
-                FlagPred::TextIn {
-                    field: text_field(item)?,
-                    values,
-                    negated: *negated,
+                match coded(field) {
+                    Some(field) => FlagPred::CodeIn {
+                        field,
+                        codes: values.iter().map(|v| code_of(texts, v)).collect(),
+                        negated: *negated,
+                    },
+                    None => FlagPred::TextIn {
+                        field,
+                        values,
+                        negated: *negated,
+                    },
                 }
             }
         }
@@ -362,10 +528,20 @@ pub(super) fn holds(op: Compare, order: Ordering) -> bool {
 }
 
 impl FlagPred {
-    /// True, false, or unknown (`None`) for one flag.
-    fn eval(&self, flag: &Flag) -> Option<bool> {
+    /// True, false, or unknown (`None`) for one flag, its codes `codes`.
+    fn eval(&self, flag: &Flag, codes: FlagCodes) -> Option<bool> {
         match self {
             FlagPred::Const(b) => Some(*b),
+            FlagPred::Code {
+                field,
+                code,
+                negated,
+            } => Some((codes.get(*field) == *code) != *negated),
+            FlagPred::CodeIn {
+                field,
+                codes: values,
+                negated,
+            } => Some(values.contains(&codes.get(*field)) != *negated),
             FlagPred::Text {
                 field,
                 value,
@@ -382,23 +558,23 @@ impl FlagPred {
             FlagPred::SeverityIn { values, negated } => {
                 Some(values.contains(&flag.severity) != *negated)
             }
-            FlagPred::And(l, r) => match l.eval(flag) {
+            FlagPred::And(l, r) => match l.eval(flag, codes) {
                 Some(false) => Some(false),
-                left => match (left, r.eval(flag)) {
+                left => match (left, r.eval(flag, codes)) {
                     (_, Some(false)) => Some(false),
                     (Some(true), Some(true)) => Some(true),
                     _ => None,
                 },
             },
-            FlagPred::Or(l, r) => match l.eval(flag) {
+            FlagPred::Or(l, r) => match l.eval(flag, codes) {
                 Some(true) => Some(true),
-                left => match (left, r.eval(flag)) {
+                left => match (left, r.eval(flag, codes)) {
                     (_, Some(true)) => Some(true),
                     (Some(false), Some(false)) => Some(false),
                     _ => None,
                 },
             },
-            FlagPred::Not(inner) => inner.eval(flag).map(|b| !b),
+            FlagPred::Not(inner) => inner.eval(flag, codes).map(|b| !b),
         }
     }
 }
@@ -415,8 +591,8 @@ pub(super) fn run(
         Test::Metric(test) => test.run(bundle, bound),
         Test::FlagsAny { pred, none } => {
             let mut uncertain = false;
-            for flag in &bundle.flags {
-                match pred.eval(flag) {
+            for (flag, codes) in bundle.flags.iter().zip(&bound.flag_codes) {
+                match pred.eval(flag, *codes) {
                     Some(true) => return Some(!*none),
                     Some(false) => {}
                     None => uncertain = true,
@@ -429,29 +605,21 @@ pub(super) fn run(
             }
         }
         Test::FlagsCount { pred, op, rhs } => {
-            let flags = &bundle.flags;
             let count = match &**pred {
-                // Fields every flag has: a plain loop.
-                FlagPred::Text {
-                    field: FlagField::Category,
-                    value,
+                // A field every flag has: a plain loop over the codes.
+                FlagPred::Code {
+                    field,
+                    code,
                     negated,
-                } => flags
+                } => bound
+                    .flag_codes
                     .iter()
-                    .filter(|f| same_text(&f.category, value) != *negated)
-                    .count(),
-                FlagPred::Text {
-                    field: FlagField::Source,
-                    value,
-                    negated,
-                } => flags
-                    .iter()
-                    .filter(|f| same_text(&f.source, value) != *negated)
+                    .filter(|c| (c.get(*field) == *code) != *negated)
                     .count(),
                 pred => {
                     let mut count = 0usize;
-                    for flag in flags {
-                        match pred.eval(flag) {
+                    for (flag, codes) in bundle.flags.iter().zip(&bound.flag_codes) {
+                        match pred.eval(flag, *codes) {
                             Some(true) => count += 1,
                             Some(false) => {}
                             None => return None,
@@ -470,74 +638,113 @@ impl MetricTest {
     /// The comparison, or `None` when the metric or a field it needs is absent.
     #[inline]
     pub(super) fn run(&self, bundle: &Bundle, bound: &Bound) -> Option<bool> {
+        self.order(bundle, bound).map(|bit| self.accepts & bit != 0)
+    }
+
+    /// How the quantity is ordered against `rhs` ([`LESS`], [`EQUAL`] or [`GREATER`]), or
+    /// `None` when the metric or a field it needs is absent.
+    #[inline(always)]
+    fn order(&self, bundle: &Bundle, bound: &Bound) -> Option<u8> {
+        let Read::Lanes(a, b) = self.read else {
+            return self.order_other(bundle, bound);
+        };
+        let lanes = &bound.views.get(self.slot as usize)?.lanes;
+        let x = lanes[usize::from(a)] - lanes[usize::from(b)];
+        // NaN marks an absent metric or field (see `MetricView`).
+        if x.is_nan() {
+            return None;
+        }
+        Some(order_banded(x, self.rhs, self.band))
+    }
+
+    /// The quantities a view does not hold, from the bundle's entry.
+    #[inline(never)]
+    fn order_other(&self, bundle: &Bundle, bound: &Bound) -> Option<u8> {
+        let Read::Quantity(field, direction) = self.read else {
+            return None;
+        };
         let index = (*bound.metrics.get(self.slot as usize)?)?;
         let (_, m) = bundle.metrics.get_index(index as usize)?;
-        let x = match self.field {
-            MetricField::Value => m.value,
-            MetricField::Baseline => m.baseline?,
-            MetricField::Delta => m.value - m.baseline?,
-            MetricField::Upper if m.ci.is_some() => m.ci?.1,
-            MetricField::Lower if m.ci.is_some() => m.ci?.0,
-            field => match quantity(m, self.direction, field) {
-                Ok(Quantity::Number(x)) => x,
-                _ => return None,
-            },
-        };
-        Some(holds_fast(self.op, x, self.rhs))
+        match quantity(m, direction, field) {
+            Ok(Quantity::Number(x)) => Some(order_exact(x, self.rhs)),
+            _ => None,
+        }
     }
 }
 
-/// `holds(op, compare_numbers(x, rhs))` for finite numbers (evidence numbers are finite and
-/// arithmetic that is not yields unknown), without the calls: equal within the tolerance,
-/// else by plain order.
-#[inline]
-fn holds_fast(op: Compare, x: f64, rhs: f64) -> bool {
-    let scale = x.abs().max(rhs.abs()).max(1.0);
+/// [`order_exact`], deciding by the sign of `x - rhs` alone outside `band` (see [`band`]).
+#[inline(always)]
+fn order_banded(x: f64, rhs: f64, band: f64) -> u8 {
     let d = x - rhs;
-    // Bit 0 for less, 1 for equal, 2 for greater: which orders satisfy `op`.
-    let accepts: u8 = match op {
-        Compare::Lt => 0b001,
-        Compare::Eq => 0b010,
-        Compare::Le => 0b011,
-        Compare::Gt => 0b100,
-        Compare::Ne => 0b101,
-        Compare::Ge => 0b110,
-    };
-    let bit = if d.abs() <= NUMBER_TOLERANCE * scale {
-        0b010
-    } else if d > 0.0 {
-        0b100
+    if d > band {
+        GREATER
+    } else if d < -band {
+        LESS
     } else {
-        0b001
-    };
-    accepts & bit != 0
+        order_exact(x, rhs)
+    }
 }
 
-/// A rule planned as [`RulePlan::Metric`]: its verdict.
-#[inline]
-pub(super) fn metric_rule_verdict(
-    test: &MetricTest,
-    outcome: Outcome,
-    unless: bool,
-    missing: Outcome,
-    bundle: &Bundle,
-    bound: &Bound,
-) -> FastVerdict {
-    match test.run(bundle, bound) {
-        Some(holds) if holds != unless => FastVerdict {
-            outcome,
-            status: Status::Fired,
-            unknown: false,
-        },
-        Some(_) => FastVerdict {
-            outcome: Outcome::Pass,
-            status: Status::Passed,
-            unknown: false,
-        },
-        None => FastVerdict {
-            outcome: missing,
-            status: Status::Missing,
-            unknown: true,
-        },
+/// [`compare_numbers`] as an order bit, for finite numbers (evidence numbers are finite, and
+/// arithmetic that is not yields unknown): equal within the tolerance, else by plain order.
+#[inline(never)]
+fn order_exact(x: f64, rhs: f64) -> u8 {
+    match compare_numbers(x, rhs) {
+        Ordering::Less => LESS,
+        Ordering::Equal => EQUAL,
+        Ordering::Greater => GREATER,
+    }
+}
+
+impl MetricRule {
+    /// The rule's verdict.
+    #[inline(always)]
+    pub(super) fn verdict(&self, bundle: &Bundle, bound: &Bound) -> FastVerdict {
+        match self.test.order(bundle, bound) {
+            Some(bit) if self.fires & bit != 0 => FastVerdict {
+                outcome: self.outcome,
+                status: Status::Fired,
+                unknown: false,
+            },
+            Some(_) => FastVerdict {
+                outcome: Outcome::Pass,
+                status: Status::Passed,
+                unknown: false,
+            },
+            None => FastVerdict {
+                outcome: self.missing,
+                status: Status::Missing,
+                unknown: true,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The band never decides a number the tolerance calls equal: around the edge of the
+    /// tolerance, at every scale, the banded order is the exact one.
+    #[test]
+    fn banded_order_is_the_exact_order() {
+        let mut checked = 0;
+        for rhs in [
+            0.0, 5e-6, 0.5, -0.5, 1.0, -1.0, 3.25, 1e6, -7e12, 1e300, -1e300,
+        ] {
+            let edge = NUMBER_TOLERANCE * f64::abs(rhs).max(1.0);
+            for k in [-3.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0] {
+                for wiggle in [-1e-3, -1e-7, -1e-12, 0.0, 1e-12, 1e-7, 1e-3] {
+                    let x = rhs + k * edge * (1.0 + wiggle);
+                    assert_eq!(
+                        order_banded(x, rhs, band(rhs)),
+                        order_exact(x, rhs),
+                        "x = {x:e}, rhs = {rhs:e}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 11 * 9 * 7);
     }
 }
