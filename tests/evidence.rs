@@ -30,26 +30,29 @@ fn spec_example_yaml_reads_every_field() {
     assert_eq!(b.as_of, Some(utc(2025, 4, 25, 9, 0, 0)));
     let keys: Vec<&str> = b.metrics.keys().map(String::as_str).collect();
     assert_eq!(keys, ["behavior.sycophancy_rate", "offline.mmlu.acc"]);
+    let mut expected = Metric::new(0.21, 0);
+    expected.set_baseline(Some(0.09));
+    expected.set_stderr(Some(0.004));
+    expected.set_baseline_stderr(Some(0.003));
+    expected.set_ci(Some((0.19, 0.23)));
+    expected.set_baseline_ci(Some((0.08, 0.10)));
+    expected.set_n(Some(1800));
+    assert_eq!(b.metrics["behavior.sycophancy_rate"], expected);
+    let m = &b.metrics["behavior.sycophancy_rate"];
     assert_eq!(
-        b.metrics["behavior.sycophancy_rate"],
-        Metric {
-            value: 0.21,
-            baseline: Some(0.09),
-            stderr: Some(0.004),
-            baseline_stderr: Some(0.003),
-            ci: Some((0.19, 0.23)),
-            baseline_ci: Some((0.08, 0.10)),
-            n: Some(1800),
-            file: 0,
-            ..Metric::default()
-        }
+        (m.baseline(), m.stderr(), m.baseline_stderr(), m.n()),
+        (Some(0.09), Some(0.004), Some(0.003), Some(1800))
     );
-    assert_eq!(b.metrics["offline.mmlu.acc"].value, 0.887);
+    assert_eq!(
+        (m.ci(), m.baseline_ci(), m.file(), m.baseline_file()),
+        (Some((0.19, 0.23)), Some((0.08, 0.10)), 0, None)
+    );
+    assert_eq!(b.metrics["offline.mmlu.acc"].value(), 0.887);
     let flag = &b.flags[0];
     assert_eq!(flag.id.as_deref(), Some("F-12"));
-    assert_eq!(flag.source, "expert");
+    assert_eq!(&*flag.source, "expert");
     assert_eq!(flag.author.as_deref(), Some("tester-3"));
-    assert_eq!(flag.category, "personality");
+    assert_eq!(&*flag.category, "personality");
     assert_eq!(flag.severity, Severity::Medium);
     assert_eq!(
         flag.note.as_deref(),
@@ -107,18 +110,12 @@ fn empty_object_is_an_empty_bundle() {
 #[test]
 fn shorthand_number_means_value() {
     let b = json(r#"{ "metrics": { "offline.mmlu.acc": 0.887, "count": 3, "delta": -2 } }"#);
-    assert_eq!(
-        b.metrics["offline.mmlu.acc"],
-        Metric {
-            value: 0.887,
-            ..Metric::default()
-        }
-    );
-    assert_eq!(b.metrics["count"].value, 3.0);
-    assert_eq!(b.metrics["delta"].value, -2.0);
+    assert_eq!(b.metrics["offline.mmlu.acc"], Metric::new(0.887, 0));
+    assert_eq!(b.metrics["count"].value(), 3.0);
+    assert_eq!(b.metrics["delta"].value(), -2.0);
     let b = yaml("metrics:\n  offline.mmlu.acc: 0.887\n");
-    assert_eq!(b.metrics["offline.mmlu.acc"].value, 0.887);
-    assert_eq!(b.metrics["offline.mmlu.acc"].ci, None);
+    assert_eq!(b.metrics["offline.mmlu.acc"].value(), 0.887);
+    assert_eq!(b.metrics["offline.mmlu.acc"].ci(), None);
 }
 
 #[test]
@@ -135,21 +132,21 @@ fn null_on_an_optional_field_means_absent() {
              "flags": null }"#,
     );
     assert_eq!(b.candidate, None);
-    assert_eq!(b.metrics["x"].baseline, None);
-    assert_eq!(b.metrics["x"].ci, None);
+    assert_eq!(b.metrics["x"].baseline(), None);
+    assert_eq!(b.metrics["x"].ci(), None);
     assert!(b.flags.is_empty());
     let b = yaml("stage:\nmetrics:\n  x: { value: 1, n: ~ }\n");
     assert_eq!(b.stage, None);
-    assert_eq!(b.metrics["x"].n, None);
+    assert_eq!(b.metrics["x"].n(), None);
 }
 
 #[test]
 fn n_accepts_a_whole_float() {
     // Pipelines that write every number as a float still give a whole count.
     let b = json(r#"{ "metrics": { "x": { "value": 1, "n": 1800.0 } } }"#);
-    assert_eq!(b.metrics["x"].n, Some(1800));
+    assert_eq!(b.metrics["x"].n(), Some(1800));
     let b = yaml("metrics:\n  x: { value: 1, n: 0 }\n");
-    assert_eq!(b.metrics["x"].n, Some(0));
+    assert_eq!(b.metrics["x"].n(), Some(0));
 }
 
 #[test]
@@ -157,8 +154,8 @@ fn ci_may_touch_the_value_and_baseline_ci_needs_no_baseline() {
     let b = json(
         r#"{ "metrics": { "x": { "value": 0.2, "ci": [0.2, 0.2], "baseline_ci": [0.5, 0.6] } } }"#,
     );
-    assert_eq!(b.metrics["x"].ci, Some((0.2, 0.2)));
-    assert_eq!(b.metrics["x"].baseline_ci, Some((0.5, 0.6)));
+    assert_eq!(b.metrics["x"].ci(), Some((0.2, 0.2)));
+    assert_eq!(b.metrics["x"].baseline_ci(), Some((0.5, 0.6)));
 }
 
 #[test]
@@ -989,7 +986,7 @@ fn yaml_anchors_and_aliases_are_read() {
     );
     assert_eq!(b.signoffs.len(), 2);
     assert_eq!(b.signoffs[0], b.signoffs[1]);
-    assert_eq!(b.metrics["b"].value, 0.5);
+    assert_eq!(b.metrics["b"].value(), 0.5);
 }
 
 #[test]
@@ -1000,4 +997,37 @@ fn yaml_merge_keys_are_unknown_keys() {
         .message
         .contains("unknown key `<<` in `metrics.\"x\"`"));
     assert!(all[1].message.contains("has no `value`"));
+}
+
+#[test]
+fn a_metric_gives_back_what_was_set_and_nothing_else() {
+    let mut m = Metric::new(0.5, 3);
+    assert_eq!(
+        (m.value(), m.baseline(), m.stderr(), m.ci(), m.n(), m.file()),
+        (0.5, None, None, None, None, 3)
+    );
+    assert_eq!((m.baseline_file(), m.direction()), (None, None));
+    m.set_baseline(Some(0.4));
+    m.set_ci(Some((0.45, 0.55)));
+    m.set_n(Some(0));
+    m.set_baseline_file(Some(1));
+    assert_eq!(
+        (m.baseline(), m.ci(), m.n(), m.baseline_file()),
+        (Some(0.4), Some((0.45, 0.55)), Some(0), Some(1))
+    );
+    // Clearing, and NaN (never a number in evidence), leave the field absent.
+    m.set_n(Some(u64::MAX));
+    assert_eq!(m.n(), Some(u64::MAX));
+    m.set_baseline(Some(f64::NAN));
+    m.set_ci(None);
+    m.set_baseline_file(None);
+    assert_eq!(
+        (m.baseline(), m.ci(), m.baseline_file()),
+        (None, None, None)
+    );
+    // Absent equals absent: two fresh metrics are equal, and differ once one has a baseline.
+    let (a, mut b) = (Metric::new(1.0, 0), Metric::new(1.0, 0));
+    assert_eq!(a, b);
+    b.set_baseline(Some(1.0));
+    assert_ne!(a, b);
 }

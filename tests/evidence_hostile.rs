@@ -223,9 +223,9 @@ fn trailing_text_and_several_documents() {
 #[test]
 fn a_byte_order_mark_is_ignored() {
     let b = json("\u{feff}{\"metrics\": {\"x\": 1}}");
-    assert_eq!(b.metrics["x"].value, 1.0);
+    assert_eq!(b.metrics["x"].value(), 1.0);
     let b = yaml("\u{feff}metrics:\n  x: 1\n");
-    assert_eq!(b.metrics["x"].value, 1.0);
+    assert_eq!(b.metrics["x"].value(), 1.0);
 }
 
 #[test]
@@ -267,7 +267,7 @@ fn a_ten_megabyte_file_loads() {
     fs::write(&path, &text).unwrap();
     let bundle = load_files(&[&path]).unwrap();
     assert_eq!(bundle.metrics.len(), i);
-    assert_eq!(bundle.metrics.last().unwrap().1.n, Some(i as u64 - 1));
+    assert_eq!(bundle.metrics.last().unwrap().1.n(), Some(i as u64 - 1));
 
     // The same file with one bad value near the end: one error, at the right line.
     let bad = text.replacen(
@@ -335,11 +335,11 @@ fn huge_numbers_and_integers() {
     let d = json_error(r#"{"metrics": {"x": {"value": 1, "n": 18446744073709551616}}}"#);
     assert_mentions(&d, &["must be a whole number"]);
     let b = json(r#"{"metrics": {"x": {"value": 1, "n": 18446744073709551615}}}"#);
-    assert_eq!(b.metrics["x"].n, Some(u64::MAX));
+    assert_eq!(b.metrics["x"].n(), Some(u64::MAX));
     let d = yaml_error("metrics:\n  x: {value: 1, n: 99999999999999999999999999}\n");
     assert_mentions(&d, &["must be a whole number"]);
     let b = yaml("metrics:\n  x: 123456789012345678901234567890\n");
-    assert!(b.metrics["x"].value > 1e29);
+    assert!(b.metrics["x"].value() > 1e29);
 }
 
 #[test]

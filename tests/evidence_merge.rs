@@ -74,13 +74,13 @@ fn files_are_recorded_with_their_sha256_and_metrics_point_at_them() {
         .sha256
         .chars()
         .all(|c| matches!(c, '0'..='9' | 'a'..='f')));
-    assert_eq!(b.metrics["behavior.sycophancy_rate"].file, 0);
-    assert_eq!(b.metrics["offline.mmlu.acc"].file, 0);
-    assert_eq!(b.metrics["ab.thumbs_up_rate"].file, 1);
+    assert_eq!(b.metrics["behavior.sycophancy_rate"].file(), 0);
+    assert_eq!(b.metrics["offline.mmlu.acc"].file(), 0);
+    assert_eq!(b.metrics["ab.thumbs_up_rate"].file(), 1);
     // The other order: indexes follow.
     let b = load_files(&[B, A]).unwrap();
-    assert_eq!(b.metrics["ab.thumbs_up_rate"].file, 0);
-    assert_eq!(b.metrics["offline.mmlu.acc"].file, 1);
+    assert_eq!(b.metrics["ab.thumbs_up_rate"].file(), 0);
+    assert_eq!(b.metrics["offline.mmlu.acc"].file(), 1);
     assert_eq!(b.flags[0].id.as_deref(), Some("F-2"));
 }
 

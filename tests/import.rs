@@ -94,12 +94,12 @@ fn lm_eval_results_give_task_dot_metric_with_stderr_n_and_direction() {
         ]
     );
     let m = &b.metrics["physical_en.acc"];
-    assert_eq!(m.value, 0.25666666666666665);
-    assert_eq!(m.stderr, Some(0.02526044198731046));
-    assert_eq!(m.n, Some(300));
-    assert_eq!(m.direction, Some(Direction::HigherIsBetter));
-    assert_eq!(m.baseline, None);
-    assert_eq!(b.metrics["social_th.acc"].value, 0.7166666666666667);
+    assert_eq!(m.value(), 0.25666666666666665);
+    assert_eq!(m.stderr(), Some(0.02526044198731046));
+    assert_eq!(m.n(), Some(300));
+    assert_eq!(m.direction(), Some(Direction::HigherIsBetter));
+    assert_eq!(m.baseline(), None);
+    assert_eq!(b.metrics["social_th.acc"].value(), 0.7166666666666667);
     assert_eq!(b.candidate.as_deref(), Some("scb10x/llama3.2-typhoon2-3b"));
     assert_eq!(b.files.len(), 1);
     assert_eq!(b.files[0].format, InputFormat::LmEval);
@@ -110,8 +110,8 @@ fn lm_eval_results_give_task_dot_metric_with_stderr_n_and_direction() {
     let results = json_file(TYPHOON)["results"].clone();
     for (task, entry) in results.as_object().unwrap() {
         let m = &b.metrics[&format!("{task}.acc")];
-        assert_eq!(m.value, entry["acc,none"].as_f64().unwrap());
-        assert_eq!(m.stderr, entry["acc_stderr,none"].as_f64());
+        assert_eq!(m.value(), entry["acc,none"].as_f64().unwrap());
+        assert_eq!(m.stderr(), entry["acc_stderr,none"].as_f64());
     }
 }
 
@@ -121,18 +121,18 @@ fn a_baseline_file_gives_each_metric_its_baseline() {
     assert_eq!(b.baseline.as_deref(), Some("meta-llama/Llama-3.2-3B"));
     assert_eq!(b.candidate.as_deref(), Some("scb10x/llama3.2-typhoon2-3b"));
     let m = &b.metrics["physical_en.acc"];
-    assert_eq!(m.value, 0.25666666666666665);
-    assert_eq!(m.baseline, Some(0.29333333333333333));
-    assert_eq!(m.baseline_stderr, Some(0.026330094490574305));
-    assert_eq!(m.file, 0);
-    assert_eq!(m.baseline_file, Some(1));
+    assert_eq!(m.value(), 0.25666666666666665);
+    assert_eq!(m.baseline(), Some(0.29333333333333333));
+    assert_eq!(m.baseline_stderr(), Some(0.026330094490574305));
+    assert_eq!(m.file(), 0);
+    assert_eq!(m.baseline_file(), Some(1));
     assert_eq!(b.files[1].path, LLAMA);
     assert_eq!(b.files[1].role, Role::Baseline);
     let base = json_file(LLAMA)["results"].clone();
     for (task, entry) in base.as_object().unwrap() {
         let m = &b.metrics[&format!("{task}.acc")];
-        assert_eq!(m.baseline, entry["acc,none"].as_f64());
-        assert_eq!(m.baseline_stderr, entry["acc_stderr,none"].as_f64());
+        assert_eq!(m.baseline(), entry["acc,none"].as_f64());
+        assert_eq!(m.baseline_stderr(), entry["acc_stderr,none"].as_f64());
     }
     assert!(b.warnings.is_empty(), "{:?}", b.warnings);
 }
@@ -146,7 +146,7 @@ fn a_prefix_namespaces_every_key_of_both_files() {
     assert_eq!(b.metrics.len(), 10);
     assert!(b.metrics.keys().all(|k| k.starts_with("offline.")));
     assert_eq!(
-        b.metrics["offline.temporal_th.acc"].baseline,
+        b.metrics["offline.temporal_th.acc"].baseline(),
         Some(0.5566666666666666)
     );
     assert_eq!(b.files[0].prefix.as_deref(), Some("offline"));
@@ -169,15 +169,15 @@ fn na_stderr_is_absent_and_groups_load_with_their_subtasks() {
         ]
     );
     for m in b.metrics.values() {
-        assert_eq!(m.stderr, None);
-        assert_eq!(m.direction, Some(Direction::HigherIsBetter));
+        assert_eq!(m.stderr(), None);
+        assert_eq!(m.direction(), Some(Direction::HigherIsBetter));
     }
-    assert_eq!(b.metrics["arc_easy.acc"].value, 0.3);
-    assert_eq!(b.metrics["arc_easy.acc"].n, Some(10));
-    assert_eq!(b.metrics["arc_easy.acc_norm"].value, 0.1);
-    assert_eq!(b.metrics["regression_arc.acc"].value, 0.15);
+    assert_eq!(b.metrics["arc_easy.acc"].value(), 0.3);
+    assert_eq!(b.metrics["arc_easy.acc"].n(), Some(10));
+    assert_eq!(b.metrics["arc_easy.acc_norm"].value(), 0.1);
+    assert_eq!(b.metrics["regression_arc.acc"].value(), 0.15);
     // A group's count is its `sample_count`.
-    assert_eq!(b.metrics["regression_arc.acc"].n, Some(20));
+    assert_eq!(b.metrics["regression_arc.acc"].n(), Some(20));
     // No model_name and no config: no candidate.
     assert_eq!(b.candidate, None);
 }
@@ -185,8 +185,8 @@ fn na_stderr_is_absent_and_groups_load_with_their_subtasks() {
 #[test]
 fn without_stderr_significance_is_unknown_and_the_rule_fails_closed() {
     let b = ok(&[NA], &[NA]);
-    assert_eq!(b.metrics["arc_easy.acc"].baseline, Some(0.3));
-    assert_eq!(b.metrics["arc_easy.acc"].baseline_stderr, None);
+    assert_eq!(b.metrics["arc_easy.acc"].baseline(), Some(0.3));
+    assert_eq!(b.metrics["arc_easy.acc"].baseline_stderr(), None);
     let policy = Policy::from_source(
         "na.gate",
         "policy \"na\" {}\n\
@@ -239,17 +239,20 @@ fn lm_eval_filters_old_layouts_and_non_finite_values() {
         ]
     );
     assert_eq!(
-        b.metrics["gsm8k.exact_match.strict-match"].stderr,
+        b.metrics["gsm8k.exact_match.strict-match"].stderr(),
         Some(0.01)
     );
     // A NaN stderr is absent, and said so.
-    assert_eq!(b.metrics["gsm8k.exact_match.flexible-extract"].stderr, None);
+    assert_eq!(
+        b.metrics["gsm8k.exact_match.flexible-extract"].stderr(),
+        None
+    );
     assert!(
         b.warnings.iter().any(|w| w.contains("NaN")),
         "{:?}",
         b.warnings
     );
-    assert_eq!(b.metrics["old_task.acc"].stderr, Some(0.02));
+    assert_eq!(b.metrics["old_task.acc"].stderr(), Some(0.02));
     assert_eq!(b.candidate.as_deref(), Some("org/model"));
 
     std::fs::write(
@@ -291,9 +294,9 @@ fn allow_incomplete_keeps_a_cancelled_log_with_a_warning() {
     .unwrap();
     assert_eq!(keys(&b), ["popularity.match.accuracy"]);
     let m = &b.metrics["popularity.match.accuracy"];
-    assert_eq!(m.value, 0.6666666666666666);
-    assert_eq!(m.stderr, Some(0.33333333333333337));
-    assert_eq!(m.n, Some(3));
+    assert_eq!(m.value(), 0.6666666666666666);
+    assert_eq!(m.stderr(), Some(0.33333333333333337));
+    assert_eq!(m.n(), Some(3));
     assert_eq!(b.candidate.as_deref(), Some("openai/gpt-4o-mini"));
     assert_eq!(b.files[0].format, InputFormat::Inspect);
     assert_eq!(b.warnings.len(), 1);
@@ -354,11 +357,11 @@ fn a_version_2_log_with_success_reads_every_scorer() {
         ]
     );
     assert_eq!(
-        b.metrics["popularity.model_graded_qa.mean"].stderr,
+        b.metrics["popularity.model_graded_qa.mean"].stderr(),
         Some(0.25)
     );
-    assert_eq!(b.metrics["popularity.model_graded_qa.mean"].n, Some(2));
-    assert_eq!(b.metrics["popularity.model_graded_qa.std"].stderr, None);
+    assert_eq!(b.metrics["popularity.model_graded_qa.mean"].n(), Some(2));
+    assert_eq!(b.metrics["popularity.model_graded_qa.std"].stderr(), None);
     assert!(b.warnings.is_empty(), "{:?}", b.warnings);
 }
 
@@ -407,10 +410,10 @@ fn promptfoo_gives_pass_rates_with_wilson_intervals_and_mean_scores() {
         let sd = (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
 
         let rate = &b.metrics[&format!("{provider}.pass_rate")];
-        assert_eq!(rate.n, Some(2));
-        assert_eq!(rate.value, passed / n);
-        assert_eq!(rate.value, 0.0);
-        let (low, high) = rate.ci.unwrap();
+        assert_eq!(rate.n(), Some(2));
+        assert_eq!(rate.value(), passed / n);
+        assert_eq!(rate.value(), 0.0);
+        let (low, high) = rate.ci().unwrap();
         let (want_low, want_high) = wilson_roots(passed, n);
         assert!(
             (low - want_low.max(0.0)).abs() < 1e-12,
@@ -421,12 +424,12 @@ fn promptfoo_gives_pass_rates_with_wilson_intervals_and_mean_scores() {
         assert!((high - 0.6576197724933469).abs() < 1e-12);
 
         let score = &b.metrics[&format!("{provider}.score")];
-        assert!((score.value - mean).abs() < 1e-12);
-        assert!((score.stderr.unwrap() - sd / n.sqrt()).abs() < 1e-12);
-        assert_eq!(score.n, Some(2));
+        assert!((score.value() - mean).abs() < 1e-12);
+        assert!((score.stderr().unwrap() - sd / n.sqrt()).abs() < 1e-12);
+        assert_eq!(score.n(), Some(2));
     }
-    assert!((b.metrics["openai:gpt-5.score"].value - 0.5833333333333333).abs() < 1e-12);
-    assert!((b.metrics["openai:gpt-5-mini.score"].value - 0.7083333333333333).abs() < 1e-12);
+    assert!((b.metrics["openai:gpt-5.score"].value() - 0.5833333333333333).abs() < 1e-12);
+    assert!((b.metrics["openai:gpt-5-mini.score"].value() - 0.7083333333333333).abs() < 1e-12);
 }
 
 #[test]
@@ -455,11 +458,11 @@ fn promptfoo_named_scores_labels_and_a_lone_provider() {
         ]
     );
     let rate = &b.metrics["candidate.pass_rate"];
-    assert_eq!(rate.value, 0.75);
-    let (low, high) = rate.ci.unwrap();
+    assert_eq!(rate.value(), 0.75);
+    let (low, high) = rate.ci().unwrap();
     let (want_low, want_high) = wilson_roots(3.0, 4.0);
     assert!((low - want_low).abs() < 1e-12 && (high - want_high).abs() < 1e-12);
-    assert!((b.metrics["candidate.named.helpfulness"].value - 0.65).abs() < 1e-12);
+    assert!((b.metrics["candidate.named.helpfulness"].value() - 0.65).abs() < 1e-12);
     assert_eq!(b.candidate.as_deref(), Some("candidate"));
 }
 
@@ -480,12 +483,12 @@ fn helm_stats_give_metric_dot_split_with_perturbations() {
         ]
     );
     let m = &b.metrics["bbq_accuracy.test"];
-    assert_eq!((m.value, m.n, m.stderr), (1.0, Some(1), None));
-    assert_eq!(b.metrics["num_prompt_tokens.test"].value, 66.5);
-    assert_eq!(b.metrics["inference_runtime.test"].value, 0.335205078125);
-    assert_eq!(b.metrics["exact_match.test.robustness.worst"].value, 1.0);
-    assert_eq!(b.metrics["exact_match.test.fairness.worst"].n, Some(1));
-    assert_eq!(b.metrics["num_instances.test"].value, 2.0);
+    assert_eq!((m.value(), m.n(), m.stderr()), (1.0, Some(1), None));
+    assert_eq!(b.metrics["num_prompt_tokens.test"].value(), 66.5);
+    assert_eq!(b.metrics["inference_runtime.test"].value(), 0.335205078125);
+    assert_eq!(b.metrics["exact_match.test.robustness.worst"].value(), 1.0);
+    assert_eq!(b.metrics["exact_match.test.fairness.worst"].n(), Some(1));
+    assert_eq!(b.metrics["num_instances.test"].value(), 2.0);
     assert!(!b.metrics.contains_key("training_co2_cost.test"));
     assert!(b.warnings.is_empty(), "{:?}", b.warnings);
     // Every stat with a count is there, with its mean.
@@ -507,7 +510,7 @@ fn helm_stats_give_metric_dot_split_with_perturbations() {
             );
         }
         assert_eq!(
-            b.metrics[&key].value,
+            b.metrics[&key].value(),
             stat["mean"].as_f64().unwrap(),
             "{key}"
         );
@@ -537,9 +540,9 @@ fn a_flags_csv_gives_flags() {
     assert_eq!(b.flags.len(), 2);
     let f = &b.flags[0];
     assert_eq!(f.id.as_deref(), Some("F-1"));
-    assert_eq!(f.source, "expert");
+    assert_eq!(&*f.source, "expert");
     assert_eq!(f.author.as_deref(), Some("tester-3"));
-    assert_eq!(f.category, "personality");
+    assert_eq!(&*f.category, "personality");
     assert_eq!(f.severity, tollgate::Severity::High);
     assert_eq!(f.note.as_deref(), Some("feels off, overly agreeable"));
     assert_eq!(b.flags[1].author, None);
@@ -644,7 +647,7 @@ fn harness_and_native_evidence_merge_and_model_names_may_differ() {
     assert_eq!(b.candidate.as_deref(), Some("typhoon2-3b"));
     assert_eq!(b.flags.len(), 1);
     assert_eq!(b.metrics.len(), 10);
-    assert_eq!(b.metrics["physical_en.acc"].file, 1);
+    assert_eq!(b.metrics["physical_en.acc"].file(), 1);
     assert_eq!(b.warnings.len(), 1);
     assert!(
         b.warnings[0].contains("scb10x/llama3.2-typhoon2-3b"),

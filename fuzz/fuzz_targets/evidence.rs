@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
             Ok(bundle) => {
                 assert_eq!(bundle.files.len(), 1);
                 for metric in bundle.metrics.values() {
-                    assert!(metric.value.is_finite());
+                    assert!(metric.value().is_finite());
                 }
                 let other = evidence::parse_str(
                     "other.json",

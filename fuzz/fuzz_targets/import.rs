@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
             match parse_str("fuzz.json", text, format, &options) {
                 Ok(bundle) => {
                     for metric in bundle.metrics.values() {
-                        assert!(metric.value.is_finite(), "{format:?}: {}", metric.value);
+                        assert!(metric.value().is_finite(), "{format:?}: {}", metric.value());
                     }
                 }
                 Err(diags) => assert!(!diags.0.is_empty(), "rejected without a diagnostic"),

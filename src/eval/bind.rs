@@ -54,7 +54,13 @@ impl MetricView {
         // `stderr`): one definition, no second copy to drift.
         let (lower, upper) = interval(m).unwrap_or((f64::NAN, f64::NAN));
         MetricView {
-            lanes: [m.value, m.baseline.unwrap_or(f64::NAN), lower, upper, 0.0],
+            lanes: [
+                m.value(),
+                m.baseline().unwrap_or(f64::NAN),
+                lower,
+                upper,
+                0.0,
+            ],
         }
     }
 }

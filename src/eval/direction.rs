@@ -16,7 +16,7 @@ pub(crate) fn warnings(program: &Program, bundle: &Bundle, bound: &Bound) -> Vec
         let Some((key, metric)) = bundle.metrics.get_index(index as usize) else {
             return;
         };
-        if let Some(stated) = metric.direction.filter(|d| *d != declared) {
+        if let Some(stated) = metric.direction().filter(|d| *d != declared) {
             out.push(message(name, declared, key, metric, stated, bundle));
         }
     };
@@ -43,7 +43,7 @@ fn message(
 ) -> String {
     let file = bundle
         .files
-        .get(metric.file)
+        .get(metric.file())
         .map_or_else(String::new, |f| format!(" ({} says so)", f.path));
     format!(
         "metric `{name}` is declared {}, but its evidence `{key}` is {}{file}; the policy's \

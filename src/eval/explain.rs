@@ -393,7 +393,7 @@ impl<'a> Explainer<'_, 'a> {
             return format!("flags[{index}]");
         };
         let id = flag.id.clone().unwrap_or_else(|| format!("flags[{index}]"));
-        let mut parts = vec![flag.source.as_str()];
+        let mut parts = vec![&*flag.source];
         if let Some(author) = &flag.author {
             parts.push(author);
         }
@@ -522,23 +522,23 @@ impl<'a> Explainer<'_, 'a> {
 /// A metric's evidence, as a note: `value 0.21, baseline 0.09, stderr 0.004, n 1800`.
 fn metric_facts(m: &Metric) -> String {
     let n = format_number;
-    let mut parts = vec![format!("value {}", n(m.value))];
-    if let Some(b) = m.baseline {
+    let mut parts = vec![format!("value {}", n(m.value()))];
+    if let Some(b) = m.baseline() {
         parts.push(format!("baseline {}", n(b)));
     }
-    if let Some(s) = m.stderr {
+    if let Some(s) = m.stderr() {
         parts.push(format!("stderr {}", n(s)));
     }
-    if let Some((lo, hi)) = m.ci {
+    if let Some((lo, hi)) = m.ci() {
         parts.push(format!("ci [{}, {}]", n(lo), n(hi)));
     }
-    if let Some(s) = m.baseline_stderr {
+    if let Some(s) = m.baseline_stderr() {
         parts.push(format!("baseline_stderr {}", n(s)));
     }
-    if let Some((lo, hi)) = m.baseline_ci {
+    if let Some((lo, hi)) = m.baseline_ci() {
         parts.push(format!("baseline_ci [{}, {}]", n(lo), n(hi)));
     }
-    if let Some(count) = m.n {
+    if let Some(count) = m.n() {
         parts.push(format!("n {count}"));
     }
     parts.join(", ")

@@ -228,19 +228,18 @@ impl<'a> Evaluator<'a> {
                 let Some(flag) = self.bundle.flags.get(i as usize) else {
                     return Err(vec![MissingKey::FlagField(i, f)]);
                 };
-                let text = |v: &'a Option<String>| {
-                    v.as_deref()
-                        .map(Value::Str)
+                let text = |v: Option<&'a str>| {
+                    v.map(Value::Str)
                         .ok_or_else(|| vec![MissingKey::FlagField(i, f)])
                 };
                 match f {
-                    FlagField::Id => text(&flag.id),
+                    FlagField::Id => text(flag.id.as_deref()),
                     FlagField::Source => Ok(Value::Str(&flag.source)),
-                    FlagField::Author => text(&flag.author),
+                    FlagField::Author => text(flag.author.as_deref()),
                     FlagField::Category => Ok(Value::Str(&flag.category)),
                     FlagField::Severity => Ok(Value::Severity(flag.severity)),
-                    FlagField::Note => text(&flag.note),
-                    FlagField::Stage => text(&flag.stage),
+                    FlagField::Note => text(flag.note.as_deref()),
+                    FlagField::Stage => text(flag.stage.as_deref()),
                 }
             }
             (ElementField::MetricName, Element::Metric { index, .. }) => self

@@ -281,15 +281,15 @@ impl<'e, 'a: 'e> Fast<'e, 'a> {
                 let Some(flag) = ev.bundle.flags.get(i as usize) else {
                     return V::Unknown;
                 };
-                let text = |v: &'e Option<String>| v.as_deref().map_or(V::Unknown, V::Str);
+                let text = |v: Option<&'e str>| v.map_or(V::Unknown, V::Str);
                 match f {
-                    FlagField::Id => text(&flag.id),
+                    FlagField::Id => text(flag.id.as_deref()),
                     FlagField::Source => V::Str(&flag.source),
-                    FlagField::Author => text(&flag.author),
+                    FlagField::Author => text(flag.author.as_deref()),
                     FlagField::Category => V::Str(&flag.category),
                     FlagField::Severity => V::Sev(flag.severity),
-                    FlagField::Note => text(&flag.note),
-                    FlagField::Stage => text(&flag.stage),
+                    FlagField::Note => text(flag.note.as_deref()),
+                    FlagField::Stage => text(flag.stage.as_deref()),
                 }
             }
             (ElementField::MetricName, Element::Metric { index, .. }) => ev

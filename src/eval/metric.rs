@@ -25,16 +25,16 @@ pub enum Quantity {
 }
 
 fn baseline(m: &Metric) -> Result<f64, Gap> {
-    m.baseline.ok_or(Gap::Field("baseline"))
+    m.baseline().ok_or(Gap::Field("baseline"))
 }
 
 /// Regression: positive when the value got worse than the baseline.
 fn regression(m: &Metric, direction: Option<Direction>) -> Result<f64, Gap> {
     let b = baseline(m)?;
     Ok(match direction {
-        Some(Direction::HigherIsBetter) => b - m.value,
+        Some(Direction::HigherIsBetter) => b - m.value(),
         // The checker only lets direction-free metrics reach direction-free quantities.
-        Some(Direction::LowerIsBetter) | None => m.value - b,
+        Some(Direction::LowerIsBetter) | None => m.value() - b,
     })
 }
 
@@ -58,17 +58,17 @@ fn standard_error(
 }
 
 pub(super) fn interval(m: &Metric) -> Result<(f64, f64), Gap> {
-    if let Some(ci) = m.ci {
+    if let Some(ci) = m.ci() {
         return Ok(ci);
     }
-    let se = m.stderr.ok_or(Gap::Field("ci"))?;
-    Ok((m.value - Z_95 * se, m.value + Z_95 * se))
+    let se = m.stderr().ok_or(Gap::Field("ci"))?;
+    Ok((m.value() - Z_95 * se, m.value() + Z_95 * se))
 }
 
 fn z_score(m: &Metric, direction: Option<Direction>) -> Result<f64, Gap> {
     let r = regression(m, direction)?;
-    let se_v = standard_error(m.stderr, m.ci, "stderr")?;
-    let se_b = standard_error(m.baseline_stderr, m.baseline_ci, "baseline_stderr")?;
+    let se_v = standard_error(m.stderr(), m.ci(), "stderr")?;
+    let se_b = standard_error(m.baseline_stderr(), m.baseline_ci(), "baseline_stderr")?;
     let se = (se_v * se_v + se_b * se_b).sqrt();
     if se == 0.0 {
         return Err(Gap::DivisionByZero);
@@ -83,12 +83,12 @@ pub fn quantity(
 ) -> Result<Quantity, Gap> {
     use Quantity::{Bool, Number};
     Ok(match field {
-        MetricField::Value => Number(m.value),
+        MetricField::Value => Number(m.value()),
         MetricField::Baseline => Number(baseline(m)?),
-        MetricField::Delta => Number(m.value - baseline(m)?),
+        MetricField::Delta => Number(m.value() - baseline(m)?),
         MetricField::RelDelta => {
             let b = baseline(m)?;
-            Number(relative(m.value - b, b)?)
+            Number(relative(m.value() - b, b)?)
         }
         MetricField::Regression => Number(regression(m, direction)?),
         MetricField::Improvement => Number(-regression(m, direction)?),
@@ -102,8 +102,8 @@ pub fn quantity(
                 _ => high,
             })
         }
-        MetricField::N => Number(m.n.ok_or(Gap::Field("n"))? as f64),
-        MetricField::Stderr => Number(standard_error(m.stderr, m.ci, "stderr")?),
+        MetricField::N => Number(m.n().ok_or(Gap::Field("n"))? as f64),
+        MetricField::Stderr => Number(standard_error(m.stderr(), m.ci(), "stderr")?),
         MetricField::SignificantlyWorse => Bool(z_score(m, direction)? > Z_95),
         MetricField::SignificantlyBetter => Bool(z_score(m, direction)? < -Z_95),
     })

@@ -2,7 +2,9 @@
 //! problems found so far.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::diagnostic::Code;
 
@@ -128,6 +130,8 @@ struct Inner {
 pub(crate) struct Ctx {
     pub format: Format,
     inner: RefCell<Inner>,
+    /// Texts stored once for the whole document ([`Ctx::intern`]).
+    texts: RefCell<HashSet<Arc<str>>>,
 }
 
 /// What a finished pass found.
@@ -146,7 +150,19 @@ impl Ctx {
         Ctx {
             format,
             inner: RefCell::new(Inner::default()),
+            texts: RefCell::default(),
         }
+    }
+
+    /// `text`, shared with every earlier equal text of the document.
+    pub(crate) fn intern(&self, text: &str) -> Arc<str> {
+        let mut texts = self.texts.borrow_mut();
+        if let Some(shared) = texts.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        texts.insert(shared.clone());
+        shared
     }
 
     #[inline]

@@ -73,13 +73,13 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
             show_instant(*t)
         });
         for (key, mut metric) in metrics {
-            metric.file += offset;
-            metric.baseline_file = metric.baseline_file.map(|f| f + offset);
+            metric.set_file(metric.file() + offset);
+            metric.set_baseline_file(metric.baseline_file().map(|f| f + offset));
             match out.metrics.entry(key) {
                 Entry::Occupied(entry) => {
                     let first = out
                         .files
-                        .get(entry.get().file)
+                        .get(entry.get().file())
                         .map_or_else(|| String::from("an earlier file"), |f| f.path.clone());
                     errors.push(repeated_metric(entry.key(), &first, &name, index, sources));
                 }

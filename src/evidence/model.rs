@@ -1,5 +1,7 @@
 //! A validated, merged evidence bundle: what is known about one candidate at one moment.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 
@@ -101,31 +103,193 @@ pub enum Role {
 }
 
 /// One measured metric. Every number is finite; `ci` ends are ordered and contain the value.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Bundles hold up to hundreds of thousands of these, so a metric is stored in 88 bytes
+/// rather than the 184 of plain `Option` fields: since evidence numbers are finite, NaN marks
+/// an absent number, and `u32::MAX` an absent file; `n` (any `u64`) has a flag. The accessors
+/// give the `Option`s back; a setter given NaN records the number as absent.
+#[derive(Debug, Clone, Copy)]
 pub struct Metric {
-    pub value: f64,
-    pub baseline: Option<f64>,
-    pub stderr: Option<f64>,
-    pub baseline_stderr: Option<f64>,
-    pub ci: Option<(f64, f64)>,
-    pub baseline_ci: Option<(f64, f64)>,
-    pub n: Option<u64>,
-    /// Index into [`Bundle::files`] of the file this metric came from.
-    pub file: usize,
-    /// Index into [`Bundle::files`] of the `--baseline` file its baseline came from, when
-    /// it came from one.
-    pub baseline_file: Option<usize>,
-    /// The direction the file that measured it states (lm-eval's `higher_is_better`);
-    /// `None` when it says nothing. The policy's direction is the one evaluation uses.
-    pub direction: Option<Direction>,
+    value: f64,
+    baseline: f64,
+    stderr: f64,
+    baseline_stderr: f64,
+    ci: [f64; 2],
+    baseline_ci: [f64; 2],
+    n: u64,
+    has_n: bool,
+    file: u32,
+    baseline_file: u32,
+    direction: Option<Direction>,
 }
 
+const NO_FILE: u32 = u32::MAX;
+
+fn number(x: f64) -> Option<f64> {
+    (!x.is_nan()).then_some(x)
+}
+
+fn pair([low, high]: [f64; 2]) -> Option<(f64, f64)> {
+    (!low.is_nan() && !high.is_nan()).then_some((low, high))
+}
+
+fn stored_pair(ends: Option<(f64, f64)>) -> [f64; 2] {
+    ends.map_or([f64::NAN; 2], |(low, high)| [low, high])
+}
+
+impl Metric {
+    /// A metric with only its value, read from file `file` of its bundle.
+    pub fn new(value: f64, file: usize) -> Metric {
+        Metric {
+            value,
+            baseline: f64::NAN,
+            stderr: f64::NAN,
+            baseline_stderr: f64::NAN,
+            ci: [f64::NAN; 2],
+            baseline_ci: [f64::NAN; 2],
+            n: 0,
+            has_n: false,
+            file: u32::try_from(file).unwrap_or(NO_FILE - 1),
+            baseline_file: NO_FILE,
+            direction: None,
+        }
+    }
+
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    pub fn baseline(&self) -> Option<f64> {
+        number(self.baseline)
+    }
+
+    pub fn stderr(&self) -> Option<f64> {
+        number(self.stderr)
+    }
+
+    pub fn baseline_stderr(&self) -> Option<f64> {
+        number(self.baseline_stderr)
+    }
+
+    /// The confidence interval `(low, high)`.
+    pub fn ci(&self) -> Option<(f64, f64)> {
+        pair(self.ci)
+    }
+
+    pub fn baseline_ci(&self) -> Option<(f64, f64)> {
+        pair(self.baseline_ci)
+    }
+
+    pub fn n(&self) -> Option<u64> {
+        self.has_n.then_some(self.n)
+    }
+
+    /// Index into [`Bundle::files`] of the file this metric came from.
+    pub fn file(&self) -> usize {
+        self.file as usize
+    }
+
+    /// Index into [`Bundle::files`] of the `--baseline` file its baseline came from, when
+    /// it came from one.
+    pub fn baseline_file(&self) -> Option<usize> {
+        (self.baseline_file != NO_FILE).then_some(self.baseline_file as usize)
+    }
+
+    /// The direction the file that measured it states (lm-eval's `higher_is_better`);
+    /// `None` when it says nothing. The policy's direction is the one evaluation uses.
+    pub fn direction(&self) -> Option<Direction> {
+        self.direction
+    }
+
+    pub fn set_value(&mut self, value: f64) {
+        self.value = value;
+    }
+
+    pub fn set_baseline(&mut self, baseline: Option<f64>) {
+        self.baseline = baseline.unwrap_or(f64::NAN);
+    }
+
+    pub fn set_stderr(&mut self, stderr: Option<f64>) {
+        self.stderr = stderr.unwrap_or(f64::NAN);
+    }
+
+    pub fn set_baseline_stderr(&mut self, stderr: Option<f64>) {
+        self.baseline_stderr = stderr.unwrap_or(f64::NAN);
+    }
+
+    pub fn set_ci(&mut self, ci: Option<(f64, f64)>) {
+        self.ci = stored_pair(ci);
+    }
+
+    pub fn set_baseline_ci(&mut self, ci: Option<(f64, f64)>) {
+        self.baseline_ci = stored_pair(ci);
+    }
+
+    pub fn set_n(&mut self, n: Option<u64>) {
+        self.n = n.unwrap_or(0);
+        self.has_n = n.is_some();
+    }
+
+    pub fn set_file(&mut self, file: usize) {
+        self.file = u32::try_from(file).unwrap_or(NO_FILE - 1);
+    }
+
+    pub fn set_baseline_file(&mut self, file: Option<usize>) {
+        self.baseline_file = file.map_or(NO_FILE, |f| u32::try_from(f).unwrap_or(NO_FILE - 1));
+    }
+
+    pub fn set_direction(&mut self, direction: Option<Direction>) {
+        self.direction = direction;
+    }
+
+    /// The fields as `Option`s, for comparison.
+    #[allow(clippy::type_complexity)]
+    fn parts(
+        &self,
+    ) -> (
+        f64,
+        [Option<f64>; 3],
+        [Option<(f64, f64)>; 2],
+        Option<u64>,
+        (usize, Option<usize>),
+        Option<Direction>,
+    ) {
+        (
+            self.value,
+            [self.baseline(), self.stderr(), self.baseline_stderr()],
+            [self.ci(), self.baseline_ci()],
+            self.n(),
+            (self.file(), self.baseline_file()),
+            self.direction,
+        )
+    }
+}
+
+impl Default for Metric {
+    fn default() -> Metric {
+        Metric::new(0.0, 0)
+    }
+}
+
+/// Equal when every field is: absent equals absent (a plain comparison would find two
+/// NaNs unequal).
+impl PartialEq for Metric {
+    fn eq(&self, other: &Metric) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<Metric>() == 88);
+
+/// A qualitative flag. `source`, `category` and `author` come from a small vocabulary
+/// repeated across thousands of flags, so each distinct text is stored once per file and
+/// shared.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
     pub id: Option<String>,
-    pub source: String,
-    pub author: Option<String>,
-    pub category: String,
+    pub source: Arc<str>,
+    pub author: Option<Arc<str>>,
+    pub category: Arc<str>,
     pub severity: Severity,
     pub note: Option<String>,
     pub stage: Option<String>,

@@ -9,6 +9,8 @@
 //! tab (spreadsheets in some locales write `;`). Errors name the row (counting data rows
 //! from 1), its line and the column.
 
+use std::sync::Arc;
+
 use crate::evidence::model::Flag;
 use crate::evidence::shape::did_you_mean;
 use crate::levels::Severity;
@@ -224,9 +226,9 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
         };
         out.flags.push(Flag {
             id: cell("id").map(str::to_string),
-            source: source.to_string(),
-            author: cell("author").map(str::to_string),
-            category: category.to_string(),
+            source: source.into(),
+            author: cell("author").map(Arc::from),
+            category: category.into(),
             severity,
             note: cell("note").map(str::to_string),
             stage: cell("stage").map(str::to_string),

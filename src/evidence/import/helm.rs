@@ -51,14 +51,11 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
                     ));
                     continue;
                 }
-                out.metrics.insert(
-                    key,
-                    Metric {
-                        value,
-                        n,
-                        ..Metric::default()
-                    },
-                );
+                out.metrics.insert(key, {
+                    let mut metric = Metric::new(value, 0);
+                    metric.set_n(n);
+                    metric
+                });
             }
             Num::NotFinite(word) => sink.error(
                 &[Seg::Index(i), Seg::Key(String::from("mean"))],

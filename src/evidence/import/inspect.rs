@@ -220,12 +220,9 @@ fn read_scorer(
         };
         match num(value) {
             Num::Finite(v) => {
-                let metric = Metric {
-                    value: v,
-                    stderr: stderr.filter(|_| MEANS.contains(&name.as_str())),
-                    n,
-                    ..Metric::default()
-                };
+                let mut metric = Metric::new(v, 0);
+                metric.set_stderr(stderr.filter(|_| MEANS.contains(&name.as_str())));
+                metric.set_n(n);
                 if out.metrics.insert(key.clone(), metric).is_some() {
                     sink.fail(
                         format!("two scorers of the log give the metric `{key}`"),

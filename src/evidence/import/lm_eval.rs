@@ -147,13 +147,10 @@ fn read_task(
             }
             continue;
         };
-        let metric_entry = Metric {
-            value,
-            stderr: slot.stderr,
-            n: samples(doc, task, entry, key),
-            direction: direction(doc, task, metric),
-            ..Metric::default()
-        };
+        let mut metric_entry = Metric::new(value, 0);
+        metric_entry.set_stderr(slot.stderr);
+        metric_entry.set_n(samples(doc, task, entry, key));
+        metric_entry.set_direction(direction(doc, task, metric));
         if out.metrics.contains_key(&name) {
             sink.fail(
                 format!("two metrics of the file map to the same key `{name}`"),

@@ -514,26 +514,26 @@ fn combine(evidence: Vec<Part>, baselines: Vec<Part>) -> Result<Bundle, Vec<Diag
             .map_or_else(|| String::from("?"), |f| f.path.clone())
     };
     for (key, from) in base.metrics {
-        let base_file = file_name(&base.files, from.file);
+        let base_file = file_name(&base.files, from.file());
         match bundle.metrics.get_mut(&key) {
-            Some(metric) if metric.baseline.is_some() => {
+            Some(metric) if metric.baseline().is_some() => {
                 errors.push(
                     Diagnostic::error(
                         Code::Evidence,
                         format!(
                             "the metric `{key}` has a baseline in {} and another in the \
                              baseline file {base_file}",
-                            file_name(&bundle.files, metric.file)
+                            file_name(&bundle.files, metric.file())
                         ),
                     )
                     .with_help("give each metric's baseline once"),
                 );
             }
             Some(metric) => {
-                metric.baseline = Some(from.value);
-                metric.baseline_stderr = from.stderr;
-                metric.baseline_ci = from.ci;
-                metric.baseline_file = Some(offset + from.file);
+                metric.set_baseline(Some(from.value()));
+                metric.set_baseline_stderr(from.stderr());
+                metric.set_baseline_ci(from.ci());
+                metric.set_baseline_file(Some(offset + from.file()));
             }
             None => warnings.push(format!(
                 "baseline metric `{key}` (from {base_file}) has no candidate metric; it is \
@@ -543,10 +543,10 @@ fn combine(evidence: Vec<Part>, baselines: Vec<Part>) -> Result<Bundle, Vec<Diag
     }
     if has_baselines {
         for (key, metric) in &bundle.metrics {
-            if metric.baseline.is_none() {
+            if metric.baseline().is_none() {
                 warnings.push(format!(
                     "metric `{key}` (from {}) has no baseline in the baseline files",
-                    file_name(&bundle.files, metric.file)
+                    file_name(&bundle.files, metric.file())
                 ));
             }
         }

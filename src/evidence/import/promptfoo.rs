@@ -152,15 +152,12 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
     };
     for (provider, tally) in &tallies {
         let rate = ratio(tally.successes, tally.results);
-        out.metrics.insert(
-            format!("{provider}.pass_rate"),
-            Metric {
-                value: rate,
-                ci: Some(wilson(tally.successes, tally.results)),
-                n: Some(tally.results),
-                ..Metric::default()
-            },
-        );
+        out.metrics.insert(format!("{provider}.pass_rate"), {
+            let mut metric = Metric::new(rate, 0);
+            metric.set_ci(Some(wilson(tally.successes, tally.results)));
+            metric.set_n(Some(tally.results));
+            metric
+        });
         if let Some(metric) = mean(&tally.scores) {
             out.metrics.insert(format!("{provider}.score"), metric);
         }
@@ -231,10 +228,10 @@ fn mean(values: &[f64]) -> Option<Metric> {
         let squares: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
         (squares / (n - 1.0)).sqrt() / n.sqrt()
     });
-    mean.is_finite().then(|| Metric {
-        value: mean,
-        stderr: stderr.filter(|s| s.is_finite()),
-        n: Some(values.len() as u64),
-        ..Metric::default()
+    mean.is_finite().then(|| {
+        let mut metric = Metric::new(mean, 0);
+        metric.set_stderr(stderr.filter(|s| s.is_finite()));
+        metric.set_n(Some(values.len() as u64));
+        metric
     })
 }

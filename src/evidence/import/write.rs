@@ -63,13 +63,13 @@ fn put_list(doc: &mut Map<String, Value>, key: &str, items: impl Iterator<Item =
 
 fn metric(m: &Metric) -> Value {
     let mut out = Map::new();
-    put_num(&mut out, "value", Some(m.value));
-    put_num(&mut out, "baseline", m.baseline);
-    put_num(&mut out, "stderr", m.stderr);
-    put_num(&mut out, "baseline_stderr", m.baseline_stderr);
-    put_pair(&mut out, "ci", m.ci);
-    put_pair(&mut out, "baseline_ci", m.baseline_ci);
-    if let Some(n) = m.n {
+    put_num(&mut out, "value", Some(m.value()));
+    put_num(&mut out, "baseline", m.baseline());
+    put_num(&mut out, "stderr", m.stderr());
+    put_num(&mut out, "baseline_stderr", m.baseline_stderr());
+    put_pair(&mut out, "ci", m.ci());
+    put_pair(&mut out, "baseline_ci", m.baseline_ci());
+    if let Some(n) = m.n() {
         out.insert(String::from("n"), Value::from(n));
     }
     Value::Object(out)

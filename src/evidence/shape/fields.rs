@@ -1,5 +1,7 @@
 //! Shapes of single values: numbers, counts, strings, instants, severities and intervals.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::de::{IgnoredAny, SeqAccess};
 
@@ -228,6 +230,13 @@ impl<'de> Shape<'de> for Text<'_> {
     }
 
     fn scalar(self, found: Scalar<'_>) -> Option<String> {
+        self.check(found).map(str::to_string)
+    }
+}
+
+impl Text<'_> {
+    /// The text, or `None` with the problem reported.
+    fn check<'s>(&self, found: Scalar<'s>) -> Option<&'s str> {
         match found {
             Scalar::Str(s) if self.non_empty && s.trim().is_empty() => {
                 bad_value(
@@ -238,12 +247,40 @@ impl<'de> Shape<'de> for Text<'_> {
                 );
                 None
             }
-            Scalar::Str(s) => Some(s.to_string()),
+            Scalar::Str(s) => Some(s),
             _ => {
                 self.wrong(super::Found::Scalar(found));
                 None
             }
         }
+    }
+}
+
+/// A [`Text`] from a small vocabulary (a flag's source, category, author): stored once per
+/// document with [`Ctx::intern`].
+pub(crate) struct Word<'c>(pub Text<'c>);
+
+impl<'de> Shape<'de> for Word<'_> {
+    type Out = Arc<str>;
+
+    fn ctx(&self) -> &Ctx {
+        self.0.ctx
+    }
+
+    fn expected(&self) -> String {
+        self.0.expected()
+    }
+
+    fn required(&self) -> bool {
+        self.0.non_empty
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::Text
+    }
+
+    fn scalar(self, found: Scalar<'_>) -> Option<Arc<str>> {
+        self.0.check(found).map(|s| self.0.ctx.intern(s))
     }
 }
 

@@ -156,10 +156,7 @@ impl<'de> Shape<'de> for MetricShape<'_> {
         match found {
             Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_) | Scalar::Str(_) => {
                 let value = Number::required(self.ctx).convert(found)?;
-                Some(Metric {
-                    value,
-                    ..Metric::default()
-                })
+                Some(Metric::new(value, 0))
             }
             _ => {
                 self.wrong(super::Found::Scalar(found));
@@ -183,20 +180,23 @@ impl<'de> Shape<'de> for MetricShape<'_> {
             match field {
                 "value" => value = keys.value(&mut map, field, Number::required(ctx))?,
                 "baseline" => {
-                    metric.baseline = keys.value(&mut map, field, Number::optional(ctx))?
+                    metric.set_baseline(keys.value(&mut map, field, Number::optional(ctx))?);
                 }
                 "stderr" => {
-                    metric.stderr = keys.value(&mut map, field, Number { ..non_negative })?;
+                    metric.set_stderr(keys.value(&mut map, field, Number { ..non_negative })?);
                 }
                 "baseline_stderr" => {
-                    metric.baseline_stderr =
-                        keys.value(&mut map, field, Number { ..non_negative })?;
+                    metric.set_baseline_stderr(keys.value(
+                        &mut map,
+                        field,
+                        Number { ..non_negative },
+                    )?);
                 }
-                "ci" => metric.ci = keys.value(&mut map, field, Interval { ctx })?,
+                "ci" => metric.set_ci(keys.value(&mut map, field, Interval { ctx })?),
                 "baseline_ci" => {
-                    metric.baseline_ci = keys.value(&mut map, field, Interval { ctx })?
+                    metric.set_baseline_ci(keys.value(&mut map, field, Interval { ctx })?);
                 }
-                "n" => metric.n = keys.value(&mut map, field, Count { ctx })?,
+                "n" => metric.set_n(keys.value(&mut map, field, Count { ctx })?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -208,11 +208,17 @@ impl<'de> Shape<'de> for MetricShape<'_> {
             Some("a metric is a number, or an object with a `value` and optional fields"),
         );
         if let Some(value) = value {
-            metric.value = value;
-            contains(ctx, "ci", metric.ci, value, "value");
+            metric.set_value(value);
+            contains(ctx, "ci", metric.ci(), value, "value");
         }
-        if let Some(baseline) = metric.baseline {
-            contains(ctx, "baseline_ci", metric.baseline_ci, baseline, "baseline");
+        if let Some(baseline) = metric.baseline() {
+            contains(
+                ctx,
+                "baseline_ci",
+                metric.baseline_ci(),
+                baseline,
+                "baseline",
+            );
         }
         Ok((ctx.count() == before).then_some(metric))
     }

@@ -5,7 +5,7 @@ use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 use crate::evidence::ctx::{Ctx, Seg};
 use crate::evidence::model::{Bundle, Flag, Signoff, Waiver};
 
-use super::fields::{Instant, SeverityShape, Text};
+use super::fields::{Instant, SeverityShape, Text, Word};
 use super::metric::MetricsShape;
 use super::{Keys, Seed, Shape, MAX_FIELDS};
 
@@ -197,9 +197,11 @@ impl<'de> Shape<'de> for FlagShape<'_> {
         while let Some(field) = keys.next(&mut map)? {
             match field {
                 "id" => id = keys.value(&mut map, field, Text::optional(ctx))?,
-                "source" => source = keys.value(&mut map, field, Text::required(ctx))?,
-                "author" => author = keys.value(&mut map, field, Text::optional(ctx))?,
-                "category" => category = keys.value(&mut map, field, Text::required(ctx))?,
+                "source" => source = keys.value(&mut map, field, Word(Text::required(ctx)))?,
+                "author" => author = keys.value(&mut map, field, Word(Text::optional(ctx)))?,
+                "category" => {
+                    category = keys.value(&mut map, field, Word(Text::required(ctx)))?;
+                }
                 "severity" => severity = keys.value(&mut map, field, SeverityShape { ctx })?,
                 "note" => note = keys.value(&mut map, field, Text::optional(ctx))?,
                 "stage" => stage = keys.value(&mut map, field, Text::optional(ctx))?,
