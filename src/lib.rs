@@ -45,6 +45,7 @@ pub mod source;
 pub mod span;
 pub mod syntax;
 pub mod testing;
+mod text;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use evidence::Bundle;

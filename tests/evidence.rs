@@ -49,16 +49,13 @@ fn spec_example_yaml_reads_every_field() {
     );
     assert_eq!(b.metrics["offline.mmlu.acc"].value(), 0.887);
     let flag = &b.flags[0];
-    assert_eq!(flag.id.as_deref(), Some("F-12"));
+    assert_eq!(flag.id(), Some("F-12"));
     assert_eq!(&*flag.source, "expert");
     assert_eq!(flag.author.as_deref(), Some("tester-3"));
     assert_eq!(&*flag.category, "personality");
     assert_eq!(flag.severity, Severity::Medium);
-    assert_eq!(
-        flag.note.as_deref(),
-        Some("feels slightly off; overly agreeable")
-    );
-    assert_eq!(flag.stage.as_deref(), Some("alpha"));
+    assert_eq!(flag.note(), Some("feels slightly off; overly agreeable"));
+    assert_eq!(flag.stage(), Some("alpha"));
     let signoff = &b.signoffs[0];
     assert_eq!(
         (signoff.role.as_str(), signoff.by.as_str()),
@@ -1030,4 +1027,26 @@ fn a_metric_gives_back_what_was_set_and_nothing_else() {
     assert_eq!(a, b);
     b.set_baseline(Some(1.0));
     assert_ne!(a, b);
+}
+
+#[test]
+fn a_flag_keeps_its_optional_texts() {
+    use tollgate::evidence::Flag;
+    let bare = Flag::new("expert".into(), "tone".into(), Severity::Low);
+    assert_eq!((bare.id(), bare.note(), bare.stage()), (None, None, None));
+    assert_eq!(bare.author, None);
+    let noted = bare.clone().with_author(Some("t-1".into())).with_texts(
+        None,
+        Some("felt off".to_string()),
+        None,
+    );
+    assert_eq!(
+        (noted.id(), noted.note(), noted.stage()),
+        (None, Some("felt off"), None)
+    );
+    assert_eq!(noted.author.as_deref(), Some("t-1"));
+    assert_ne!(noted, bare);
+    // Clearing the texts gives back a flag equal to one that never had them.
+    let cleared = noted.with_author(None).with_texts(None, None, None);
+    assert_eq!(cleared, bare);
 }

@@ -56,7 +56,7 @@ fn files_merge_in_order() {
         ]
     );
     // Flags, signoffs and waivers are concatenated in file order.
-    let ids: Vec<&str> = b.flags.iter().map(|f| f.id.as_deref().unwrap()).collect();
+    let ids: Vec<&str> = b.flags.iter().map(|f| f.id().unwrap()).collect();
     assert_eq!(ids, ["F-1", "F-2"]);
     assert_eq!(b.signoffs.len(), 1);
     assert_eq!(b.waivers[0].rule, "latency_budget");
@@ -81,7 +81,7 @@ fn files_are_recorded_with_their_sha256_and_metrics_point_at_them() {
     let b = load_files(&[B, A]).unwrap();
     assert_eq!(b.metrics["ab.thumbs_up_rate"].file(), 0);
     assert_eq!(b.metrics["offline.mmlu.acc"].file(), 1);
-    assert_eq!(b.flags[0].id.as_deref(), Some("F-2"));
+    assert_eq!(b.flags[0].id(), Some("F-2"));
 }
 
 #[test]

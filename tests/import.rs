@@ -539,12 +539,12 @@ fn a_flags_csv_gives_flags() {
     let b = ok(&[&path], &[]);
     assert_eq!(b.flags.len(), 2);
     let f = &b.flags[0];
-    assert_eq!(f.id.as_deref(), Some("F-1"));
+    assert_eq!(f.id(), Some("F-1"));
     assert_eq!(&*f.source, "expert");
     assert_eq!(f.author.as_deref(), Some("tester-3"));
     assert_eq!(&*f.category, "personality");
     assert_eq!(f.severity, tollgate::Severity::High);
-    assert_eq!(f.note.as_deref(), Some("feels off, overly agreeable"));
+    assert_eq!(f.note(), Some("feels off, overly agreeable"));
     assert_eq!(b.flags[1].author, None);
     assert_eq!(b.files[0].format, InputFormat::FlagsCsv);
     assert!(b.metrics.is_empty());

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::compile::Program;
 use crate::evidence::{Bundle, Metric};
+use crate::text::same;
 
 use super::metric::interval;
 use super::plan::{FlagCodes, Plan};
@@ -130,11 +131,6 @@ pub fn bind_into(
     bound
         .flag_codes
         .extend(bundle.flags.iter().map(|flag| plan.flag_codes(flag)));
-}
-
-/// String equality for short keys, inlined: cheaper than a call to `memcmp`.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// `*` matches any run of characters (dots included); everything else matches itself.

@@ -392,7 +392,9 @@ impl<'a> Explainer<'_, 'a> {
         let Some(flag) = self.bundle.flags.get(index as usize) else {
             return format!("flags[{index}]");
         };
-        let id = flag.id.clone().unwrap_or_else(|| format!("flags[{index}]"));
+        let id = flag
+            .id()
+            .map_or_else(|| format!("flags[{index}]"), str::to_string);
         let mut parts = vec![&*flag.source];
         if let Some(author) = &flag.author {
             parts.push(author);

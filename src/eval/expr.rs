@@ -233,13 +233,13 @@ impl<'a> Evaluator<'a> {
                         .ok_or_else(|| vec![MissingKey::FlagField(i, f)])
                 };
                 match f {
-                    FlagField::Id => text(flag.id.as_deref()),
+                    FlagField::Id => text(flag.id()),
                     FlagField::Source => Ok(Value::Str(&flag.source)),
                     FlagField::Author => text(flag.author.as_deref()),
                     FlagField::Category => Ok(Value::Str(&flag.category)),
                     FlagField::Severity => Ok(Value::Severity(flag.severity)),
-                    FlagField::Note => text(flag.note.as_deref()),
-                    FlagField::Stage => text(flag.stage.as_deref()),
+                    FlagField::Note => text(flag.note()),
+                    FlagField::Stage => text(flag.stage()),
                 }
             }
             (ElementField::MetricName, Element::Metric { index, .. }) => self

@@ -283,13 +283,13 @@ impl<'e, 'a: 'e> Fast<'e, 'a> {
                 };
                 let text = |v: Option<&'e str>| v.map_or(V::Unknown, V::Str);
                 match f {
-                    FlagField::Id => text(flag.id.as_deref()),
+                    FlagField::Id => text(flag.id()),
                     FlagField::Source => V::Str(&flag.source),
                     FlagField::Author => text(flag.author.as_deref()),
                     FlagField::Category => V::Str(&flag.category),
                     FlagField::Severity => V::Sev(flag.severity),
-                    FlagField::Note => text(flag.note.as_deref()),
-                    FlagField::Stage => text(flag.stage.as_deref()),
+                    FlagField::Note => text(flag.note()),
+                    FlagField::Stage => text(flag.stage()),
                 }
             }
             (ElementField::MetricName, Element::Metric { index, .. }) => ev

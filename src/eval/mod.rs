@@ -117,8 +117,8 @@ fn missing_key_name(program: &Program, bundle: &Bundle, key: MissingKey) -> Stri
             let id = bundle
                 .flags
                 .get(i as usize)
-                .and_then(|f| f.id.clone())
-                .unwrap_or_else(|| format!("flags[{i}]"));
+                .and_then(|f| f.id())
+                .map_or_else(|| format!("flags[{i}]"), str::to_string);
             format!("{id}.{}", field.name())
         }
         MissingKey::DivisionByZero => "(division by zero)".to_string(),

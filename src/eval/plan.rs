@@ -23,6 +23,7 @@ use crate::evidence::{Bundle, Flag};
 use crate::levels::{Outcome, Severity};
 use crate::outcome::Status;
 use crate::syntax::ast::Direction;
+use crate::text::same;
 
 use super::bind::{Bound, MetricView};
 use super::fast::FastVerdict;
@@ -250,7 +251,7 @@ impl Plan {
     fn code(&self, text: &str) -> u32 {
         // Policies name a handful of sources and categories: a scan beats hashing.
         let found = if self.texts.len() <= 8 {
-            self.texts.iter().position(|t| same_text(t, text))
+            self.texts.iter().position(|t| same(t, text))
         } else {
             self.texts.get_index_of(text)
         };
@@ -488,28 +489,14 @@ fn flag_pred(node: &Node, texts: &mut Texts) -> Option<FlagPred> {
     })
 }
 
-/// `a == b`, inlined for short strings (no call to `memcmp`): length first, as most
-/// differ in length.
-#[inline]
-pub(super) fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() > 32 {
-        return a == b;
-    }
-    a.iter().zip(b).all(|(x, y)| x == y)
-}
-
 fn flag_text(flag: &Flag, field: FlagField) -> Option<&str> {
     match field {
         FlagField::Source => Some(&flag.source),
         FlagField::Category => Some(&flag.category),
-        FlagField::Id => flag.id.as_deref(),
+        FlagField::Id => flag.id(),
         FlagField::Author => flag.author.as_deref(),
-        FlagField::Note => flag.note.as_deref(),
-        FlagField::Stage => flag.stage.as_deref(),
+        FlagField::Note => flag.note(),
+        FlagField::Stage => flag.stage(),
         FlagField::Severity => None,
     }
 }
@@ -546,14 +533,12 @@ impl FlagPred {
                 field,
                 value,
                 negated,
-            } => flag_text(flag, *field).map(|t| same_text(t, value) != *negated),
+            } => flag_text(flag, *field).map(|t| same(t, value) != *negated),
             FlagPred::TextIn {
                 field,
                 values,
                 negated,
-            } => {
-                flag_text(flag, *field).map(|t| values.iter().any(|v| same_text(t, v)) != *negated)
-            }
+            } => flag_text(flag, *field).map(|t| values.iter().any(|v| same(t, v)) != *negated),
             FlagPred::Severity { op, value } => Some(holds(*op, flag.severity.cmp(value))),
             FlagPred::SeverityIn { values, negated } => {
                 Some(values.contains(&flag.severity) != *negated)

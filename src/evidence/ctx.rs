@@ -130,8 +130,9 @@ struct Inner {
 pub(crate) struct Ctx {
     pub format: Format,
     inner: RefCell<Inner>,
-    /// Texts stored once for the whole document ([`Ctx::intern`]).
-    texts: RefCell<HashSet<Arc<str>>>,
+    /// Texts stored once for the whole document ([`Ctx::intern`]). Looked up once per flag
+    /// field, so the hash is a fast one (seeded per process, as SipHash is).
+    texts: RefCell<HashSet<Arc<str>, foldhash::fast::RandomState>>,
 }
 
 /// What a finished pass found.

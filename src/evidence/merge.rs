@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use indexmap::map::Entry;
+use indexmap::IndexMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 
 use super::ctx::{Seg, Target};
 use super::locate::locate;
-use super::model::Bundle;
+use super::model::{Bundle, Metric};
 use super::Format;
 
 /// The text of a file that became one part, so merge errors can point into it.
@@ -72,26 +73,17 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
         at.agree("as_of", &mut out.as_of, s_as_of, as_of, |t| {
             show_instant(*t)
         });
-        for (key, mut metric) in metrics {
-            metric.set_file(metric.file() + offset);
-            metric.set_baseline_file(metric.baseline_file().map(|f| f + offset));
-            match out.metrics.entry(key) {
-                Entry::Occupied(entry) => {
-                    let first = out
-                        .files
-                        .get(entry.get().file())
-                        .map_or_else(|| String::from("an earlier file"), |f| f.path.clone());
-                    errors.push(repeated_metric(entry.key(), &first, &name, index, sources));
-                }
-                Entry::Vacant(entry) => {
-                    entry.insert(metric);
-                }
-            }
+        if out.metrics.is_empty() && offset == 0 {
+            // The first part's metrics are taken whole: no key can repeat yet, and copying a
+            // large map would hold two of it in memory at once.
+            out.metrics = metrics;
+        } else {
+            merge_metrics(&mut out, metrics, offset, &mut at);
         }
-        out.flags.extend(flags);
-        out.signoffs.extend(signoffs);
-        out.waivers.extend(waivers);
-        out.warnings.extend(warnings);
+        append(&mut out.flags, flags);
+        append(&mut out.signoffs, signoffs);
+        append(&mut out.waivers, waivers);
+        append(&mut out.warnings, warnings);
     }
     if errors.is_empty() {
         Ok(out)
@@ -100,7 +92,43 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
     }
 }
 
-/// The part being merged, for the agreement checks.
+/// `more` after `into`, taking `more`'s buffer when `into` is empty.
+fn append<T>(into: &mut Vec<T>, mut more: Vec<T>) {
+    if into.is_empty() {
+        *into = more;
+    } else {
+        into.append(&mut more);
+    }
+}
+
+/// Add a later part's metrics, each file index moved by `offset`; a key already present is
+/// an error.
+fn merge_metrics(
+    out: &mut Bundle,
+    metrics: IndexMap<String, Metric>,
+    offset: usize,
+    at: &mut Part<'_>,
+) {
+    for (key, mut metric) in metrics {
+        metric.set_file(metric.file() + offset);
+        metric.set_baseline_file(metric.baseline_file().map(|f| f + offset));
+        match out.metrics.entry(key) {
+            Entry::Occupied(entry) => {
+                let first = out
+                    .files
+                    .get(entry.get().file())
+                    .map_or_else(|| String::from("an earlier file"), |f| f.path.clone());
+                let error = repeated_metric(entry.key(), &first, at.name, at.index, at.sources);
+                at.errors.push(error);
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(metric);
+            }
+        }
+    }
+}
+
+/// The part being merged, for the agreement checks and repeated metric keys.
 struct Part<'a> {
     sources: &'a [Source],
     index: usize,

@@ -283,17 +283,67 @@ const _: () = assert!(std::mem::size_of::<Metric>() == 88);
 
 /// A qualitative flag. `source`, `category` and `author` come from a small vocabulary
 /// repeated across thousands of flags, so each distinct text is stored once per file and
-/// shared.
+/// shared. The other texts, often absent, sit together behind one pointer: a flag takes 64
+/// bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
-    pub id: Option<String>,
     pub source: Arc<str>,
     pub author: Option<Arc<str>>,
     pub category: Arc<str>,
     pub severity: Severity,
-    pub note: Option<String>,
-    pub stage: Option<String>,
+    texts: Option<Box<FlagTexts>>,
 }
+
+/// A flag's `id`, `note` and `stage`.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct FlagTexts {
+    id: Option<String>,
+    note: Option<String>,
+    stage: Option<String>,
+}
+
+impl Flag {
+    pub fn new(source: Arc<str>, category: Arc<str>, severity: Severity) -> Flag {
+        Flag {
+            source,
+            author: None,
+            category,
+            severity,
+            texts: None,
+        }
+    }
+
+    pub fn with_author(mut self, author: Option<Arc<str>>) -> Flag {
+        self.author = author;
+        self
+    }
+
+    /// The flag with `id`, `note` and `stage` as given.
+    pub fn with_texts(
+        mut self,
+        id: Option<String>,
+        note: Option<String>,
+        stage: Option<String>,
+    ) -> Flag {
+        self.texts = (id.is_some() || note.is_some() || stage.is_some())
+            .then(|| Box::new(FlagTexts { id, note, stage }));
+        self
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.texts.as_ref()?.id.as_deref()
+    }
+
+    pub fn note(&self) -> Option<&str> {
+        self.texts.as_ref()?.note.as_deref()
+    }
+
+    pub fn stage(&self) -> Option<&str> {
+        self.texts.as_ref()?.stage.as_deref()
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<Flag>() == 64);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signoff {

@@ -224,15 +224,12 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
         let (Some(source), Some(category), Some(severity)) = (source, category, severity) else {
             continue;
         };
-        out.flags.push(Flag {
-            id: cell("id").map(str::to_string),
-            source: source.into(),
-            author: cell("author").map(Arc::from),
-            category: category.into(),
-            severity,
-            note: cell("note").map(str::to_string),
-            stage: cell("stage").map(str::to_string),
-        });
+        let text = |name| cell(name).map(str::to_string);
+        out.flags.push(
+            Flag::new(source.into(), category.into(), severity)
+                .with_author(cell("author").map(Arc::from))
+                .with_texts(text("id"), text("note"), text("stage")),
+        );
     }
     if out.flags.is_empty() && !sink.has_errors() {
         sink.warn("the file holds no flags");

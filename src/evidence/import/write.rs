@@ -77,13 +77,13 @@ fn metric(m: &Metric) -> Value {
 
 fn flag(f: &Flag) -> Value {
     let mut out = Map::new();
-    put_str(&mut out, "id", f.id.as_deref());
+    put_str(&mut out, "id", f.id());
     put_str(&mut out, "source", Some(&f.source));
     put_str(&mut out, "author", f.author.as_deref());
     put_str(&mut out, "category", Some(&f.category));
     put_str(&mut out, "severity", Some(f.severity.as_str()));
-    put_str(&mut out, "note", f.note.as_deref());
-    put_str(&mut out, "stage", f.stage.as_deref());
+    put_str(&mut out, "note", f.note());
+    put_str(&mut out, "stage", f.stage());
     Value::Object(out)
 }
 

@@ -15,6 +15,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::ctx::{place, Ctx, Problem, Seg, Target};
+use crate::text::same;
 
 pub(crate) use objects::BundleShape;
 
@@ -378,7 +379,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        if let Some(i) = self.fields.iter().position(|f| *f == key) {
+        if let Some(i) = self.fields.iter().position(|f| same(f, key)) {
             let count = self.counts.get(i).copied().unwrap_or(0);
             if count > 0 {
                 let name = self.fields.get(i).copied().unwrap_or("");

@@ -220,14 +220,10 @@ impl<'de> Shape<'de> for FlagShape<'_> {
         let (Some(source), Some(category), Some(severity)) = (source, category, severity) else {
             return Ok(None);
         };
-        Ok((ctx.count() == before).then_some(Flag {
-            id,
-            source,
-            author,
-            category,
-            severity,
-            note,
-            stage,
+        Ok((ctx.count() == before).then(|| {
+            Flag::new(source, category, severity)
+                .with_author(author)
+                .with_texts(id, note, stage)
         }))
     }
 }
