@@ -127,10 +127,7 @@ pub fn bind_into(
             .any(|s| &s.role == role && s.expires.is_none_or(|e| e > now))
     }));
 
-    bound.flag_codes.clear();
-    bound
-        .flag_codes
-        .extend(bundle.flags.iter().map(|flag| plan.flag_codes(flag)));
+    plan.flag_codes(&bundle.flags, &mut bound.flag_codes);
 }
 
 /// `*` matches any run of characters (dots included); everything else matches itself.

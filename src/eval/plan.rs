@@ -240,12 +240,32 @@ impl Plan {
         }
     }
 
-    /// A flag's source and category as codes of this plan's texts.
-    pub fn flag_codes(&self, flag: &Flag) -> FlagCodes {
-        FlagCodes {
-            source: self.code(&flag.source),
-            category: self.code(&flag.category),
-        }
+    /// Each flag's source and category as codes of this plan's texts, into `out`.
+    pub(super) fn flag_codes(&self, flags: &[Flag], out: &mut Vec<FlagCodes>) {
+        // A bundle stores each distinct source and category once and its flags share it
+        // (`Ctx::intern`), so a text's address finds its code again without comparing text.
+        let mut met = [(0usize, 0u32); 16];
+        let mut len = 0;
+        let mut code = |text: &Arc<str>| {
+            let address = text.as_ptr() as usize;
+            if let Some((_, code)) = met
+                .get(..len)
+                .and_then(|m| m.iter().find(|(a, _)| *a == address))
+            {
+                return *code;
+            }
+            let code = self.code(text);
+            if let Some(slot) = met.get_mut(len) {
+                *slot = (address, code);
+                len += 1;
+            }
+            code
+        };
+        out.clear();
+        out.extend(flags.iter().map(|flag| FlagCodes {
+            source: code(&flag.source),
+            category: code(&flag.category),
+        }));
     }
 
     fn code(&self, text: &str) -> u32 {
