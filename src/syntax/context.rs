@@ -83,8 +83,9 @@ impl<'a> Ctx<'a> {
         self.span_of(start, last.as_span().end())
     }
 
-    /// A pair's source span as pest gives it, trailing layout included: cheap, for reports
-    /// of internal errors only.
+    /// A pair's source span as pest gives it: exact for a rule that ends with a required part
+    /// (atomic rules, and rules ending in a token such as `)`), but including trailing layout
+    /// for one that ends in `x*` or `x?`; such spans serve only for reports of internal errors.
     pub fn raw_span(&self, pair: &pest::iterators::Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         self.span_of(s.start(), s.end())

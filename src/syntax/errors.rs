@@ -103,13 +103,6 @@ fn classify(rule: Rule) -> Option<Expect> {
         R::json_object | R::json_string | R::json_comment => Expect::Json,
         R::expr
         | R::expr_only
-        | R::or_expr
-        | R::and_expr
-        | R::not_expr
-        | R::cmp_expr
-        | R::sum
-        | R::product
-        | R::unary
         | R::neg
         | R::call
         | R::paren
@@ -159,6 +152,9 @@ fn classify(rule: Rule) -> Option<Expect> {
         | R::COMMENT
         | R::word_char
         | R::reserved
+        | R::operand
+        | R::logic_op
+        | R::value_op
         | R::primary => return None,
     })
 }
@@ -214,9 +210,9 @@ fn expectations(positives: &[Rule]) -> Vec<Expect> {
     if has(&set, Expect::RuleStatus) {
         set.retain(|e| !matches!(e, Expect::Not | Expect::Fired));
     }
-    // An expression may be a string or start with `not`; "an expression" covers both.
+    // An expression may be a string or start with `not` or `(`; "an expression" covers them.
     if has(&set, Expect::Expression) {
-        set.retain(|e| !matches!(e, Expect::Str | Expect::Not));
+        set.retain(|e| !matches!(e, Expect::Str | Expect::Not | Expect::LParen));
     }
     // Where an item may start, the file may also end; listing both is noise.
     if has(&set, Expect::Item) {
