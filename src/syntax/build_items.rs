@@ -5,6 +5,7 @@ use pest::iterators::Pair;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::levels::Outcome;
+use crate::span::Span;
 
 use super::ast::{
     Clause, ClauseKind, Direction, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item,
@@ -176,19 +177,19 @@ fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {
 }
 
 fn build_let(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<LetDecl> {
-    let span = ctx.span(&pair);
+    let raw = ctx.raw_span(&pair);
     let mut inner = pair
         .into_inner()
         .filter(|p| !is_punctuation(p.as_rule()) && p.as_rule() != R::kw_let);
     let (Some(name), Some(value)) = (inner.next(), inner.next()) else {
-        return ctx.bug(span, "let without name or value");
+        return ctx.bug(raw, "let without name or value");
     };
     let name = decl_name(ctx, &name, NameKind::Constant);
     let value = build_expr(ctx, value)?;
     Some(LetDecl {
         name: name?,
+        span: ends_with(raw, value.span),
         value,
-        span,
     })
 }
 
@@ -228,12 +229,15 @@ fn build_rule(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Rule> {
 }
 
 fn build_rule_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<RuleStmt> {
-    let span = ctx.span(&pair);
+    let raw = ctx.raw_span(&pair);
     let Some(stmt) = pair.into_inner().next() else {
-        return ctx.bug(span, "empty rule statement");
+        return ctx.bug(raw, "empty rule statement");
     };
+    if stmt.as_rule() == R::clause {
+        return build_clause(ctx, stmt).map(RuleStmt::Clause);
+    }
+    let span = ctx.span(&stmt);
     match stmt.as_rule() {
-        R::clause => build_clause(ctx, stmt).map(RuleStmt::Clause),
         R::missing_stmt => {
             let outcome = stmt
                 .clone()
@@ -280,7 +284,7 @@ fn build_rule_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<RuleStmt> {
 }
 
 fn build_clause(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Clause> {
-    let span = ctx.span(&pair);
+    let raw = ctx.raw_span(&pair);
     let mut outcome = None;
     let mut kind = None;
     let mut condition = None;
@@ -297,13 +301,22 @@ fn build_clause(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Clause> {
     }
     let (Some((outcome, outcome_span)), Some(kind), Some(condition)) = (outcome, kind, condition)
     else {
-        return ctx.bug(span, "incomplete clause");
+        return ctx.bug(raw, "incomplete clause");
     };
     Some(Clause {
         outcome,
         outcome_span,
         kind,
+        span: ends_with(raw, condition.span),
         condition,
-        span,
     })
+}
+
+/// The span of a pair whose last part is `last`, already built: from the pair's start to the
+/// end of `last`, without the layout pest lets the pair swallow after it (see [`Ctx::span`]).
+fn ends_with(raw: Span, last: Span) -> Span {
+    Span {
+        end: last.end,
+        ..raw
+    }
 }

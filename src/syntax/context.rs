@@ -69,18 +69,28 @@ impl<'a> Ctx<'a> {
 
     /// The source span of a pair, without the whitespace and comments pest lets a rule
     /// swallow after its last part (a rule ending in `x*` or `x?` takes the layout it skipped
-    /// before trying `x`). The true end is the end of the last child, found by descending to
-    /// an atomic rule or a leaf; that walk follows one path, at most a few rules per bracket.
+    /// before trying `x`). Swallowed layout ends in whitespace, or in a comment that runs to the
+    /// end of the text, so any other pair ends where pest says. Otherwise the true end is the
+    /// end of the last child, found by descending to an atomic rule or a leaf; that walk follows
+    /// one path, at most a few rules per bracket.
     pub fn span(&self, pair: &pest::iterators::Pair<'_, Rule>) -> Span {
-        let start = pair.as_span().start();
+        let s = pair.as_span();
+        let swallowed = s.end() == s.get_input().len()
+            || s.as_str()
+                .bytes()
+                .last()
+                .is_some_and(|b| b.is_ascii_whitespace());
+        if !swallowed {
+            return self.span_of(s.start(), s.end());
+        }
         let mut last = pair.clone();
         while !is_atomic(last.as_rule()) {
-            match last.clone().into_inner().last() {
+            match last.clone().into_inner().next_back() {
                 Some(child) => last = child,
                 None => break,
             }
         }
-        self.span_of(start, last.as_span().end())
+        self.span_of(s.start(), last.as_span().end())
     }
 
     /// A pair's source span as pest gives it: exact for a rule that ends with a required part

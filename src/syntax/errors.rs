@@ -98,7 +98,7 @@ fn classify(rule: Rule) -> Option<Expect> {
         | R::kw_evidence
         | R::kw_now
         | R::kw_expect => Expect::TestStmt,
-        R::decl_name | R::word => Expect::Name,
+        R::decl_name => Expect::Name,
         R::string | R::string_raw => Expect::Str,
         R::json_object | R::json_string | R::json_comment => Expect::Json,
         R::expr
@@ -146,7 +146,10 @@ fn classify(rule: Rule) -> Option<Expect> {
         R::rbrace => Expect::RBrace,
         R::lbracket => Expect::Expression,
         R::EOI => Expect::End,
+        // `word` fails on its own only in the lookahead that tells a call from a name, where
+        // `name` is tried too and says it better.
         R::kw_family
+        | R::word
         | R::bom
         | R::WHITESPACE
         | R::COMMENT
