@@ -214,25 +214,33 @@ fn binary(op: BinaryOp, lhs: Deep, rhs: Deep, depth: usize) -> Deep {
 }
 
 fn binary_op(pair: &Pair<'_, Rule>) -> Option<BinaryOp> {
-    Some(match pair.as_rule() {
-        Rule::kw_or => BinaryOp::Or,
-        Rule::kw_and => BinaryOp::And,
-        Rule::add_op | Rule::mul_op | Rule::cmp_sym => match pair.as_str() {
-            "+" => BinaryOp::Add,
-            "-" => BinaryOp::Sub,
-            "*" => BinaryOp::Mul,
-            "/" => BinaryOp::Div,
-            "==" => BinaryOp::Eq,
-            "!=" => BinaryOp::Ne,
-            "<" => BinaryOp::Lt,
-            "<=" => BinaryOp::Le,
-            ">" => BinaryOp::Gt,
-            ">=" => BinaryOp::Ge,
-            _ => return None,
+    match pair.as_rule() {
+        Rule::kw_or => Some(BinaryOp::Or),
+        Rule::kw_and => Some(BinaryOp::And),
+        Rule::kw_in => Some(BinaryOp::In),
+        Rule::not_in => Some(BinaryOp::NotIn),
+        // `in` and `not in` are pairs inside `cmp_op`; a comparison symbol is its text.
+        Rule::cmp_op => match pair.clone().into_inner().next() {
+            Some(word) => binary_op(&word),
+            None => symbol_op(pair.as_str()),
         },
-        Rule::kw_in => BinaryOp::In,
-        Rule::not_in => BinaryOp::NotIn,
-        Rule::cmp_op => return pair.clone().into_inner().next().and_then(|p| binary_op(&p)),
+        Rule::add_op | Rule::mul_op => symbol_op(pair.as_str()),
+        _ => None,
+    }
+}
+
+fn symbol_op(symbol: &str) -> Option<BinaryOp> {
+    Some(match symbol {
+        "+" => BinaryOp::Add,
+        "-" => BinaryOp::Sub,
+        "*" => BinaryOp::Mul,
+        "/" => BinaryOp::Div,
+        "==" => BinaryOp::Eq,
+        "!=" => BinaryOp::Ne,
+        "<" => BinaryOp::Lt,
+        "<=" => BinaryOp::Le,
+        ">" => BinaryOp::Gt,
+        ">=" => BinaryOp::Ge,
         _ => return None,
     })
 }
@@ -394,7 +402,8 @@ fn build_all<'i>(
     ctx: &mut Ctx<'_>,
     pairs: pest::iterators::Pairs<'i, Rule>,
 ) -> Built<(Vec<Expr>, usize)> {
-    let mut items = Vec::new();
+    // Expressions alternate with commas between brackets: at most one per two pairs.
+    let mut items = Vec::with_capacity(pairs.len() / 2);
     let mut depth = 0;
     for p in pairs.filter(|p| !is_punctuation(p.as_rule())) {
         let d = build(ctx, p)?;

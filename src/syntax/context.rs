@@ -71,7 +71,7 @@ impl<'a> Ctx<'a> {
     /// swallow after its last part (a rule ending in `x*` or `x?` takes the layout it skipped
     /// before trying `x`). Swallowed layout ends in whitespace, or in a comment that runs to the
     /// end of the text, so any other pair ends where pest says. Otherwise the true end is the
-    /// end of the last child, found by descending to an atomic rule or a leaf; that walk follows
+    /// end of the last child, found by descending to a leaf; that walk follows
     /// one path, at most a few rules per bracket.
     pub fn span(&self, pair: &pest::iterators::Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
@@ -84,11 +84,8 @@ impl<'a> Ctx<'a> {
             return self.span_of(s.start(), s.end());
         }
         let mut last = pair.clone();
-        while !is_atomic(last.as_rule()) {
-            match last.clone().into_inner().next_back() {
-                Some(child) => last = child,
-                None => break,
-            }
+        while let Some(child) = last.clone().into_inner().next_back() {
+            last = child;
         }
         self.span_of(s.start(), last.as_span().end())
     }
@@ -154,13 +151,6 @@ impl<'a> Ctx<'a> {
         self.diags.push(d);
         None
     }
-}
-
-/// Rules whose pairs have children yet end after them: the compound-atomic `string`, whose
-/// closing quote follows its `string_raw` child. (Atomic rules have no children, so the
-/// descent in [`Ctx::span`] stops at them by itself.)
-fn is_atomic(rule: Rule) -> bool {
-    rule == Rule::string
 }
 
 /// Punctuation pairs exist only for error messages; builders skip them.

@@ -129,11 +129,10 @@ impl EscapeError {
 /// A `string` pair to a [`StrLit`].
 pub(crate) fn build_string(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<StrLit> {
     let span = ctx.span(&pair);
-    let Some(raw) = pair.into_inner().next() else {
-        return ctx.bug(span, "string without text");
+    let raw_start = pair.as_span().start() + 1;
+    let Some(raw) = pair.as_str().get(1..pair.as_str().len().saturating_sub(1)) else {
+        return ctx.bug(span, "string without quotes");
     };
-    let raw_start = raw.as_span().start();
-    let raw = raw.as_str();
     match unescape(raw, None) {
         Ok(value) => Some(StrLit {
             value,
