@@ -113,6 +113,14 @@ fn build(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
 
 /// `parts` read at `level`; `whole` is the expression's span, for reports of internal errors.
 fn build_level(ctx: &mut Ctx<'_>, parts: &[Part<'_>], level: Level, whole: Span) -> Built<Deep> {
+    // A lone operand is the same at every level; most operands are.
+    if let [Part {
+        kind: PartKind::Operand(pair),
+        span,
+    }] = parts
+    {
+        return build_primary(ctx, pair.clone(), *span);
+    }
     match level {
         Level::Where => build_where(ctx, parts, whole),
         Level::Or | Level::And | Level::Sum | Level::Product => {
