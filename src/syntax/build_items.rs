@@ -233,6 +233,7 @@ fn build_rule(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Rule> {
 }
 
 fn build_rule_stmt(ctx: &mut Ctx<'_>, stmt: P<'_>) -> Built<RuleStmt> {
+    // A clause ends with its condition and takes its span from it.
     if stmt.as_rule() == R::clause {
         return build_clause(ctx, stmt).map(RuleStmt::Clause);
     }

@@ -71,8 +71,8 @@ impl<'a> Ctx<'a> {
     /// swallow after its last part (a rule ending in `x*` or `x?` takes the layout it skipped
     /// before trying `x`). Swallowed layout ends in whitespace, or in a comment that runs to the
     /// end of the text, so any other pair ends where pest says. Otherwise the true end is the
-    /// end of the last child, found by descending to a leaf; that walk follows
-    /// one path, at most a few rules per bracket.
+    /// end of the last child, found by descending to a leaf; that walk follows one path, at
+    /// most a few rules per bracket.
     pub fn span(&self, pair: &pest::iterators::Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         let swallowed = s.end() == s.get_input().len()

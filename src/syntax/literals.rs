@@ -129,8 +129,10 @@ impl EscapeError {
 /// A `string` pair to a [`StrLit`].
 pub(crate) fn build_string(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<StrLit> {
     let span = ctx.span(&pair);
+    // The text between the quotes.
     let raw_start = pair.as_span().start() + 1;
-    let Some(raw) = pair.as_str().get(1..pair.as_str().len().saturating_sub(1)) else {
+    let quoted = pair.as_str();
+    let Some(raw) = quoted.get(1..quoted.len().saturating_sub(1)) else {
         return ctx.bug(span, "string without quotes");
     };
     match unescape(raw, None) {
