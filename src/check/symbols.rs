@@ -48,6 +48,10 @@ impl<'a> Symbols<'a> {
         errors: &mut Vec<Diagnostic>,
     ) -> Symbols<'a> {
         let mut symbols = Symbols::default();
+        // One name per item at most: the table never grows (and rehashes) while filling.
+        symbols
+            .names
+            .reserve(files.iter().map(|(_, file)| file.items.len()).sum());
         for (_, file) in files {
             for item in &file.items {
                 let (name, symbol) = match item {

@@ -110,7 +110,7 @@ impl Lowerer<'_, '_> {
         rule: &ast::Rule,
         sources: &crate::source::Sources,
     ) -> Result<Rule, Diagnostic> {
-        let mut clauses = Vec::new();
+        let mut clauses = Vec::with_capacity(rule.body.len());
         let mut missing = None;
         let mut waivable_by = Vec::new();
         let mut message = None;

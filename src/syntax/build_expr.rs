@@ -1,6 +1,8 @@
-//! Expression pairs to [`Expr`]. Operator chains are repetitions in the grammar and are folded
-//! here without recursion; every node's depth is tracked so no tree deeper than
-//! [`super::limits::MAX_EXPR_DEPTH`] is ever built.
+//! Expression pairs to [`Expr`]. The grammar gives an expression as a flat run of operands and
+//! operators; it is folded here by precedence, one function per binding level over slices of
+//! that run, so the recursion is as deep as the levels (and brackets), never as long chains.
+//! Every node's depth is tracked so no tree deeper than [`super::limits::MAX_EXPR_DEPTH`] is
+//! ever built.
 
 use pest::iterators::Pair;
 
@@ -20,46 +22,156 @@ struct Deep {
     depth: usize,
 }
 
-/// An `expr` pair (or any pair of an expression level) to an [`Expr`].
+/// One element of an expression's flat run, with its source span.
+struct Part<'i> {
+    kind: PartKind<'i>,
+    span: Span,
+}
+
+enum PartKind<'i> {
+    Operand(Pair<'i, Rule>),
+    Not,
+    Neg,
+    Where,
+    Binary(BinaryOp),
+}
+
+/// Binding levels, loosest first. `Not` and `Neg` are the prefix levels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Where,
+    Or,
+    And,
+    Not,
+    Compare,
+    Sum,
+    Product,
+    Neg,
+}
+
+impl Level {
+    /// The level of this level's operands.
+    fn below(self) -> Level {
+        match self {
+            Level::Where => Level::Or,
+            Level::Or => Level::And,
+            Level::And => Level::Not,
+            Level::Not => Level::Compare,
+            Level::Compare => Level::Sum,
+            Level::Sum => Level::Product,
+            Level::Product | Level::Neg => Level::Neg,
+        }
+    }
+}
+
+impl Part<'_> {
+    /// The level of a binary operator; `None` for operands and prefix operators.
+    fn level(&self) -> Option<Level> {
+        use BinaryOp as B;
+        match self.kind {
+            PartKind::Where => Some(Level::Where),
+            PartKind::Binary(B::Or) => Some(Level::Or),
+            PartKind::Binary(B::And) => Some(Level::And),
+            PartKind::Binary(B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge | B::In | B::NotIn) => {
+                Some(Level::Compare)
+            }
+            PartKind::Binary(B::Add | B::Sub) => Some(Level::Sum),
+            PartKind::Binary(B::Mul | B::Div) => Some(Level::Product),
+            PartKind::Operand(_) | PartKind::Not | PartKind::Neg => None,
+        }
+    }
+}
+
+/// An `expr` pair to an [`Expr`].
 pub(crate) fn build_expr(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Expr> {
     build(ctx, pair).map(|d| d.expr)
 }
 
 fn build(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
-    match pair.as_rule() {
-        Rule::expr => build_where(ctx, pair),
-        Rule::or_expr => build_chain(ctx, pair),
-        Rule::and_expr => build_chain(ctx, pair),
-        Rule::not_expr | Rule::unary => build_prefix(ctx, pair),
-        Rule::cmp_expr => build_comparison(ctx, pair),
-        Rule::sum | Rule::product => build_chain(ctx, pair),
-        _ => build_primary(ctx, pair),
+    let whole = ctx.raw_span(&pair);
+    let mut parts = Vec::new();
+    for p in pair.into_inner() {
+        // Operators and operands end where their last token ends: their pest span is exact.
+        let s = p.as_span();
+        let span = ctx.span_of(s.start(), s.end());
+        let kind = match p.as_rule() {
+            Rule::kw_not => PartKind::Not,
+            Rule::neg => PartKind::Neg,
+            Rule::kw_where => PartKind::Where,
+            Rule::kw_or | Rule::kw_and | Rule::cmp_op | Rule::add_op | Rule::mul_op => {
+                match binary_op(&p) {
+                    Some(op) => PartKind::Binary(op),
+                    None => return ctx.bug(span, "unknown operator"),
+                }
+            }
+            _ => PartKind::Operand(p),
+        };
+        parts.push(Part { kind, span });
+    }
+    build_level(ctx, &parts, Level::Where, whole)
+}
+
+/// `parts` read at `level`; `whole` is the expression's span, for reports of internal errors.
+fn build_level(ctx: &mut Ctx<'_>, parts: &[Part<'_>], level: Level, whole: Span) -> Built<Deep> {
+    // A lone operand is the same at every level; most operands are.
+    if let [Part {
+        kind: PartKind::Operand(pair),
+        span,
+    }] = parts
+    {
+        return build_primary(ctx, pair.clone(), *span);
+    }
+    match level {
+        Level::Where => build_where(ctx, parts, whole),
+        Level::Or | Level::And | Level::Sum | Level::Product => {
+            build_chain(ctx, parts, level, whole)
+        }
+        Level::Compare => build_comparison(ctx, parts, whole),
+        Level::Not | Level::Neg => build_prefix(ctx, parts, level, whole),
     }
 }
 
+/// The operands of `level` in `parts`: the first, then each with the operator before it.
+fn split<'p, 'i>(
+    parts: &'p [Part<'i>],
+    level: Level,
+) -> (
+    &'p [Part<'i>],
+    impl Iterator<Item = (&'p Part<'i>, &'p [Part<'i>])>,
+) {
+    let at_level = move |p: &Part<'_>| p.level() == Some(level);
+    let mut operands = parts.split(at_level);
+    let first = operands.next().unwrap_or_default();
+    (
+        first,
+        parts.iter().filter(move |p| at_level(p)).zip(operands),
+    )
+}
+
+/// The span from the first to the last part of a non-empty run.
+fn run_span(parts: &[Part<'_>]) -> Option<Span> {
+    Some(parts.first()?.span.to(parts.last()?.span))
+}
+
 /// `a where b where c` is `a where (b where c)`: fold from the right.
-fn build_where(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
-    let span = ctx.raw_span(&pair);
-    let mut parts: Vec<(Deep, Option<Span>)> = Vec::new();
-    let mut pending_where: Option<Span> = None;
-    for p in pair.into_inner() {
-        if p.as_rule() == Rule::kw_where {
-            pending_where = Some(ctx.span(&p));
-        } else {
-            let d = build(ctx, p)?;
-            parts.push((d, pending_where.take()));
-        }
+fn build_where(ctx: &mut Ctx<'_>, parts: &[Part<'_>], whole: Span) -> Built<Deep> {
+    let (first, rest) = split(parts, Level::Where);
+    let mut built: Vec<(Deep, Option<Span>)> = Vec::new();
+    built.push((build_level(ctx, first, Level::Or, whole)?, None));
+    for (op, operand) in rest {
+        let d = build_level(ctx, operand, Level::Or, whole)?;
+        built.push((d, Some(op.span)));
     }
     // A long chain is too deep whatever its operands: say so at the `where` that crosses the
     // limit counting from the left, which is where a reader starts.
-    if let Some((_, Some(at))) = parts.get(MAX_EXPR_DEPTH) {
+    if let Some((_, Some(at))) = built.get(MAX_EXPR_DEPTH) {
         let at = *at;
-        ctx.check_depth(parts.len(), at)?;
+        ctx.check_depth(built.len(), at)?;
     }
-    let Some((mut acc, mut op)) = parts.pop() else {
-        return ctx.bug(span, "empty where chain");
+    let Some((mut acc, mut op)) = built.pop() else {
+        return ctx.bug(whole, "empty where chain");
     };
-    while let Some((lhs, lhs_op)) = parts.pop() {
+    while let Some((lhs, lhs_op)) = built.pop() {
         let at = op.unwrap_or(acc.expr.span);
         let depth = lhs.depth.max(acc.depth) + 1;
         ctx.check_depth(depth, at)?;
@@ -80,25 +192,20 @@ fn build_where(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
 }
 
 /// A left-associative chain: `operand (op operand)*`.
-fn build_chain(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
-    let span = ctx.raw_span(&pair);
-    let mut inner = pair.into_inner();
-    let first = ctx.next(&mut inner, span, "operand")?;
-    let mut acc = build(ctx, first)?;
-    while let Some(op_pair) = inner.next() {
-        let op_span = ctx.span(&op_pair);
-        let Some(op) = binary_op(&op_pair) else {
-            return ctx.bug(op_span, "unknown operator");
+fn build_chain(ctx: &mut Ctx<'_>, parts: &[Part<'_>], level: Level, whole: Span) -> Built<Deep> {
+    let (first, rest) = split(parts, level);
+    let mut acc = build_level(ctx, first, level.below(), whole)?;
+    for (op, operand) in rest {
+        let PartKind::Binary(bin) = op.kind else {
+            return ctx.bug(op.span, "unknown operator");
         };
-        let rhs_pair = ctx.next(&mut inner, span, "right operand")?;
-        let rhs = build(ctx, rhs_pair)?;
+        let rhs = build_level(ctx, operand, level.below(), whole)?;
         let depth = acc.depth.max(rhs.depth) + 1;
-        ctx.check_depth(depth, op_span)?;
-        acc = binary(op, acc, rhs, depth);
+        ctx.check_depth(depth, op.span)?;
+        acc = binary(bin, acc, rhs, depth);
     }
     Some(acc)
 }
-
 fn binary(op: BinaryOp, lhs: Deep, rhs: Deep, depth: usize) -> Deep {
     let span = lhs.expr.span.to(rhs.expr.span);
     Deep {
@@ -115,53 +222,54 @@ fn binary(op: BinaryOp, lhs: Deep, rhs: Deep, depth: usize) -> Deep {
 }
 
 fn binary_op(pair: &Pair<'_, Rule>) -> Option<BinaryOp> {
-    Some(match pair.as_rule() {
-        Rule::kw_or => BinaryOp::Or,
-        Rule::kw_and => BinaryOp::And,
-        Rule::add_op | Rule::mul_op | Rule::cmp_sym => match pair.as_str() {
-            "+" => BinaryOp::Add,
-            "-" => BinaryOp::Sub,
-            "*" => BinaryOp::Mul,
-            "/" => BinaryOp::Div,
-            "==" => BinaryOp::Eq,
-            "!=" => BinaryOp::Ne,
-            "<" => BinaryOp::Lt,
-            "<=" => BinaryOp::Le,
-            ">" => BinaryOp::Gt,
-            ">=" => BinaryOp::Ge,
-            _ => return None,
+    match pair.as_rule() {
+        Rule::kw_or => Some(BinaryOp::Or),
+        Rule::kw_and => Some(BinaryOp::And),
+        Rule::kw_in => Some(BinaryOp::In),
+        Rule::not_in => Some(BinaryOp::NotIn),
+        // `in` and `not in` are pairs inside `cmp_op`; a comparison symbol is its text.
+        Rule::cmp_op => match pair.clone().into_inner().next() {
+            Some(word) => binary_op(&word),
+            None => symbol_op(pair.as_str()),
         },
-        Rule::kw_in => BinaryOp::In,
-        Rule::not_in => BinaryOp::NotIn,
-        Rule::cmp_op => return pair.clone().into_inner().next().and_then(|p| binary_op(&p)),
+        Rule::add_op | Rule::mul_op => symbol_op(pair.as_str()),
+        _ => None,
+    }
+}
+
+fn symbol_op(symbol: &str) -> Option<BinaryOp> {
+    Some(match symbol {
+        "+" => BinaryOp::Add,
+        "-" => BinaryOp::Sub,
+        "*" => BinaryOp::Mul,
+        "/" => BinaryOp::Div,
+        "==" => BinaryOp::Eq,
+        "!=" => BinaryOp::Ne,
+        "<" => BinaryOp::Lt,
+        "<=" => BinaryOp::Le,
+        ">" => BinaryOp::Gt,
+        ">=" => BinaryOp::Ge,
         _ => return None,
     })
 }
 
 /// Comparisons do not associate: `a < b < c` is an error pointing at the second operator.
-fn build_comparison(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
-    let ops: Vec<Span> = pair
-        .clone()
-        .into_inner()
-        .filter(|p| p.as_rule() == Rule::cmp_op)
-        .map(|p| ctx.span(&p))
-        .collect();
-    if let [first, second, ..] = ops[..] {
-        let operands: Vec<Span> = pair
-            .clone()
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::sum)
-            .map(|p| ctx.span(&p))
+fn build_comparison(ctx: &mut Ctx<'_>, parts: &[Part<'_>], whole: Span) -> Built<Deep> {
+    let mut ops = parts.iter().filter(|p| p.level() == Some(Level::Compare));
+    if let (Some(first), Some(second)) = (ops.next(), ops.next()) {
+        let operands: Vec<Span> = parts
+            .split(|p| p.level() == Some(Level::Compare))
+            .filter_map(run_span)
             .collect();
-        let help = chained_help(ctx, &operands, first, second);
+        let help = chained_help(ctx, &operands, first.span, second.span);
         let d = Diagnostic::error(Code::Syntax, "comparisons cannot be chained")
-            .with_label(ctx.sources, second, "a second comparison")
-            .with_label(ctx.sources, first, "after this one")
+            .with_label(ctx.sources, second.span, "a second comparison")
+            .with_label(ctx.sources, first.span, "after this one")
             .with_help(help);
         ctx.push(d);
         return None;
     }
-    build_chain(ctx, pair)
+    build_chain(ctx, parts, Level::Compare, whole)
 }
 
 /// "write `a < b and b < c`", quoting the author's operands when they are short.
@@ -185,30 +293,28 @@ fn chained_help(ctx: &Ctx<'_>, operands: &[Span], first: Span, second: Span) -> 
 }
 
 /// `not* operand` and `-* operand`: a run of prefix operators, built from the inside out.
-fn build_prefix(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
-    let span = ctx.raw_span(&pair);
-    let (op, op_rule) = match pair.as_rule() {
-        Rule::not_expr => (UnaryOp::Not, Rule::kw_not),
-        _ => (UnaryOp::Neg, Rule::neg),
+fn build_prefix(ctx: &mut Ctx<'_>, parts: &[Part<'_>], level: Level, whole: Span) -> Built<Deep> {
+    let (op, is_op): (UnaryOp, fn(&PartKind<'_>) -> bool) = match level {
+        Level::Not => (UnaryOp::Not, |k| matches!(k, PartKind::Not)),
+        _ => (UnaryOp::Neg, |k| matches!(k, PartKind::Neg)),
     };
-    let mut ops: Vec<Span> = Vec::new();
-    let mut operand = None;
-    for p in pair.into_inner() {
-        if p.as_rule() == op_rule {
-            ops.push(ctx.span(&p));
-        } else {
-            operand = Some(p);
-        }
-    }
-    let Some(operand) = operand else {
-        return ctx.bug(span, "prefix operator without operand");
+    let (ops, operand) = parts.split_at(parts.iter().take_while(|p| is_op(&p.kind)).count());
+    let mut acc = match (level, operand) {
+        (Level::Not, _) => build_level(ctx, operand, level.below(), whole)?,
+        (
+            _,
+            [Part {
+                kind: PartKind::Operand(pair),
+                span,
+            }],
+        ) => build_primary(ctx, pair.clone(), *span)?,
+        _ => return ctx.bug(whole, "prefix operator without operand"),
     };
-    let mut acc = build(ctx, operand)?;
-    if let Some(&outer) = ops.first() {
-        ctx.check_depth(acc.depth + ops.len(), outer)?;
+    if let Some(outer) = ops.first() {
+        ctx.check_depth(acc.depth + ops.len(), outer.span)?;
     }
-    while let Some(op_span) = ops.pop() {
-        let span = op_span.to(acc.expr.span);
+    for op_part in ops.iter().rev() {
+        let span = op_part.span.to(acc.expr.span);
         acc = Deep {
             expr: Expr {
                 kind: ExprKind::Unary {
@@ -230,8 +336,8 @@ fn leaf(kind: ExprKind, span: Span) -> Built<Deep> {
     })
 }
 
-fn build_primary(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
-    let span = ctx.span(&pair);
+/// A primary; `span` is its pair's, which is exact: every primary ends with a required token.
+fn build_primary(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>, span: Span) -> Built<Deep> {
     match pair.as_rule() {
         Rule::number => {
             let n = build_number(ctx, pair)?;
@@ -246,7 +352,13 @@ fn build_primary(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
             Some(s) => leaf(ExprKind::Severity(s), span),
             None => ctx.bug(span, "unknown severity"),
         },
-        Rule::name => leaf(ExprKind::Name(ident(ctx, &pair)), span),
+        Rule::name => {
+            let name = Ident {
+                name: pair.as_str().to_string(),
+                span,
+            };
+            leaf(ExprKind::Name(name), span)
+        }
         Rule::paren => {
             let mut inner = pair.into_inner();
             let e = ctx.next(&mut inner, span, "parenthesised expression")?;
@@ -275,7 +387,10 @@ fn build_primary(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<Deep> {
         Rule::call => {
             let mut inner = pair.into_inner();
             let func = ctx.next(&mut inner, span, "function name")?;
-            let func = ident(ctx, &func);
+            let func = Ident {
+                name: func.as_str().to_string(),
+                span: ctx.raw_span(&func),
+            };
             let (args, depth) = build_all(ctx, inner)?;
             ctx.check_depth(depth + 1, span)?;
             Some(Deep {
@@ -295,7 +410,8 @@ fn build_all<'i>(
     ctx: &mut Ctx<'_>,
     pairs: pest::iterators::Pairs<'i, Rule>,
 ) -> Built<(Vec<Expr>, usize)> {
-    let mut items = Vec::new();
+    // Expressions alternate with commas between brackets: at most one per two pairs.
+    let mut items = Vec::with_capacity(pairs.len() / 2);
     let mut depth = 0;
     for p in pairs.filter(|p| !is_punctuation(p.as_rule())) {
         let d = build(ctx, p)?;
@@ -303,11 +419,4 @@ fn build_all<'i>(
         items.push(d.expr);
     }
     Some((items, depth))
-}
-
-pub(crate) fn ident(ctx: &Ctx<'_>, pair: &Pair<'_, Rule>) -> Ident {
-    Ident {
-        name: pair.as_str().to_string(),
-        span: ctx.span(pair),
-    }
 }

@@ -5,6 +5,7 @@ use pest::iterators::Pair;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::levels::Outcome;
+use crate::span::Span;
 
 use super::ast::{
     Clause, ClauseKind, Direction, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item,
@@ -23,25 +24,25 @@ type P<'i> = Pair<'i, R>;
 /// The items of a `file` pair, in source order. An item with an error is left out; its
 /// diagnostics are in `ctx`.
 pub(crate) fn build_items(ctx: &mut Ctx<'_>, file: P<'_>) -> Vec<Item> {
-    file.into_inner()
-        .filter(|p| p.as_rule() == R::item)
-        .filter_map(|p| build_item(ctx, p))
-        .collect()
+    let pairs = file.into_inner();
+    let mut items = Vec::with_capacity(pairs.len());
+    items.extend(
+        pairs
+            .filter(|p| p.as_rule() != R::EOI)
+            .filter_map(|p| build_item(ctx, p)),
+    );
+    items
 }
 
 fn build_item(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Item> {
-    let span = ctx.raw_span(&pair);
-    let Some(inner) = pair.into_inner().next() else {
-        return ctx.bug(span, "empty item");
-    };
-    match inner.as_rule() {
-        R::policy_item => build_policy(ctx, inner).map(Item::Policy),
-        R::import_item => build_import(ctx, inner).map(Item::Import),
-        R::metric_item => build_metric(ctx, inner).map(Item::Metric),
-        R::let_item => build_let(ctx, inner).map(Item::Let),
-        R::rule_item => build_rule(ctx, inner).map(Item::Rule),
-        R::test_item => build_test(ctx, inner).map(Item::Test),
-        _ => ctx.bug(span, "unknown item"),
+    match pair.as_rule() {
+        R::policy_item => build_policy(ctx, pair).map(Item::Policy),
+        R::import_item => build_import(ctx, pair).map(Item::Import),
+        R::metric_item => build_metric(ctx, pair).map(Item::Metric),
+        R::let_item => build_let(ctx, pair).map(Item::Let),
+        R::rule_item => build_rule(ctx, pair).map(Item::Rule),
+        R::test_item => build_test(ctx, pair).map(Item::Test),
+        _ => ctx.bug(ctx.raw_span(&pair), "unknown item"),
     }
 }
 
@@ -176,19 +177,19 @@ fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {
 }
 
 fn build_let(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<LetDecl> {
-    let span = ctx.span(&pair);
+    let raw = ctx.raw_span(&pair);
     let mut inner = pair
         .into_inner()
         .filter(|p| !is_punctuation(p.as_rule()) && p.as_rule() != R::kw_let);
     let (Some(name), Some(value)) = (inner.next(), inner.next()) else {
-        return ctx.bug(span, "let without name or value");
+        return ctx.bug(raw, "let without name or value");
     };
     let name = decl_name(ctx, &name, NameKind::Constant);
     let value = build_expr(ctx, value)?;
     Some(LetDecl {
         name: name?,
+        span: ends_with(raw, value.span),
         value,
-        span,
     })
 }
 
@@ -196,19 +197,23 @@ fn build_rule(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Rule> {
     let span = ctx.span(&pair);
     let mut id = None;
     let mut title = None;
-    let mut body = Vec::new();
+    let inner = pair.into_inner();
+    // Besides statements a rule has four pairs (`rule`, its id, `{`, `}`) and maybe a title.
+    let mut body = Vec::with_capacity(inner.len().saturating_sub(4));
     let mut failed = false;
-    for p in pair.into_inner() {
+    for p in inner {
         match p.as_rule() {
             R::decl_name => id = Some(decl_name(ctx, &p, NameKind::Rule)),
             R::string => match build_string(ctx, p) {
                 Some(t) => title = Some(t),
                 None => failed = true,
             },
-            R::rule_stmt => match build_rule_stmt(ctx, p) {
-                Some(s) => body.push(s),
-                None => failed = true,
-            },
+            R::clause | R::missing_stmt | R::waivable_stmt | R::message_stmt => {
+                match build_rule_stmt(ctx, p) {
+                    Some(s) => body.push(s),
+                    None => failed = true,
+                }
+            }
             _ => {}
         }
     }
@@ -227,13 +232,13 @@ fn build_rule(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Rule> {
     })
 }
 
-fn build_rule_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<RuleStmt> {
-    let span = ctx.span(&pair);
-    let Some(stmt) = pair.into_inner().next() else {
-        return ctx.bug(span, "empty rule statement");
-    };
+fn build_rule_stmt(ctx: &mut Ctx<'_>, stmt: P<'_>) -> Built<RuleStmt> {
+    // A clause ends with its condition and takes its span from it.
+    if stmt.as_rule() == R::clause {
+        return build_clause(ctx, stmt).map(RuleStmt::Clause);
+    }
+    let span = ctx.span(&stmt);
     match stmt.as_rule() {
-        R::clause => build_clause(ctx, stmt).map(RuleStmt::Clause),
         R::missing_stmt => {
             let outcome = stmt
                 .clone()
@@ -280,7 +285,7 @@ fn build_rule_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<RuleStmt> {
 }
 
 fn build_clause(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Clause> {
-    let span = ctx.span(&pair);
+    let raw = ctx.raw_span(&pair);
     let mut outcome = None;
     let mut kind = None;
     let mut condition = None;
@@ -297,13 +302,22 @@ fn build_clause(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Clause> {
     }
     let (Some((outcome, outcome_span)), Some(kind), Some(condition)) = (outcome, kind, condition)
     else {
-        return ctx.bug(span, "incomplete clause");
+        return ctx.bug(raw, "incomplete clause");
     };
     Some(Clause {
         outcome,
         outcome_span,
         kind,
+        span: ends_with(raw, condition.span),
         condition,
-        span,
     })
+}
+
+/// The span of a pair whose last part is `last`, already built: from the pair's start to the
+/// end of `last`, without the layout pest lets the pair swallow after it (see [`Ctx::span`]).
+fn ends_with(raw: Span, last: Span) -> Span {
+    Span {
+        end: last.end,
+        ..raw
+    }
 }

@@ -21,7 +21,7 @@ pub(crate) fn build_test(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<TestBlock> {
     for p in pair.into_inner() {
         match p.as_rule() {
             R::string => name = Some(build_string(ctx, p)),
-            R::test_stmt => match build_test_stmt(ctx, p) {
+            R::evidence_stmt | R::now_stmt | R::expect_stmt => match build_test_stmt(ctx, p) {
                 Some(s) => body.push(s),
                 None => failed = true,
             },
@@ -38,11 +38,7 @@ pub(crate) fn build_test(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<TestBlock> {
     Some(TestBlock { name, body, span })
 }
 
-fn build_test_stmt(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<TestStmt> {
-    let span = ctx.raw_span(&pair);
-    let Some(stmt) = pair.into_inner().next() else {
-        return ctx.bug(span, "empty test statement");
-    };
+fn build_test_stmt(ctx: &mut Ctx<'_>, stmt: P<'_>) -> Built<TestStmt> {
     let span = ctx.span(&stmt);
     let rule = stmt.as_rule();
     let mut inner = stmt.into_inner().skip(1); // the statement's keyword

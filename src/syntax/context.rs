@@ -69,22 +69,30 @@ impl<'a> Ctx<'a> {
 
     /// The source span of a pair, without the whitespace and comments pest lets a rule
     /// swallow after its last part (a rule ending in `x*` or `x?` takes the layout it skipped
-    /// before trying `x`). The true end is the end of the last child, found by descending to
-    /// an atomic rule or a leaf; that walk follows one path, at most a few rules per bracket.
+    /// before trying `x`). Swallowed layout ends in whitespace, or in a comment that runs to the
+    /// end of the text, so any other pair ends where pest says. Otherwise the true end is the
+    /// end of the last child, found by descending to a leaf; that walk follows one path, at
+    /// most a few rules per bracket.
     pub fn span(&self, pair: &pest::iterators::Pair<'_, Rule>) -> Span {
-        let start = pair.as_span().start();
-        let mut last = pair.clone();
-        while !is_atomic(last.as_rule()) {
-            match last.clone().into_inner().last() {
-                Some(child) => last = child,
-                None => break,
-            }
+        let s = pair.as_span();
+        let swallowed = s.end() == s.get_input().len()
+            || s.as_str()
+                .bytes()
+                .last()
+                .is_some_and(|b| b.is_ascii_whitespace());
+        if !swallowed {
+            return self.span_of(s.start(), s.end());
         }
-        self.span_of(start, last.as_span().end())
+        let mut last = pair.clone();
+        while let Some(child) = last.clone().into_inner().next_back() {
+            last = child;
+        }
+        self.span_of(s.start(), last.as_span().end())
     }
 
-    /// A pair's source span as pest gives it, trailing layout included: cheap, for reports
-    /// of internal errors only.
+    /// A pair's source span as pest gives it: exact for a rule that ends with a required part
+    /// (atomic rules, and rules ending in a token such as `)`), but including trailing layout
+    /// for one that ends in `x*` or `x?`; such spans serve only for reports of internal errors.
     pub fn raw_span(&self, pair: &pest::iterators::Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         self.span_of(s.start(), s.end())
@@ -143,13 +151,6 @@ impl<'a> Ctx<'a> {
         self.diags.push(d);
         None
     }
-}
-
-/// Rules whose pairs have children yet end after them: the compound-atomic `string`, whose
-/// closing quote follows its `string_raw` child. (Atomic rules have no children, so the
-/// descent in [`Ctx::span`] stops at them by itself.)
-fn is_atomic(rule: Rule) -> bool {
-    rule == Rule::string
 }
 
 /// Punctuation pairs exist only for error messages; builders skip them.

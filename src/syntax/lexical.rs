@@ -124,6 +124,37 @@ pub(crate) fn scan(text: &str) -> Scan {
     out
 }
 
+/// The offset of every line start outside all brackets, in order, except the first line's.
+/// Strings and comments end at a line break, so no line starts inside one. Brackets are
+/// counted as in [`scan`], for a text it found no problem in.
+pub(crate) fn top_level_lines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    std::iter::from_fn(move || {
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'#' => i = line_end(bytes, i),
+                b'"' => i = string_end(bytes, i).unwrap_or_else(|cut| cut),
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    i += 1;
+                }
+                b'\n' if depth == 0 => {
+                    i += 1;
+                    return Some(i);
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    })
+}
+
 /// The offset of the line break ending the line that holds `from`, or the end of the text.
 fn line_end(bytes: &[u8], from: usize) -> usize {
     bytes

@@ -129,11 +129,12 @@ impl EscapeError {
 /// A `string` pair to a [`StrLit`].
 pub(crate) fn build_string(ctx: &mut Ctx<'_>, pair: Pair<'_, Rule>) -> Built<StrLit> {
     let span = ctx.span(&pair);
-    let Some(raw) = pair.into_inner().next() else {
-        return ctx.bug(span, "string without text");
+    // The text between the quotes.
+    let raw_start = pair.as_span().start() + 1;
+    let quoted = pair.as_str();
+    let Some(raw) = quoted.get(1..quoted.len().saturating_sub(1)) else {
+        return ctx.bug(span, "string without quotes");
     };
-    let raw_start = raw.as_span().start();
-    let raw = raw.as_str();
     match unescape(raw, None) {
         Ok(value) => Some(StrLit {
             value,

@@ -4,7 +4,8 @@
 //! bracket/string problems ([`lexical`]); pest ([`grammar`]); the builders (`build_*`), which
 //! also check escapes, numbers, reserved names, templates and expression depth. After a syntax
 //! error the parser resumes at the next line that starts an item, so one run reports the
-//! errors of several items.
+//! errors of several items. A large file is parsed in pieces ([`pieces`]) to bound pest's
+//! memory.
 
 pub mod ast;
 mod build_expr;
@@ -18,6 +19,7 @@ pub mod keywords;
 mod lexical;
 pub mod limits;
 mod literals;
+mod pieces;
 mod template;
 
 use pest::Parser;
@@ -35,6 +37,14 @@ use grammar::{GateParser, Rule};
 pub fn parse(sources: &Sources, file: FileId) -> Result<ast::File, Diagnostics> {
     let text: &str = &sources.get(file).text;
     check_size(sources, file, text.len())?;
+    if let Some(parsed) = pieces::parse(sources, file, text) {
+        return parsed;
+    }
+    parse_whole(sources, file, text)
+}
+
+/// Parse all of `text` with one pest run, resuming after each syntax error.
+fn parse_whole(sources: &Sources, file: FileId, text: &str) -> Result<ast::File, Diagnostics> {
     let mut items = Vec::new();
     let mut diags = Vec::new();
     let mut start = 0;
@@ -191,18 +201,23 @@ fn build_file(ctx: &mut Ctx<'_>, mut pairs: pest::iterators::Pairs<'_, Rule>) ->
 /// (`policy`, `import`, `metric`, `let`, `rule`, `test`). After a syntax error these are where
 /// the broken item probably began and where the next one begins.
 fn item_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
-    const ITEM_WORDS: [&str; 6] = ["policy", "import", "metric", "let", "rule", "test"];
     let mut line_start = 0;
     text.split_inclusive('\n').filter_map(move |line| {
         let start = line_start;
         line_start += line.len();
-        let body = line.trim_start();
-        let word_len = body
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(body.len());
-        let word = body.get(..word_len)?;
-        ITEM_WORDS
-            .contains(&word)
-            .then_some(start + line.len() - body.len())
+        item_word(line).map(|word| start + word)
     })
+}
+
+/// The offset in `line` of its first word, when that word is an item keyword.
+fn item_word(line: &str) -> Option<usize> {
+    const ITEM_WORDS: [&str; 6] = ["policy", "import", "metric", "let", "rule", "test"];
+    let body = line.trim_start();
+    let word_len = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(body.len());
+    let word = body.get(..word_len)?;
+    ITEM_WORDS
+        .contains(&word)
+        .then_some(line.len() - body.len())
 }
