@@ -78,7 +78,19 @@ pub fn tool() -> ToolDoc {
 
 /// The evaluation as a JSON value (for embedding in records and other documents).
 pub fn to_value(e: &Evaluation) -> serde_json::Value {
-    let doc = Doc {
+    serde_json::to_value(doc(e)).unwrap_or(serde_json::Value::Null)
+}
+
+/// Pretty-printed JSON with a trailing newline. Serialized straight from the document, not
+/// through a [`serde_json::Value`]: a report of 100,000 rules would hold both at once.
+pub fn render(e: &Evaluation) -> String {
+    let mut text = serde_json::to_string_pretty(&doc(e)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn doc(e: &Evaluation) -> Doc<'_> {
+    Doc {
         policy: PolicyDoc {
             name: &e.policy.name,
             version: e.policy.version.as_deref(),
@@ -123,13 +135,5 @@ pub fn to_value(e: &Evaluation) -> serde_json::Value {
             .collect(),
         warnings: &e.warnings,
         tool: tool(),
-    };
-    serde_json::to_value(doc).unwrap_or(serde_json::Value::Null)
-}
-
-/// Pretty-printed JSON with a trailing newline.
-pub fn render(e: &Evaluation) -> String {
-    let mut text = serde_json::to_string_pretty(&to_value(e)).unwrap_or_default();
-    text.push('\n');
-    text
+    }
 }
