@@ -1,12 +1,12 @@
 //! `tollgate diff`: what a policy change does to launch decisions (CLI.md, `diff`).
 //!
-//! Two versions are read into a [`model::Model`] each (every declaration of every file, by
+//! Two versions are read into a `model::Model` each (every declaration of every file, by
 //! name). Rules are matched by id, clauses within a rule by text, severity and shape
-//! ([`match_rules`]); each difference becomes one [`Change`] whose [`Effect`] is derived from
-//! the text: [`compare`] relates the new expression to the old by monotonicity
-//! ([`polarity`]), and [`effect`] turns that into what a clause can add to its rule's outcome
+//! (`match_rules`); each difference becomes one [`Change`] whose [`Effect`] is derived from
+//! the text: `compare` relates the new expression to the old by monotonicity
+//! (`polarity`), and `effect` turns that into what a clause can add to its rule's outcome
 //! under true, false and unknown conditions. Changes to lets and metrics are traced into every
-//! rule they reach ([`items`]). [`replay`] evaluates both versions on past bundles; [`git`]
+//! rule they reach (`items`). [`replay`] evaluates both versions on past bundles; [`git`]
 //! reads a version at a revision; [`render`] prints the report.
 
 mod compare;

@@ -2,7 +2,7 @@
 //! it took, so a reader sees why a rule fired, passed or was missing.
 //!
 //! Computed only when asked. Each clause's AST is walked in lockstep with its compiled
-//! [`Node`], and every node is evaluated on its own with the ordinary [`Evaluator`]: the
+//! [`Node`], and every node is evaluated on its own with the ordinary `Evaluator`: the
 //! normal evaluation path is untouched, and the values shown are the values evaluation uses.
 //!
 //! What is shown, and what is left out:

@@ -2,9 +2,9 @@
 //! the details in docs/formatting.md).
 //!
 //! Syntax only: imports are not read and names are not checked, so a fragment without a
-//! `policy` header formats like any file. The layout is built as a [`doc::Doc`] from the
+//! `policy` header formats like any file. The layout is built as a `doc::Doc` from the
 //! syntax tree and its comments, then printed at [`WIDTH`] columns. Before anything is
-//! returned, the output is parsed again and compared with the input ([`verify`]): a formatter
+//! returned, the output is parsed again and compared with the input (`verify`): a formatter
 //! bug is an internal error, never a silently changed policy.
 //!
 //! ```

@@ -1,10 +1,10 @@
 //! Source text → pest parse tree → typed AST with spans.
 //!
 //! The pipeline for one file: a size check; a linear scan for comments, bracket depth and
-//! bracket/string problems ([`lexical`]); pest ([`grammar`]); the builders (`build_*`), which
+//! bracket/string problems (`lexical`); pest (`grammar`); the builders (`build_*`), which
 //! also check escapes, numbers, reserved names, templates and expression depth. After a syntax
 //! error the parser resumes at the next line that starts an item, so one run reports the
-//! errors of several items. A large file is parsed in pieces ([`pieces`]) to bound pest's
+//! errors of several items. A large file is parsed in pieces (`pieces`) to bound pest's
 //! memory.
 
 pub mod ast;

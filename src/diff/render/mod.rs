@@ -1,4 +1,4 @@
-//! Printing a diff [`Report`](super::Report): `human` for a terminal or CI log, `json` for
+//! Printing a diff [`Report`]: `human` for a terminal or CI log, `json` for
 //! machines (CLI.md shape), `markdown` to paste into a review.
 
 pub mod human;
