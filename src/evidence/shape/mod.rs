@@ -280,12 +280,7 @@ impl<'c> Keys<'c> {
         map: &mut A,
     ) -> Result<Option<&'static str>, A::Error> {
         loop {
-            let seed = KeySeed {
-                ctx: self.ctx,
-                fields: self.fields,
-                counts: &self.counts,
-            };
-            match map.next_key_seed(seed)? {
+            match map.next_key_seed(KeySeed { keys: self })? {
                 None => return Ok(None),
                 Some(Some(i)) => {
                     let first = match self.counts.get_mut(i) {
@@ -357,13 +352,11 @@ impl<'c> Keys<'c> {
 
 /// Reads one key of a fixed-field object: `Some(index)` for a field, `None` for an unknown
 /// key (reported here).
-struct KeySeed<'a> {
-    ctx: &'a Ctx,
-    fields: &'static [&'static str],
-    counts: &'a [u8; MAX_FIELDS],
+struct KeySeed<'a, 'c> {
+    keys: &'a Keys<'c>,
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
     type Value = Option<usize>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -371,7 +364,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed<'_> {
+impl<'de> Visitor<'de> for KeySeed<'_, '_> {
     type Value = Option<usize>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -379,17 +372,22 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        if let Some(i) = self.fields.iter().position(|f| same(f, key)) {
-            let count = self.counts.get(i).copied().unwrap_or(0);
+        let Keys {
+            ctx,
+            fields,
+            counts,
+        } = self.keys;
+        if let Some(i) = fields.iter().position(|f| same(f, key)) {
+            let count = counts.get(i).copied().unwrap_or(0);
             if count > 0 {
-                let name = self.fields.get(i).copied().unwrap_or("");
-                let path = self.ctx.here(Some(Seg::Field(name)));
-                let container = self.ctx.here(None);
+                let name = fields.get(i).copied().unwrap_or("");
+                let path = ctx.here(Some(Seg::Field(name)));
+                let container = ctx.here(None);
                 let message = format!(
                     "the key `{key}` appears more than once in {}",
                     place(&container)
                 );
-                self.ctx.report(
+                ctx.report(
                     Problem::new(
                         path,
                         Target::Occurrence(usize::from(count)),
@@ -403,8 +401,8 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
             }
             return Ok(Some(i));
         }
-        let container = self.ctx.here(None);
-        let path = self.ctx.here(Some(Seg::Key(key.to_string())));
+        let container = ctx.here(None);
+        let path = ctx.here(Some(Seg::Key(key.to_string())));
         let message = format!(
             "unknown key `{key}` {}; expected one of {}",
             if container.is_empty() {
@@ -412,11 +410,11 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
             } else {
                 format!("in {}", place(&container))
             },
-            self.fields.join(", ")
+            fields.join(", ")
         );
-        self.ctx.report(
+        ctx.report(
             Problem::new(path, Target::Key, message, "unknown key")
-                .with_help(did_you_mean(key, self.fields)),
+                .with_help(did_you_mean(key, fields)),
         );
         Ok(None)
     }
