@@ -1,7 +1,7 @@
 //! The state shared by the visitors of one document: where they are (a key path) and the
 //! problems found so far.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
@@ -126,10 +126,31 @@ struct Inner {
     fatal: Option<Problem>,
 }
 
+/// A step of the key path that a visitor enters and leaves without allocating: a field of a
+/// fixed shape, or a list element.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step {
+    Field(&'static str),
+    Index(usize),
+}
+
+impl From<Step> for Seg {
+    fn from(step: Step) -> Seg {
+        match step {
+            Step::Field(name) => Seg::Field(name),
+            Step::Index(i) => Seg::Index(i),
+        }
+    }
+}
+
 /// Shared by every visitor of one document through `&Ctx`.
 pub(crate) struct Ctx {
     pub format: Format,
     inner: RefCell<Inner>,
+    /// The innermost step entered, while nothing inside it has needed the path: it joins
+    /// `path` only when something deeper is pushed. Most values are read without a problem,
+    /// and pushing and popping a segment for every field was a tenth of a load.
+    pending: Cell<Option<Step>>,
     /// Texts stored once for the whole document ([`Ctx::intern`]). Looked up once per flag
     /// field, so the hash is a fast one (seeded per process, as SipHash is).
     texts: RefCell<HashSet<Arc<str>, foldhash::fast::RandomState>>,
@@ -151,7 +172,31 @@ impl Ctx {
         Ctx {
             format,
             inner: RefCell::new(Inner::default()),
+            pending: Cell::new(None),
             texts: RefCell::default(),
+        }
+    }
+
+    /// Enter a field or list element; [`Ctx::leave`] leaves it.
+    #[inline]
+    pub(crate) fn enter(&self, step: Step) {
+        self.flush();
+        self.pending.set(Some(step));
+    }
+
+    /// Leave the step entered last: still pending, or pushed since by something deeper.
+    #[inline]
+    pub(crate) fn leave(&self) {
+        if self.pending.take().is_none() {
+            self.inner.borrow_mut().path.pop();
+        }
+    }
+
+    /// Put the pending step on the path.
+    #[inline]
+    fn flush(&self) {
+        if let Some(step) = self.pending.take() {
+            self.inner.borrow_mut().path.push(step.into());
         }
     }
 
@@ -168,17 +213,24 @@ impl Ctx {
 
     #[inline]
     pub(crate) fn push(&self, seg: Seg) {
+        self.flush();
         self.inner.borrow_mut().path.push(seg);
     }
 
+    /// Pop what [`Ctx::push`] pushed (every step entered inside it has been left).
     #[inline]
     pub(crate) fn pop(&self) -> Option<Seg> {
+        debug_assert!(
+            self.pending.get().is_none(),
+            "a step was entered and not left"
+        );
         self.inner.borrow_mut().path.pop()
     }
 
     /// The current path, with `extra` appended.
     pub(crate) fn here(&self, extra: Option<Seg>) -> Vec<Seg> {
         let mut path = self.inner.borrow().path.clone();
+        path.extend(self.pending.get().map(Seg::from));
         path.extend(extra);
         path
     }
@@ -207,6 +259,7 @@ impl Ctx {
     }
 
     pub(crate) fn finish(self) -> Findings {
+        self.flush();
         let inner = self.inner.into_inner();
         Findings {
             problems: inner.problems,

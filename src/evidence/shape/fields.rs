@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::de::{IgnoredAny, SeqAccess};
 
-use crate::evidence::ctx::{place, Ctx, Problem, Seg, Target};
+use crate::evidence::ctx::{place, Ctx, Problem, Step, Target};
 use crate::evidence::time::parse_instant;
 use crate::levels::Severity;
 
@@ -404,9 +404,9 @@ impl<'de> Shape<'de> for Interval<'_> {
         let mut len = 0usize;
         loop {
             if let Some(slot) = ends.get_mut(len) {
-                ctx.push(Seg::Index(len));
+                ctx.enter(Step::Index(len));
                 let element = seq.next_element_seed(Seed(Number::required(ctx)))?;
-                ctx.pop();
+                ctx.leave();
                 match element {
                     None => break,
                     Some(value) => *slot = value,

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::ctx::{place, Ctx, Problem, Seg, Target};
+use super::ctx::{place, Ctx, Problem, Seg, Step, Target};
 use crate::text::same;
 
 pub(crate) use objects::BundleShape;
@@ -311,9 +311,9 @@ impl<'c> Keys<'c> {
         name: &'static str,
         shape: S,
     ) -> Result<Option<S::Out>, A::Error> {
-        self.ctx.push(Seg::Field(name));
+        self.ctx.enter(Step::Field(name));
         let value = map.next_value_seed(Seed(shape))?;
-        self.ctx.pop();
+        self.ctx.leave();
         Ok(value)
     }
 

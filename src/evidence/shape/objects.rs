@@ -2,7 +2,7 @@
 
 use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 
-use crate::evidence::ctx::{Ctx, Seg};
+use crate::evidence::ctx::{Ctx, Step};
 use crate::evidence::model::{Bundle, Flag, Signoff, Waiver};
 
 use super::fields::{Instant, SeverityShape, Text, Word};
@@ -140,9 +140,9 @@ impl<'de, 'c, S: Shape<'de>> Shape<'de> for List<'c, S> {
     fn seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Self::Out>, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         for i in 0.. {
-            self.ctx.push(Seg::Index(i));
+            self.ctx.enter(Step::Index(i));
             let element = seq.next_element_seed(Seed((self.make)(self.ctx)))?;
-            self.ctx.pop();
+            self.ctx.leave();
             match element {
                 None => break,
                 Some(Some(item)) => out.push(item),
