@@ -277,3 +277,53 @@ impl Ctx {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the nesting of entered steps and pushed keys, the path reported is the one
+    /// an eager stack would hold.
+    #[test]
+    fn the_key_path_is_the_nesting_so_far() {
+        let ctx = Ctx::new(Format::Json);
+        // What is open, innermost last: a step entered (true) or a key pushed (false).
+        let mut open: Vec<bool> = Vec::new();
+        let mut eager: Vec<Seg> = Vec::new();
+        let mut state = 12_345_u64;
+        for i in 0..20_000_usize {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let choice = (state >> 33) % 5;
+            match choice {
+                0 | 1 if open.len() < 12 => {
+                    let step = if choice == 0 {
+                        Step::Index(i)
+                    } else {
+                        Step::Field("field")
+                    };
+                    ctx.enter(step);
+                    eager.push(step.into());
+                    open.push(true);
+                }
+                2 if open.len() < 12 => {
+                    ctx.push(Seg::Key(format!("k{i}")));
+                    eager.push(Seg::Key(format!("k{i}")));
+                    open.push(false);
+                }
+                _ => match open.pop() {
+                    Some(true) => {
+                        ctx.leave();
+                        eager.pop();
+                    }
+                    Some(false) => assert_eq!(ctx.pop(), eager.pop()),
+                    None => {}
+                },
+            }
+            assert_eq!(ctx.here(None), eager, "after operation {i}");
+        }
+        assert!(eager.len() > 2, "the walk ends nested");
+        assert_eq!(ctx.finish().path, eager);
+    }
+}
