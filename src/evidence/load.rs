@@ -6,23 +6,11 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
-
 use crate::diagnostic::{Code, Diagnostic};
 
 /// The largest evidence file read: 64 MiB. A larger file is refused (`tollgate::limit`)
 /// before it is parsed; split the evidence into several files instead.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Lowercase hex sha256 of `bytes`.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for byte in digest {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
-}
 
 /// The file's bytes, refusing folders and files over the limit ([`MAX_FILE_BYTES`] unless
 /// `TOLLGATE_MAX_EVIDENCE_BYTES` says otherwise: [`crate::limits::EVIDENCE_BYTES`]). (The error is a

@@ -90,8 +90,13 @@ pub fn load_files(paths: &[impl AsRef<Path>]) -> Result<Bundle, Diagnostics> {
 /// Parse one document already in memory (test blocks with inline JSON, fuzzing). `name` is
 /// shown in errors and recorded as the file's path; the sha256 is of the text.
 pub fn parse_str(name: &str, text: &str, format: Format) -> Result<Bundle, Diagnostics> {
-    parse::parse_document(name, text, format, &load::sha256_hex(text.as_bytes()))
-        .map_err(Diagnostics)
+    parse::parse_document(
+        name,
+        text,
+        format,
+        &crate::policy::sha256_hex(text.as_bytes()),
+    )
+    .map_err(Diagnostics)
 }
 
 /// Merge bundles in order (EVIDENCE.md "Merging"): metric keys must be unique across the

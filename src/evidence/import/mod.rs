@@ -51,12 +51,13 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 
 use super::ctx::Findings;
-use super::load::{read_limited, sha256_hex};
+use super::load::read_limited;
 use super::merge::{self, Source};
 use super::model::{Bundle, EvidenceFile, Flag, InputFormat, Metric, Role};
 use super::parse::parse_document;
 use super::report::{Doc, Native};
 use super::Format;
+use crate::policy::sha256_hex;
 use json::Outline;
 use sink::Sink;
 
