@@ -32,6 +32,7 @@ pub mod check;
 pub mod compile;
 pub mod diagnostic;
 pub mod diff;
+mod digest;
 pub mod eval;
 pub mod evidence;
 pub mod format;

@@ -94,7 +94,7 @@ pub fn parse_str(name: &str, text: &str, format: Format) -> Result<Bundle, Diagn
         name,
         text,
         format,
-        &crate::policy::sha256_hex(text.as_bytes()),
+        &crate::digest::sha256_hex(text.as_bytes()),
     )
     .map_err(Diagnostics)
 }

@@ -241,28 +241,6 @@ impl Metric {
     pub fn set_direction(&mut self, direction: Option<Direction>) {
         self.direction = direction;
     }
-
-    /// The fields as `Option`s, for comparison.
-    #[allow(clippy::type_complexity)]
-    fn parts(
-        &self,
-    ) -> (
-        f64,
-        [Option<f64>; 3],
-        [Option<(f64, f64)>; 2],
-        Option<u64>,
-        (usize, Option<usize>),
-        Option<Direction>,
-    ) {
-        (
-            self.value,
-            [self.baseline(), self.stderr(), self.baseline_stderr()],
-            [self.ci(), self.baseline_ci()],
-            self.n(),
-            (self.file(), self.baseline_file()),
-            self.direction,
-        )
-    }
 }
 
 impl Default for Metric {
@@ -275,7 +253,16 @@ impl Default for Metric {
 /// NaNs unequal).
 impl PartialEq for Metric {
     fn eq(&self, other: &Metric) -> bool {
-        self.parts() == other.parts()
+        self.value == other.value
+            && self.baseline() == other.baseline()
+            && self.stderr() == other.stderr()
+            && self.baseline_stderr() == other.baseline_stderr()
+            && self.ci() == other.ci()
+            && self.baseline_ci() == other.baseline_ci()
+            && self.n() == other.n()
+            && self.file == other.file
+            && self.baseline_file == other.baseline_file
+            && self.direction == other.direction
     }
 }
 

@@ -57,7 +57,7 @@ use super::model::{Bundle, EvidenceFile, Flag, InputFormat, Metric, Role};
 use super::parse::parse_document;
 use super::report::{Doc, Native};
 use super::Format;
-use crate::policy::sha256_hex;
+use crate::digest::sha256_hex;
 use json::Outline;
 use sink::Sink;
 
