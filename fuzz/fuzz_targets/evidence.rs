@@ -1,5 +1,6 @@
 //! Evidence text → `evidence::parse_str` as JSON and as YAML; an accepted bundle is merged
-//! with a fixed one and with itself (which must fail: its metric keys repeat).
+//! with a fixed one and with itself (which must fail: its metric keys repeat). The JSON fast
+//! path must accept nothing the validating pass rejects, and build the same bundle.
 
 #![no_main]
 
@@ -10,6 +11,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let (fast, validated) = evidence::json_readers("fuzz", text);
+    if let Some(fast) = fast {
+        match validated {
+            Ok(validated) => assert_eq!(fast, validated, "the readers built different bundles"),
+            Err(_) => panic!("the fast path accepted a document the validating pass rejects"),
+        }
+    }
     for format in [Format::Json, Format::Yaml] {
         match evidence::parse_str("fuzz", text, format) {
             Ok(bundle) => {

@@ -2,12 +2,12 @@
 //! problems found so far.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
 use crate::diagnostic::Code;
 
+use super::words::Words;
 use super::Format;
 
 /// At most this many problems are kept per file; the rest are only counted, so a file with a
@@ -151,9 +151,8 @@ pub(crate) struct Ctx {
     /// `path` only when something deeper is pushed. Most values are read without a problem,
     /// and pushing and popping a segment for every field was a tenth of a load.
     pending: Cell<Option<Step>>,
-    /// Texts stored once for the whole document ([`Ctx::intern`]). Looked up once per flag
-    /// field, so the hash is a fast one (seeded per process, as SipHash is).
-    texts: RefCell<HashSet<Arc<str>, foldhash::fast::RandomState>>,
+    /// Texts stored once for the whole document ([`Ctx::intern`]).
+    words: RefCell<Words>,
 }
 
 /// What a finished pass found.
@@ -173,7 +172,7 @@ impl Ctx {
             format,
             inner: RefCell::new(Inner::default()),
             pending: Cell::new(None),
-            texts: RefCell::default(),
+            words: RefCell::default(),
         }
     }
 
@@ -202,13 +201,7 @@ impl Ctx {
 
     /// `text`, shared with every earlier equal text of the document.
     pub(crate) fn intern(&self, text: &str) -> Arc<str> {
-        let mut texts = self.texts.borrow_mut();
-        if let Some(shared) = texts.get(text) {
-            return shared.clone();
-        }
-        let shared: Arc<str> = Arc::from(text);
-        texts.insert(shared.clone());
-        shared
+        self.words.borrow_mut().intern(text)
     }
 
     #[inline]

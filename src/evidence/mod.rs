@@ -6,6 +6,12 @@
 //! problem in a file. Problems are then placed in the text (`locate`) and turned into
 //! diagnostics (`report`). A document with any problem yields no bundle at all.
 //!
+//! A JSON document is first offered to a fast path (`fast_json`): serde's derived code reads a
+//! valid bundle with no key path and no problem list, and gives up on anything else, which the
+//! validating pass then reads. It accepts only what the validating pass accepts and builds the
+//! same bundle (`tests/evidence_fast_path.rs`, the `evidence` fuzz target); the value rules
+//! both apply live in one place (`rules`).
+//!
 //! The files eval harnesses write (lm-evaluation-harness, Inspect, promptfoo, HELM, flags in
 //! CSV) are read into the same model by [`import`], which also reads `--baseline` files and
 //! `PREFIX=`/`FORMAT:` specs; [`load_inputs`] is its entry point and [`to_native_json`]
@@ -32,6 +38,7 @@
 //! - Files over [`MAX_FILE_BYTES`] are refused with `tollgate::limit` before they are read.
 
 mod ctx;
+mod fast_json;
 pub mod import;
 mod load;
 mod locate;
@@ -39,8 +46,10 @@ mod merge;
 pub mod model;
 mod parse;
 mod report;
+mod rules;
 mod shape;
 mod time;
+mod words;
 
 use std::path::Path;
 
@@ -97,6 +106,17 @@ pub fn parse_str(name: &str, text: &str, format: Format) -> Result<Bundle, Diagn
         &crate::digest::sha256_hex(text.as_bytes()),
     )
     .map_err(Diagnostics)
+}
+
+/// The two readers of a JSON document, each on its own: the fast path's bundle (`None` when
+/// it leaves the document to the validating pass) and the validating pass's result, both
+/// with an empty sha256. For the tests and the fuzz target that check that the fast path
+/// accepts nothing the validating pass rejects and builds the same bundle; not part of the
+/// API.
+#[doc(hidden)]
+pub fn json_readers(name: &str, text: &str) -> (Option<Bundle>, Result<Bundle, Diagnostics>) {
+    let (fast, validated) = parse::json_readers(name, text);
+    (fast, validated.map_err(Diagnostics))
 }
 
 /// Merge bundles in order (EVIDENCE.md "Merging"): metric keys must be unique across the

@@ -47,6 +47,27 @@ pub(crate) fn parse_document(
                 .with_help(super::report::NESTING_HELP)]);
         }
     }
+    if format == Format::Json {
+        if let Some(bundle) = super::fast_json::read(text) {
+            return Ok(with_file(bundle, name, sha256));
+        }
+    }
+    validate(&doc, sha256)
+}
+
+/// Both readers of a JSON document, each on its own (see [`super::json_readers`]).
+pub(crate) fn json_readers(
+    name: &str,
+    text: &str,
+) -> (Option<Bundle>, Result<Bundle, Vec<Diagnostic>>) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let fast = super::fast_json::read(text).map(|bundle| with_file(bundle, name, ""));
+    (fast, validate(&Doc::new(name, text, Format::Json), ""))
+}
+
+/// The validating pass: the document's bundle, or every problem in it.
+fn validate(doc: &Doc<'_>, sha256: &str) -> Result<Bundle, Vec<Diagnostic>> {
+    let (text, format) = (doc.text, doc.format);
     let ctx = Ctx::new(format);
     let result = match format {
         Format::Json => {
@@ -62,17 +83,22 @@ pub(crate) fn parse_document(
     };
     let found = ctx.finish();
     match result {
-        Ok(Some(mut bundle)) if found.problems.is_empty() && found.more == 0 => {
-            bundle.files = vec![EvidenceFile {
-                path: name.to_string(),
-                sha256: sha256.to_string(),
-                ..EvidenceFile::default()
-            }];
-            Ok(bundle)
+        Ok(Some(bundle)) if found.problems.is_empty() && found.more == 0 => {
+            Ok(with_file(bundle, doc.name, sha256))
         }
         Ok(_) => Err(doc.report(found, None)),
         Err(native) => Err(doc.report(found, Some(native))),
     }
+}
+
+/// The bundle, recorded as read from the file `name` with the given sha256.
+fn with_file(mut bundle: Bundle, name: &str, sha256: &str) -> Bundle {
+    bundle.files = vec![EvidenceFile {
+        path: name.to_string(),
+        sha256: sha256.to_string(),
+        ..EvidenceFile::default()
+    }];
+    bundle
 }
 
 /// Nothing but white space (and, in YAML, comments).

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::de::{IgnoredAny, SeqAccess};
 
 use crate::evidence::ctx::{place, Ctx, Problem, Step, Target};
+use crate::evidence::rules::{is_blank, is_negative, is_ordered};
 use crate::evidence::time::parse_instant;
 use crate::levels::Severity;
 
@@ -63,7 +64,7 @@ impl<'c> Number<'c> {
             self.not_finite(&value.to_string());
             return None;
         }
-        if self.non_negative && value < 0.0 {
+        if self.non_negative && is_negative(value) {
             bad_value(
                 self.ctx,
                 format!("is negative ({value}); it must be 0 or more"),
@@ -238,7 +239,7 @@ impl Text<'_> {
     /// The text, or `None` with the problem reported.
     fn check<'s>(&self, found: Scalar<'s>) -> Option<&'s str> {
         match found {
-            Scalar::Str(s) if self.non_empty && s.trim().is_empty() => {
+            Scalar::Str(s) if self.non_empty && is_blank(s) => {
                 bad_value(
                     self.ctx,
                     String::from("is empty"),
@@ -431,7 +432,7 @@ impl<'de> Shape<'de> for Interval<'_> {
         let [Some(low), Some(high)] = ends else {
             return Ok(None);
         };
-        if low > high {
+        if !is_ordered(low, high) {
             bad_value(
                 ctx,
                 format!("has its low end ({low}) above its high end ({high})"),

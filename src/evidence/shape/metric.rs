@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::evidence::ctx::{place, Ctx, Problem, Seg, Target};
 use crate::evidence::model::Metric;
+use crate::evidence::rules;
 
 use super::fields::{Count, Interval, Number};
 use super::{Keys, Scalar, Seed, Shape, MAX_FIELDS};
@@ -229,7 +230,7 @@ fn contains(ctx: &Ctx, field: &'static str, interval: Option<(f64, f64)>, center
     let Some((low, high)) = interval else {
         return;
     };
-    if low <= center && center <= high {
+    if rules::contains((low, high), center) {
         return;
     }
     let path = ctx.here(Some(Seg::Field(field)));
