@@ -8,8 +8,8 @@
 //! rules both apply are in `rules`; `tests/evidence_fast_path.rs` and the `evidence` fuzz
 //! target check the whole claim.
 //!
-//! On the benchmark workload it reads a bundle in about 60% of the validating pass's time
-//! (`docs/performance.md`).
+//! On the benchmark workload it brought a load of 1,000 metrics and 1,000 flags from 776 µs to
+//! 598 µs, the file's sha256 included (`docs/performance.md`).
 
 use std::borrow::Cow;
 use std::fmt;
