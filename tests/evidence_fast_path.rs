@@ -193,30 +193,19 @@ impl J {
 /// How often a value is replaced by a mutation, in percent; 0 keeps the document valid.
 type Noise = u32;
 
-/// Values from `valid`, mixed with `invalid` ones when there is noise.
+/// Values from `valid`, mixed with `invalid` ones when there is noise, written with `make`
+/// (`J::Raw` for numbers, `J::Str` for texts).
 fn pick(
     valid: &'static [&'static str],
     invalid: &'static [&'static str],
     noise: Noise,
+    make: fn(&'static str) -> J,
 ) -> BoxedStrategy<J> {
-    let valid = prop::sample::select(valid).prop_map(J::Raw);
+    let valid = prop::sample::select(valid).prop_map(make);
     if noise == 0 || invalid.is_empty() {
         return valid.boxed();
     }
-    prop_oneof![100 => valid, noise => prop::sample::select(invalid).prop_map(J::Raw)].boxed()
-}
-
-/// Texts from `valid`, mixed with `invalid` ones when there is noise.
-fn words(
-    valid: &'static [&'static str],
-    invalid: &'static [&'static str],
-    noise: Noise,
-) -> BoxedStrategy<J> {
-    let valid = prop::sample::select(valid).prop_map(J::Str);
-    if noise == 0 || invalid.is_empty() {
-        return valid.boxed();
-    }
-    prop_oneof![100 => valid, noise => prop::sample::select(invalid).prop_map(J::Str)].boxed()
+    prop_oneof![100 => valid, noise => prop::sample::select(invalid).prop_map(make)].boxed()
 }
 
 const NUMBERS: &[&str] = &[
@@ -361,24 +350,28 @@ fn object(fields: Vec<Field>, noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn metric(noise: Noise) -> BoxedStrategy<J> {
-    let number = || mostly(pick(NUMBERS, OUT_OF_RANGE, noise), noise);
+    let number = || mostly(pick(NUMBERS, OUT_OF_RANGE, noise, J::Raw), noise);
     let object = object(
         vec![
             field("value", number(), true),
             field("baseline", number(), false),
             field(
                 "stderr",
-                mostly(pick(STDERRS, NEGATIVE, noise), noise),
+                mostly(pick(STDERRS, NEGATIVE, noise, J::Raw), noise),
                 false,
             ),
             field(
                 "baseline_stderr",
-                mostly(pick(STDERRS, NEGATIVE, noise), noise),
+                mostly(pick(STDERRS, NEGATIVE, noise, J::Raw), noise),
                 false,
             ),
             field("ci", mostly(interval(noise), noise), false),
             field("baseline_ci", mostly(interval(noise), noise), false),
-            field("n", mostly(pick(COUNTS, NOT_COUNTS, noise), noise), false),
+            field(
+                "n",
+                mostly(pick(COUNTS, NOT_COUNTS, noise, J::Raw), noise),
+                false,
+            ),
         ],
         noise,
     );
@@ -406,8 +399,8 @@ fn metrics(noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn flag(noise: Noise) -> BoxedStrategy<J> {
-    let word = || mostly(words(WORDS, BLANK, noise), noise);
-    let text = || mostly(words(ANY_TEXT, &[], noise), noise);
+    let word = || mostly(pick(WORDS, BLANK, noise, J::Str), noise);
+    let text = || mostly(pick(ANY_TEXT, &[], noise, J::Str), noise);
     object(
         vec![
             field("id", text(), false),
@@ -416,7 +409,7 @@ fn flag(noise: Noise) -> BoxedStrategy<J> {
             field("category", word(), true),
             field(
                 "severity",
-                mostly(words(SEVERITIES, NOT_SEVERITIES, noise), noise),
+                mostly(pick(SEVERITIES, NOT_SEVERITIES, noise, J::Str), noise),
                 true,
             ),
             field("note", text(), false),
@@ -427,8 +420,8 @@ fn flag(noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn signoff(noise: Noise) -> BoxedStrategy<J> {
-    let word = || mostly(words(WORDS, BLANK, noise), noise);
-    let date = || mostly(words(DATES, NOT_DATES, noise), noise);
+    let word = || mostly(pick(WORDS, BLANK, noise, J::Str), noise);
+    let date = || mostly(pick(DATES, NOT_DATES, noise, J::Str), noise);
     object(
         vec![
             field("role", word(), true),
@@ -441,7 +434,7 @@ fn signoff(noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn waiver(noise: Noise) -> BoxedStrategy<J> {
-    let word = || mostly(words(WORDS, BLANK, noise), noise);
+    let word = || mostly(pick(WORDS, BLANK, noise, J::Str), noise);
     object(
         vec![
             field("rule", word(), true),
@@ -450,7 +443,7 @@ fn waiver(noise: Noise) -> BoxedStrategy<J> {
             field("reason", word(), true),
             field(
                 "expires",
-                mostly(words(DATES, NOT_DATES, noise), noise),
+                mostly(pick(DATES, NOT_DATES, noise, J::Str), noise),
                 true,
             ),
         ],
@@ -465,7 +458,7 @@ fn list(element: BoxedStrategy<J>, noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn bundle(noise: Noise) -> BoxedStrategy<J> {
-    let text = || mostly(words(ANY_TEXT, &[], noise), noise);
+    let text = || mostly(pick(ANY_TEXT, &[], noise, J::Str), noise);
     let object = object(
         vec![
             field("candidate", text(), false),
@@ -473,7 +466,7 @@ fn bundle(noise: Noise) -> BoxedStrategy<J> {
             field("stage", text(), false),
             field(
                 "as_of",
-                mostly(words(DATES, NOT_DATES, noise), noise),
+                mostly(pick(DATES, NOT_DATES, noise, J::Str), noise),
                 false,
             ),
             field("metrics", mostly(metrics(noise), noise), false),
