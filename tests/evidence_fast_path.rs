@@ -208,6 +208,24 @@ fn pick(
     prop_oneof![100 => valid, noise => prop::sample::select(invalid).prop_map(make)].boxed()
 }
 
+/// A number from `valid`; with noise, sometimes from `invalid` or of another kind.
+fn numbers(
+    valid: &'static [&'static str],
+    invalid: &'static [&'static str],
+    noise: Noise,
+) -> BoxedStrategy<J> {
+    mostly(pick(valid, invalid, noise, J::Raw), noise)
+}
+
+/// A text from `valid`; with noise, sometimes from `invalid` or of another kind.
+fn texts(
+    valid: &'static [&'static str],
+    invalid: &'static [&'static str],
+    noise: Noise,
+) -> BoxedStrategy<J> {
+    mostly(pick(valid, invalid, noise, J::Str), noise)
+}
+
 const NUMBERS: &[&str] = &[
     "0",
     "1",
@@ -350,28 +368,16 @@ fn object(fields: Vec<Field>, noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn metric(noise: Noise) -> BoxedStrategy<J> {
-    let number = || mostly(pick(NUMBERS, OUT_OF_RANGE, noise, J::Raw), noise);
+    let number = || numbers(NUMBERS, OUT_OF_RANGE, noise);
     let object = object(
         vec![
             field("value", number(), true),
             field("baseline", number(), false),
-            field(
-                "stderr",
-                mostly(pick(STDERRS, NEGATIVE, noise, J::Raw), noise),
-                false,
-            ),
-            field(
-                "baseline_stderr",
-                mostly(pick(STDERRS, NEGATIVE, noise, J::Raw), noise),
-                false,
-            ),
+            field("stderr", numbers(STDERRS, NEGATIVE, noise), false),
+            field("baseline_stderr", numbers(STDERRS, NEGATIVE, noise), false),
             field("ci", mostly(interval(noise), noise), false),
             field("baseline_ci", mostly(interval(noise), noise), false),
-            field(
-                "n",
-                mostly(pick(COUNTS, NOT_COUNTS, noise, J::Raw), noise),
-                false,
-            ),
+            field("n", numbers(COUNTS, NOT_COUNTS, noise), false),
         ],
         noise,
     );
@@ -399,19 +405,15 @@ fn metrics(noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn flag(noise: Noise) -> BoxedStrategy<J> {
-    let word = || mostly(pick(WORDS, BLANK, noise, J::Str), noise);
-    let text = || mostly(pick(ANY_TEXT, &[], noise, J::Str), noise);
+    let word = || texts(WORDS, BLANK, noise);
+    let text = || texts(ANY_TEXT, &[], noise);
     object(
         vec![
             field("id", text(), false),
             field("source", word(), true),
             field("author", text(), false),
             field("category", word(), true),
-            field(
-                "severity",
-                mostly(pick(SEVERITIES, NOT_SEVERITIES, noise, J::Str), noise),
-                true,
-            ),
+            field("severity", texts(SEVERITIES, NOT_SEVERITIES, noise), true),
             field("note", text(), false),
             field("stage", text(), false),
         ],
@@ -420,8 +422,8 @@ fn flag(noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn signoff(noise: Noise) -> BoxedStrategy<J> {
-    let word = || mostly(pick(WORDS, BLANK, noise, J::Str), noise);
-    let date = || mostly(pick(DATES, NOT_DATES, noise, J::Str), noise);
+    let word = || texts(WORDS, BLANK, noise);
+    let date = || texts(DATES, NOT_DATES, noise);
     object(
         vec![
             field("role", word(), true),
@@ -434,18 +436,14 @@ fn signoff(noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn waiver(noise: Noise) -> BoxedStrategy<J> {
-    let word = || mostly(pick(WORDS, BLANK, noise, J::Str), noise);
+    let word = || texts(WORDS, BLANK, noise);
     object(
         vec![
             field("rule", word(), true),
             field("role", word(), true),
             field("by", word(), true),
             field("reason", word(), true),
-            field(
-                "expires",
-                mostly(pick(DATES, NOT_DATES, noise, J::Str), noise),
-                true,
-            ),
+            field("expires", texts(DATES, NOT_DATES, noise), true),
         ],
         noise,
     )
@@ -458,17 +456,13 @@ fn list(element: BoxedStrategy<J>, noise: Noise) -> BoxedStrategy<J> {
 }
 
 fn bundle(noise: Noise) -> BoxedStrategy<J> {
-    let text = || mostly(pick(ANY_TEXT, &[], noise, J::Str), noise);
+    let text = || texts(ANY_TEXT, &[], noise);
     let object = object(
         vec![
             field("candidate", text(), false),
             field("baseline", text(), false),
             field("stage", text(), false),
-            field(
-                "as_of",
-                mostly(pick(DATES, NOT_DATES, noise, J::Str), noise),
-                false,
-            ),
+            field("as_of", texts(DATES, NOT_DATES, noise), false),
             field("metrics", mostly(metrics(noise), noise), false),
             field("flags", mostly(list(flag(noise), noise), noise), false),
             field(
