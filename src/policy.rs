@@ -94,6 +94,17 @@ impl Policy {
         &self.checked.loaded.files
     }
 
+    /// What the checker found every name use and every `where` to mean: the one resolution
+    /// that compiling, `diff`, `--explain` and the editor read.
+    pub fn resolution(&self) -> &check::Resolution {
+        &self.checked.resolution
+    }
+
+    /// The checked policy: its files, declarations and resolution.
+    pub fn checked(&self) -> &Checked {
+        &self.checked
+    }
+
     /// Lints found while checking (unused names and the like).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.checked.warnings

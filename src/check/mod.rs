@@ -2,6 +2,7 @@
 //! types (LANGUAGE.md sections 3–5, 7). Every error in every file is reported.
 
 mod load;
+mod resolve;
 mod rules;
 pub mod suggest;
 mod symbols;
@@ -11,6 +12,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::syntax::ast;
 
 pub use load::{load, load_text, FsReader, Loaded, SourceReader, MAX_IMPORT_DEPTH};
+pub use resolve::{Declarations, ItemAt, Ranges, Resolution, Resolved};
 pub use symbols::{Symbol, Symbols};
 pub use types::{Scope, Type};
 
@@ -20,8 +22,60 @@ pub struct Checked {
     pub loaded: Loaded,
     /// Lets in dependency order: each after the lets it uses.
     pub let_order: Vec<usize>,
+    /// Every declaration by kind, in the order [`Resolved`] indexes them.
+    pub declarations: Declarations,
+    /// What every name use and every `where` means.
+    pub resolution: Resolution,
     /// Lints: suspicious but legal.
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// The item a declaration position points at.
+    pub fn item(&self, at: ItemAt) -> Option<&ast::Item> {
+        self.loaded.files.get(at.file)?.1.items.get(at.item)
+    }
+
+    /// The declared metrics (families excluded), in the order [`Resolved::Metric`] indexes.
+    pub fn metrics(&self) -> impl Iterator<Item = &ast::MetricDecl> {
+        self.declarations
+            .metrics
+            .iter()
+            .filter_map(|&at| match self.item(at) {
+                Some(ast::Item::Metric(m)) => Some(m),
+                _ => None,
+            })
+    }
+
+    /// The declared metric families, in the order [`Resolved::Family`] indexes.
+    pub fn families(&self) -> impl Iterator<Item = &ast::MetricDecl> {
+        self.declarations
+            .families
+            .iter()
+            .filter_map(|&at| match self.item(at) {
+                Some(ast::Item::Metric(m)) => Some(m),
+                _ => None,
+            })
+    }
+
+    /// The `let` at declaration index `index` (as [`Resolved::Let`] names it).
+    pub fn let_decl(&self, index: usize) -> Option<&ast::LetDecl> {
+        match self.item(*self.declarations.lets.get(index)?) {
+            Some(ast::Item::Let(l)) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The rules, in source order.
+    pub fn rules(&self) -> impl Iterator<Item = &ast::Rule> {
+        self.declarations
+            .rules
+            .iter()
+            .filter_map(|&at| match self.item(at) {
+                Some(ast::Item::Rule(r)) => Some(r),
+                _ => None,
+            })
+    }
 }
 
 /// Check a loaded policy. Errors come back all together.
@@ -62,14 +116,17 @@ pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
     }
     rules::lint_unused(&symbols, &types.used, sources, &mut warnings);
     let let_order = std::mem::take(&mut types.let_order);
+    let resolution = std::mem::take(&mut types.resolution);
     errors.append(&mut types.errors);
     drop(types);
-    drop(symbols);
+    let declarations = symbols.at;
 
     if errors.is_empty() {
         Ok(Checked {
             loaded,
             let_order,
+            declarations,
+            resolution,
             warnings,
         })
     } else {

@@ -7,6 +7,8 @@ use crate::source::Sources;
 use crate::span::Span;
 use crate::syntax::ast;
 
+use super::resolve::{Declarations, ItemAt};
+
 /// What a declared name stands for, with the index of its declaration in source order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Symbol {
@@ -38,6 +40,8 @@ pub struct Symbols<'a> {
     pub families: Vec<&'a ast::MetricDecl>,
     pub lets: Vec<&'a ast::LetDecl>,
     pub rules: Vec<&'a ast::Rule>,
+    /// Where each declaration above stands, for the compiler to find it again by index.
+    pub at: Declarations,
 }
 
 impl<'a> Symbols<'a> {
@@ -52,23 +56,31 @@ impl<'a> Symbols<'a> {
         symbols
             .names
             .reserve(files.iter().map(|(_, file)| file.items.len()).sum());
-        for (_, file) in files {
-            for item in &file.items {
+        for (file_index, (_, file)) in files.iter().enumerate() {
+            for (item_index, item) in file.items.iter().enumerate() {
+                let at = ItemAt {
+                    file: file_index,
+                    item: item_index,
+                };
                 let (name, symbol) = match item {
                     ast::Item::Metric(m) if m.family => {
                         symbols.families.push(m);
+                        symbols.at.families.push(at);
                         (&m.name, Symbol::Family(symbols.families.len() - 1))
                     }
                     ast::Item::Metric(m) => {
                         symbols.metrics.push(m);
+                        symbols.at.metrics.push(at);
                         (&m.name, Symbol::Metric(symbols.metrics.len() - 1))
                     }
                     ast::Item::Let(l) => {
                         symbols.lets.push(l);
+                        symbols.at.lets.push(at);
                         (&l.name, Symbol::Let(symbols.lets.len() - 1))
                     }
                     ast::Item::Rule(r) => {
                         symbols.rules.push(r);
+                        symbols.at.rules.push(at);
                         (&r.id, Symbol::Rule(symbols.rules.len() - 1))
                     }
                     _ => continue,

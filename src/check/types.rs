@@ -9,6 +9,7 @@ use crate::source::Sources;
 use crate::span::Span;
 use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, UnaryOp};
 
+use super::resolve::{Ranges, Resolution, Resolved};
 use super::suggest;
 use super::symbols::{Symbol, Symbols, BUILTIN_NAMES};
 
@@ -99,6 +100,8 @@ pub struct TypeChecker<'a, 's> {
     pub let_order: Vec<usize>,
     /// Names used at least once, for the unused-declaration lint.
     pub used: std::collections::HashSet<Symbol>,
+    /// What every name use and every `where` was found to mean.
+    pub resolution: Resolution,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -110,6 +113,7 @@ impl<'a, 's> TypeChecker<'a, 's> {
             lets: vec![LetState::Unvisited; symbols.lets.len()],
             let_order: Vec::new(),
             used: Default::default(),
+            resolution: Resolution::default(),
             errors: Vec::new(),
         }
     }
@@ -231,7 +235,7 @@ impl<'a, 's> TypeChecker<'a, 's> {
             ExprKind::Where {
                 collection,
                 predicate,
-            } => self.where_(collection, predicate, scope),
+            } => self.where_(collection, predicate, expr.span, scope),
         }
     }
 
@@ -281,6 +285,7 @@ impl<'a, 's> TypeChecker<'a, 's> {
         match scope {
             Scope::Flag => {
                 if let Some(field) = FlagField::from_name(name) {
+                    self.resolution.name(ident, Resolved::FlagField(field));
                     return if field == FlagField::Severity {
                         Type::Severity
                     } else {
@@ -290,9 +295,11 @@ impl<'a, 's> TypeChecker<'a, 's> {
             }
             Scope::Metric { family } => {
                 if name == METRIC_NAME_FIELD {
+                    self.resolution.name(ident, Resolved::MetricName);
                     return Type::Str;
                 }
                 if let Some(field) = MetricField::from_name(name) {
+                    self.resolution.name(ident, Resolved::MetricField(field));
                     if field.needs_direction() && !self.family_has_direction(family) {
                         return self.missing_direction(
                             field.name(),
@@ -310,13 +317,22 @@ impl<'a, 's> TypeChecker<'a, 's> {
             Scope::Top => {}
         }
         match name {
-            "flags" => return Type::Flags,
-            "stage" => return Type::Str,
+            "flags" => {
+                self.resolution.name(ident, Resolved::Flags);
+                return Type::Flags;
+            }
+            "stage" => {
+                self.resolution.name(ident, Resolved::Stage);
+                return Type::Str;
+            }
             _ => {}
         }
         match self.symbols.lookup(name) {
             Some(symbol) => {
                 self.used.insert(symbol);
+                if let Some(resolved) = resolved(symbol) {
+                    self.resolution.name(ident, resolved);
+                }
                 match symbol {
                     Symbol::Metric(i) => Type::Metric(i),
                     Symbol::Family(i) => Type::Metrics { family: i },
@@ -424,6 +440,9 @@ impl<'a, 's> TypeChecker<'a, 's> {
                             self.symbols.lookup(&ident.name)
                         {
                             self.used.insert(symbol);
+                            if let Some(resolved) = resolved(symbol) {
+                                self.resolution.name(ident, resolved);
+                            }
                             return Type::Bool;
                         }
                     }
@@ -513,6 +532,7 @@ impl<'a, 's> TypeChecker<'a, 's> {
                 match self.symbols.lookup(&ident.name) {
                     Some(symbol @ Symbol::Metric(i)) => {
                         self.used.insert(symbol);
+                        self.resolution.name(ident, Resolved::Metric(i));
                         let has_direction = self
                             .symbols
                             .metrics
@@ -713,11 +733,17 @@ impl<'a, 's> TypeChecker<'a, 's> {
         }
     }
 
-    fn where_(&mut self, collection: &Expr, predicate: &Expr, scope: Scope) -> Type {
+    fn where_(&mut self, collection: &Expr, predicate: &Expr, span: Span, scope: Scope) -> Type {
         let c = self.expr(collection, scope).value();
         let inner = match c {
-            Type::Flags => Scope::Flag,
-            Type::Metrics { family } => Scope::Metric { family },
+            Type::Flags => {
+                self.resolution.range(span, Ranges::Flags);
+                Scope::Flag
+            }
+            Type::Metrics { family } => {
+                self.resolution.range(span, Ranges::Family(family));
+                Scope::Metric { family }
+            }
             Type::Error => {
                 self.expr(predicate, Scope::Top);
                 return Type::Error;
@@ -745,6 +771,16 @@ impl<'a, 's> TypeChecker<'a, 's> {
             );
         }
         c
+    }
+}
+
+/// A declaration as a name use resolves to it; a rule is never a value.
+fn resolved(symbol: Symbol) -> Option<Resolved> {
+    match symbol {
+        Symbol::Metric(i) => Some(Resolved::Metric(i)),
+        Symbol::Family(i) => Some(Resolved::Family(i)),
+        Symbol::Let(i) => Some(Resolved::Let(i)),
+        Symbol::Rule(_) => None,
     }
 }
 
