@@ -67,6 +67,14 @@ impl Policy {
         crate::eval::evaluate_planned(&self.program, &self.plan, self.info.clone(), bundle, now)
     }
 
+    /// Evaluate with every clause evaluated in general, none through a planned shape: the
+    /// reference the shapes are tested against. Not part of the API.
+    #[doc(hidden)]
+    pub fn evaluate_unplanned(&self, bundle: &Bundle, now: Now) -> Evaluation {
+        let plan = Plan::general(&self.program);
+        crate::eval::evaluate_planned(&self.program, &plan, self.info.clone(), bundle, now)
+    }
+
     /// A decider for this policy: decisions without the report, reusing buffers from one
     /// bundle to the next (see [`crate::eval::Decider`]).
     pub fn decider(&self) -> crate::eval::Decider<'_> {

@@ -10,11 +10,11 @@ mod types;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::syntax::ast;
+use symbols::Symbols;
 
 pub use load::{load, load_text, FsReader, Loaded, SourceReader, MAX_IMPORT_DEPTH};
 pub use resolve::{Declarations, ItemAt, Ranges, Resolution, Resolved};
-pub use symbols::{Symbol, Symbols};
-pub use types::{Scope, Type};
+pub use types::Type;
 
 /// A policy that passed every check, with what the compiler needs from the checker.
 #[derive(Debug)]

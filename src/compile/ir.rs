@@ -47,7 +47,7 @@ pub struct FamilySlot {
 #[derive(Debug, Clone)]
 pub struct LetSlot {
     pub name: String,
-    pub value: Node,
+    pub value: Expr,
 }
 
 #[derive(Debug, Clone)]
@@ -68,13 +68,15 @@ pub struct Clause {
     pub outcome: Outcome,
     /// `unless`: the clause fires when the condition is false.
     pub unless: bool,
-    pub condition: Node,
+    pub condition: Expr,
+    /// The whole clause as written (`block when …`).
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
 pub enum MessagePart {
     Text(String),
-    Value(Node),
+    Value(Expr),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,14 +113,22 @@ pub enum ElementField {
     Metric(MetricField),
 }
 
-/// An expression node. Children are boxed; the checker bounds nesting depth.
+/// A compiled expression: what it computes, and where it was written (for `--explain`, which
+/// quotes the source of every step).
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub node: Node,
+    pub span: Span,
+}
+
+/// What an expression computes. Children are boxed; the checker bounds nesting depth.
 #[derive(Debug, Clone)]
 pub enum Node {
     Number(f64),
     Bool(bool),
     Str(Arc<str>),
     Severity(Severity),
-    List(Vec<Node>),
+    List(Vec<Expr>),
     /// A derived quantity of a declared metric.
     Metric {
         metric: usize,
@@ -137,33 +147,79 @@ pub enum Node {
     Family(usize),
     /// `collection where predicate`.
     Where {
-        collection: Box<Node>,
-        predicate: Box<Node>,
+        collection: Box<Expr>,
+        predicate: Box<Expr>,
     },
     Aggregate {
         op: Aggregate,
-        collection: Box<Node>,
+        collection: Box<Expr>,
     },
-    Not(Box<Node>),
-    Neg(Box<Node>),
-    And(Box<Node>, Box<Node>),
-    Or(Box<Node>, Box<Node>),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
     Compare {
         op: Compare,
-        lhs: Box<Node>,
-        rhs: Box<Node>,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
     },
     Arith {
         op: Arith,
-        lhs: Box<Node>,
-        rhs: Box<Node>,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
     },
     In {
         negated: bool,
-        item: Box<Node>,
-        list: Box<Node>,
+        item: Box<Expr>,
+        list: Box<Expr>,
     },
-    Abs(Box<Node>),
-    Min(Vec<Node>),
-    Max(Vec<Node>),
+    Abs(Box<Expr>),
+    Min(Vec<Expr>),
+    Max(Vec<Expr>),
+}
+
+impl Expr {
+    /// The direct sub-expressions, in source order: the one description of the IR's shape
+    /// that walks over it (`--explain`, the reports' role search) share.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.node {
+            Node::Where {
+                collection,
+                predicate,
+            } => vec![collection, predicate],
+            Node::Aggregate { collection, .. } => vec![collection],
+            Node::Not(e) | Node::Neg(e) | Node::Abs(e) => vec![e],
+            Node::And(l, r)
+            | Node::Or(l, r)
+            | Node::Compare { lhs: l, rhs: r, .. }
+            | Node::Arith { lhs: l, rhs: r, .. }
+            | Node::In {
+                item: l, list: r, ..
+            } => vec![l, r],
+            Node::List(es) | Node::Min(es) | Node::Max(es) => es.iter().collect(),
+            Node::Number(_)
+            | Node::Bool(_)
+            | Node::Str(_)
+            | Node::Severity(_)
+            | Node::Metric { .. }
+            | Node::Has(_)
+            | Node::HasFamily(_)
+            | Node::Let(_)
+            | Node::Stage
+            | Node::Signed(_)
+            | Node::Field(_)
+            | Node::Flags
+            | Node::Family(_) => Vec::new(),
+        }
+    }
+
+    /// A constant written out in the source (`1%`, `"expert"`, `-2`, a list of constants).
+    pub fn is_literal(&self) -> bool {
+        match &self.node {
+            Node::Number(_) | Node::Str(_) | Node::Bool(_) | Node::Severity(_) => true,
+            Node::List(items) => items.iter().all(Expr::is_literal),
+            Node::Neg(e) => e.is_literal(),
+            _ => false,
+        }
+    }
 }

@@ -1,28 +1,30 @@
-//! Lowering a checked AST to the compiled form. The checker has already proved every name
-//! and type, so a surprise here is an internal error, not a user error.
+//! Lowering a checked AST to the compiled form. The checker resolved every name and proved
+//! every type; lowering reads its [`Resolution`] and looks nothing up, so a surprise here is
+//! an internal error, not a user error.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::builtins::{FlagField, Function, MetricField, METRIC_NAME_FIELD};
-use crate::check::{internal, Checked, Scope, Symbol, Symbols};
+use crate::builtins::Function;
+use crate::check::{internal, Checked, Resolution, Resolved};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, HeaderKey, UnaryOp};
+use crate::syntax::ast::{self, BinaryOp, ExprKind, HeaderKey, UnaryOp};
 
 use super::ir::*;
 
 pub fn lower(checked: &Checked) -> Result<Program, Diagnostic> {
     let loaded = &checked.loaded;
-    let mut ignored = Vec::new();
-    let symbols = Symbols::collect(&loaded.files, &loaded.sources, &mut ignored);
+    // Declaration index of a let → its slot in dependency order.
+    let mut let_slots = vec![usize::MAX; checked.declarations.lets.len()];
+    for (slot, &index) in checked.let_order.iter().enumerate() {
+        if let Some(s) = let_slots.get_mut(index) {
+            *s = slot;
+        }
+    }
     let mut lowerer = Lowerer {
-        symbols: &symbols,
-        let_slots: HashMap::new(),
+        resolution: &checked.resolution,
+        let_slots,
         roles: Vec::new(),
     };
-    for (slot, &index) in checked.let_order.iter().enumerate() {
-        lowerer.let_slots.insert(index, slot);
-    }
 
     let header = loaded
         .files
@@ -36,18 +38,16 @@ pub fn lower(checked: &Checked) -> Result<Program, Diagnostic> {
         .map(header)
         .unwrap_or_default();
 
-    let metrics = symbols
-        .metrics
-        .iter()
+    let metrics = checked
+        .metrics()
         .map(|m| MetricSlot {
             name: m.name.name.clone(),
             key: m.key.value.clone(),
             direction: m.direction.as_ref().map(|d| d.direction),
         })
         .collect();
-    let families = symbols
-        .families
-        .iter()
+    let families = checked
+        .families()
         .map(|m| FamilySlot {
             name: m.name.name.clone(),
             glob: m.key.value.clone(),
@@ -57,18 +57,17 @@ pub fn lower(checked: &Checked) -> Result<Program, Diagnostic> {
 
     let mut lets = Vec::with_capacity(checked.let_order.len());
     for &index in &checked.let_order {
-        let decl = symbols
-            .lets
-            .get(index)
+        let decl = checked
+            .let_decl(index)
             .ok_or_else(|| internal("let order names a let that does not exist"))?;
         lets.push(LetSlot {
             name: decl.name.name.clone(),
-            value: lowerer.expr(&decl.value, Scope::Top)?,
+            value: lowerer.expr(&decl.value)?,
         });
     }
 
-    let mut rules = Vec::with_capacity(symbols.rules.len());
-    for rule in &symbols.rules {
+    let mut rules = Vec::with_capacity(checked.declarations.rules.len());
+    for rule in checked.rules() {
         rules.push(lowerer.rule(rule, &loaded.sources)?);
     }
     let roles = lowerer.roles;
@@ -97,14 +96,14 @@ fn header(h: &ast::PolicyHeader) -> Header {
     }
 }
 
-struct Lowerer<'s, 'a> {
-    symbols: &'s Symbols<'a>,
+struct Lowerer<'r> {
+    resolution: &'r Resolution,
     /// Declaration index of a let → its slot in dependency order.
-    let_slots: HashMap<usize, usize>,
+    let_slots: Vec<usize>,
     roles: Vec<String>,
 }
 
-impl Lowerer<'_, '_> {
+impl Lowerer<'_> {
     fn rule(
         &mut self,
         rule: &ast::Rule,
@@ -119,7 +118,8 @@ impl Lowerer<'_, '_> {
                 ast::RuleStmt::Clause(c) => clauses.push(Clause {
                     outcome: c.outcome,
                     unless: c.kind == ast::ClauseKind::Unless,
-                    condition: self.expr(&c.condition, Scope::Top)?,
+                    condition: self.expr(&c.condition)?,
+                    span: c.span,
                 }),
                 ast::RuleStmt::Missing(m) => missing = Some(m.outcome),
                 ast::RuleStmt::Waivable(w) => {
@@ -130,9 +130,7 @@ impl Lowerer<'_, '_> {
                     for part in &m.parts {
                         parts.push(match part {
                             ast::TemplatePart::Text(t) => MessagePart::Text(t.clone()),
-                            ast::TemplatePart::Expr(e) => {
-                                MessagePart::Value(self.expr(e, Scope::Top)?)
-                            }
+                            ast::TemplatePart::Expr(e) => MessagePart::Value(self.expr(e)?),
                         });
                     }
                     message = Some(parts);
@@ -167,32 +165,33 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn boxed(&mut self, e: &Expr, scope: Scope) -> Result<Box<Node>, Diagnostic> {
-        self.expr(e, scope).map(Box::new)
+    fn boxed(&mut self, e: &ast::Expr) -> Result<Box<Expr>, Diagnostic> {
+        self.expr(e).map(Box::new)
     }
 
-    fn expr(&mut self, expr: &Expr, scope: Scope) -> Result<Node, Diagnostic> {
-        Ok(match &expr.kind {
+    fn expr(&mut self, expr: &ast::Expr) -> Result<Expr, Diagnostic> {
+        let node = match &expr.kind {
             ExprKind::Number(n) => Node::Number(n.value),
             ExprKind::Str(s) => Node::Str(Arc::from(s.value.as_str())),
             ExprKind::Bool(b) => Node::Bool(*b),
             ExprKind::Severity(s) => Node::Severity(*s),
-            ExprKind::Paren(inner) => self.expr(inner, scope)?,
+            // Parentheses only group: the inner expression keeps its own span.
+            ExprKind::Paren(inner) => return self.expr(inner),
             ExprKind::List(items) => Node::List(
                 items
                     .iter()
-                    .map(|i| self.expr(i, scope))
+                    .map(|i| self.expr(i))
                     .collect::<Result<_, _>>()?,
             ),
-            ExprKind::Name(ident) => self.name(&ident.name, scope)?,
-            ExprKind::Call { func, args } => self.call(&func.name, args, scope)?,
+            ExprKind::Name(ident) => self.name(ident)?,
+            ExprKind::Call { func, args } => self.call(&func.name, args)?,
             ExprKind::Unary { op, operand } => match op {
-                UnaryOp::Not => Node::Not(self.boxed(operand, scope)?),
-                UnaryOp::Neg => Node::Neg(self.boxed(operand, scope)?),
+                UnaryOp::Not => Node::Not(self.boxed(operand)?),
+                UnaryOp::Neg => Node::Neg(self.boxed(operand)?),
             },
             ExprKind::Binary { op, lhs, rhs } => {
-                let l = self.boxed(lhs, scope)?;
-                let r = self.boxed(rhs, scope)?;
+                let l = self.boxed(lhs)?;
+                let r = self.boxed(rhs)?;
                 match op {
                     BinaryOp::And => Node::And(l, r),
                     BinaryOp::Or => Node::Or(l, r),
@@ -221,111 +220,78 @@ impl Lowerer<'_, '_> {
             ExprKind::Where {
                 collection,
                 predicate,
-            } => {
-                let c = self.expr(collection, scope)?;
-                let inner = self.element_scope(collection)?;
-                Node::Where {
-                    collection: Box::new(c),
-                    predicate: self.boxed(predicate, inner)?,
-                }
-            }
+            } => Node::Where {
+                collection: self.boxed(collection)?,
+                predicate: self.boxed(predicate)?,
+            },
+        };
+        Ok(Expr {
+            node,
+            span: expr.span,
         })
     }
 
-    /// The scope inside `collection where …`: flags or the family's metrics.
-    fn element_scope(&self, collection: &Expr) -> Result<Scope, Diagnostic> {
-        match &collection.kind {
-            ExprKind::Paren(inner) => self.element_scope(inner),
-            ExprKind::Where { collection, .. } => self.element_scope(collection),
-            ExprKind::Name(ident) if ident.name == "flags" => Ok(Scope::Flag),
-            ExprKind::Name(ident) => match self.symbols.lookup(&ident.name) {
-                Some(Symbol::Family(family)) => Ok(Scope::Metric { family }),
-                Some(Symbol::Let(i)) => {
-                    let decl = self
-                        .symbols
-                        .lets
-                        .get(i)
-                        .ok_or_else(|| internal("let index out of range"))?;
-                    self.element_scope(&decl.value)
-                }
-                _ => Err(internal(format!("`{}` is not a collection", ident.name))),
-            },
-            _ => Err(internal("`where` over something that is not a collection")),
-        }
+    fn resolved(&self, ident: &ast::Ident) -> Result<Resolved, Diagnostic> {
+        self.resolution
+            .of(ident)
+            .ok_or_else(|| internal(format!("unresolved name `{}`", ident.name)))
     }
 
-    fn name(&mut self, name: &str, scope: Scope) -> Result<Node, Diagnostic> {
-        match scope {
-            Scope::Flag => {
-                if let Some(field) = FlagField::from_name(name) {
-                    return Ok(Node::Field(ElementField::Flag(field)));
-                }
-            }
-            Scope::Metric { .. } => {
-                if name == METRIC_NAME_FIELD {
-                    return Ok(Node::Field(ElementField::MetricName));
-                }
-                if let Some(field) = MetricField::from_name(name) {
-                    return Ok(Node::Field(ElementField::Metric(field)));
-                }
-            }
-            Scope::Top => {}
-        }
-        match name {
-            "flags" => return Ok(Node::Flags),
-            "stage" => return Ok(Node::Stage),
-            _ => {}
-        }
-        match self.symbols.lookup(name) {
-            Some(Symbol::Metric(metric)) => Ok(Node::Metric {
+    fn name(&mut self, ident: &ast::Ident) -> Result<Node, Diagnostic> {
+        Ok(match self.resolved(ident)? {
+            Resolved::Metric(metric) => Node::Metric {
                 metric,
-                field: MetricField::Value,
-            }),
-            Some(Symbol::Family(f)) => Ok(Node::Family(f)),
-            Some(Symbol::Let(i)) => self
-                .let_slots
-                .get(&i)
-                .map(|&slot| Node::Let(slot))
-                .ok_or_else(|| internal(format!("let `{name}` has no slot"))),
-            _ => Err(internal(format!("unresolved name `{name}`"))),
+                field: crate::builtins::MetricField::Value,
+            },
+            Resolved::Family(f) => Node::Family(f),
+            Resolved::Let(i) => match self.let_slots.get(i) {
+                Some(&slot) if slot != usize::MAX => Node::Let(slot),
+                _ => return Err(internal(format!("let `{}` has no slot", ident.name))),
+            },
+            Resolved::Flags => Node::Flags,
+            Resolved::Stage => Node::Stage,
+            Resolved::FlagField(f) => Node::Field(ElementField::Flag(f)),
+            Resolved::MetricName => Node::Field(ElementField::MetricName),
+            Resolved::MetricField(f) => Node::Field(ElementField::Metric(f)),
+        })
+    }
+
+    /// The metric or family a function's single name argument resolved to.
+    fn metric_arg(&self, args: &[ast::Expr]) -> Option<Resolved> {
+        match args {
+            [arg] => self.resolution.of_expr(arg),
+            _ => None,
         }
     }
 
-    fn call(&mut self, func: &str, args: &[Expr], scope: Scope) -> Result<Node, Diagnostic> {
+    fn call(&mut self, func: &str, args: &[ast::Expr]) -> Result<Node, Diagnostic> {
         let function = Function::from_name(func)
             .ok_or_else(|| internal(format!("unknown function `{func}`")))?;
-        let metric_arg = |symbols: &Symbols<'_>| match args {
-            [Expr {
-                kind: ExprKind::Name(ident),
-                ..
-            }] => symbols.lookup(&ident.name),
-            _ => None,
-        };
         Ok(match function {
-            Function::Metric(field) => match metric_arg(self.symbols) {
-                Some(Symbol::Metric(metric)) => Node::Metric { metric, field },
+            Function::Metric(field) => match self.metric_arg(args) {
+                Some(Resolved::Metric(metric)) => Node::Metric { metric, field },
                 _ => return Err(internal(format!("`{func}` without a metric"))),
             },
-            Function::Has => match metric_arg(self.symbols) {
-                Some(Symbol::Metric(m)) => Node::Has(m),
-                Some(Symbol::Family(f)) => Node::HasFamily(f),
+            Function::Has => match self.metric_arg(args) {
+                Some(Resolved::Metric(m)) => Node::Has(m),
+                Some(Resolved::Family(f)) => Node::HasFamily(f),
                 _ => return Err(internal("`has` without a metric")),
             },
             Function::Signed => match args {
-                [Expr {
+                [ast::Expr {
                     kind: ExprKind::Str(s),
                     ..
                 }] => Node::Signed(self.role(&s.value)),
                 _ => return Err(internal("`signed` without a role")),
             },
             Function::Abs => match args {
-                [arg] => Node::Abs(self.boxed(arg, scope)?),
+                [arg] => Node::Abs(self.boxed(arg)?),
                 _ => return Err(internal("`abs` arity")),
             },
             Function::Min | Function::Max => {
                 let nodes = args
                     .iter()
-                    .map(|a| self.expr(a, scope))
+                    .map(|a| self.expr(a))
                     .collect::<Result<Vec<_>, _>>()?;
                 if function == Function::Min {
                     Node::Min(nodes)
@@ -345,17 +311,17 @@ impl Lowerer<'_, '_> {
                 };
                 Node::Aggregate {
                     op,
-                    collection: self.boxed(arg, scope)?,
+                    collection: self.boxed(arg)?,
                 }
             }
         })
     }
 }
 
-fn compare(op: Compare, lhs: Box<Node>, rhs: Box<Node>) -> Node {
+fn compare(op: Compare, lhs: Box<Expr>, rhs: Box<Expr>) -> Node {
     Node::Compare { op, lhs, rhs }
 }
 
-fn arith(op: Arith, lhs: Box<Node>, rhs: Box<Node>) -> Node {
+fn arith(op: Arith, lhs: Box<Expr>, rhs: Box<Expr>) -> Node {
     Node::Arith { op, lhs, rhs }
 }

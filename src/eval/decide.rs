@@ -13,8 +13,9 @@ use crate::outcome::{Now, Status};
 
 use super::bind::{bind_into, Bound};
 use super::expr::Evaluator;
-use super::fast::Fast;
 use super::plan::Plan;
+use super::record::Decide;
+use super::rules::{sets_aside, waived_rule};
 
 /// One rule's outcome and status (after waivers), as in [`crate::RuleResult`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,72 +123,54 @@ fn run<'d>(
     now: Now,
     verdicts: &'d mut Vec<RuleVerdict>,
 ) -> Decision<'d> {
-    let ev = Evaluator::new(program, bundle, bound);
-    let fast = Fast::new(&ev);
+    let ev = Evaluator::<Decide>::new(program, bundle, bound);
     verdicts.clear();
     verdicts.resize(
-        plan.rules.len(),
+        program.rules.len(),
         RuleVerdict {
             outcome: Outcome::Pass,
             status: Status::Passed,
         },
     );
-    let mut decision = Outcome::Pass;
-    // The commonest rules in one tight loop, then the others.
-    for rule in &plan.metric_rules {
-        let v = rule.verdict(bundle, bound);
-        decision = decision.max(v.outcome);
-        if let Some(slot) = verdicts.get_mut(rule.rule as usize) {
-            *slot = RuleVerdict {
-                outcome: v.outcome,
-                status: v.status,
-            };
-        }
-    }
-    for &i in &plan.clause_rules {
-        let i = i as usize;
-        let (Some(planned), Some(rule), Some(slot)) =
-            (plan.rules.get(i), program.rules.get(i), verdicts.get_mut(i))
-        else {
-            continue;
+    let decide = |index: usize, verdicts: &mut Vec<RuleVerdict>| {
+        let (Some(rule), Some(slot)) = (program.rules.get(index), verdicts.get_mut(index)) else {
+            return;
         };
-        let v = fast.rule_verdict(plan, planned, rule);
-        decision = decision.max(v.outcome);
+        let v = ev.rule_verdict(plan.tests(index), rule);
         *slot = RuleVerdict {
             outcome: v.outcome,
             status: v.status,
         };
-    }
-    // A waiver applies when its rule exists, is waivable by the waiver's role, and the
-    // waiver has not expired; it sets aside a rule that would have counted.
-    if !bundle.waivers.is_empty() {
-        for waiver in &bundle.waivers {
-            if waiver.expires <= now.value {
-                continue;
+    };
+    // The commonest rules in one tight loop, then the others. A metric rule whose metric is
+    // unknown goes to the evaluator like any other rule.
+    for rule in &plan.metric_rules {
+        match rule.verdict(bundle, bound) {
+            Some((outcome, status)) => {
+                if let Some(slot) = verdicts.get_mut(rule.rule as usize) {
+                    *slot = RuleVerdict { outcome, status };
+                }
             }
-            let Some((rule, verdict)) = program
-                .rules
-                .iter()
-                .zip(verdicts.iter_mut())
-                .find(|(r, _)| r.id == waiver.rule)
-            else {
-                continue;
-            };
-            if rule.waivable_by.contains(&waiver.role) && verdict.outcome > Outcome::Pass {
-                *verdict = RuleVerdict {
-                    outcome: Outcome::Pass,
-                    status: Status::Waived,
-                };
+            None => decide(rule.rule as usize, verdicts),
+        }
+    }
+    for &index in &plan.clause_rules {
+        decide(index as usize, verdicts);
+    }
+    for waiver in &bundle.waivers {
+        if let Ok((index, _)) = waived_rule(waiver, &program.rules, now.value) {
+            if let Some(verdict) = verdicts.get_mut(index) {
+                if sets_aside(verdict.outcome) {
+                    *verdict = RuleVerdict {
+                        outcome: Outcome::Pass,
+                        status: Status::Waived,
+                    };
+                }
             }
         }
-        decision = verdicts
-            .iter()
-            .map(|v| v.outcome)
-            .max()
-            .unwrap_or(Outcome::Pass);
     }
     Decision {
-        decision,
+        decision: super::decision(verdicts.iter().map(|v| v.outcome)),
         rules: verdicts,
     }
 }

@@ -1,9 +1,10 @@
 //! `--explain`: for every clause of every rule, each sub-expression as written with the value
 //! it took, so a reader sees why a rule fired, passed or was missing.
 //!
-//! Computed only when asked. Each clause's AST is walked in lockstep with its compiled
-//! [`Node`], and every node is evaluated on its own with the ordinary `Evaluator`: the
-//! normal evaluation path is untouched, and the values shown are the values evaluation uses.
+//! Computed only when asked. Each clause's compiled expression is walked, its source text
+//! read from the spans the compiler kept, and every sub-expression's value comes from the one
+//! evaluator, recording missing keys as the report does: the values shown are the values the
+//! decision used, and a clause's verdict is folded by the same rules.
 //!
 //! What is shown, and what is left out:
 //! - literals (`1%`, `"expert"`, `medium`, a list of literals) are not repeated as steps; the
@@ -19,19 +20,20 @@ use std::fmt;
 
 use chrono::SecondsFormat;
 
-use crate::compile::ir::Node;
+use crate::compile::ir::{Expr, Node};
 use crate::compile::Program;
 use crate::diagnostic::Location;
 use crate::evidence::{Bundle, Metric};
 use crate::levels::{Outcome, Severity};
-use crate::outcome::Now;
+use crate::outcome::{Now, Status};
 use crate::policy::Policy;
 use crate::source::Sources;
-use crate::syntax::ast::{self, Expr, ExprKind};
 
 use super::bind;
 use super::expr::{Element, Evaluator};
-use super::value::{format_number, ElementKind, MissingKey, Selection, Value};
+use super::logic::contribution;
+use super::record::Report;
+use super::value::{format_number, ElementKind, Missing, MissingKey, Selection, Value};
 
 /// How deep `let` definitions are expanded; deeper steps are shown without children.
 const MAX_DEPTH: usize = 300;
@@ -208,102 +210,63 @@ impl fmt::Display for Shown {
 pub fn explain(policy: &Policy, bundle: &Bundle, now: Now) -> Vec<RuleExplanation> {
     let program = policy.program();
     let bound = bind::bind(program, policy.plan(), bundle, now.value);
-    let ev = Evaluator::new(program, bundle, &bound);
+    let ev = Evaluator::<Report>::new(program, bundle, &bound);
     let explainer = Explainer {
         ev: &ev,
         program,
         bundle,
         sources: policy.sources(),
-        files: policy.files(),
         now,
     };
     program
         .rules
         .iter()
-        .map(|rule| explainer.rule(rule))
+        .enumerate()
+        .map(|(index, rule)| explainer.rule(rule, policy.plan().tests(index)))
         .collect()
 }
 
 struct Explainer<'e, 'a> {
-    ev: &'e Evaluator<'a>,
+    ev: &'e Evaluator<'a, Report>,
     program: &'a Program,
     bundle: &'a Bundle,
     sources: &'a Sources,
-    files: &'a [(crate::span::FileId, ast::File)],
     now: Now,
 }
 
 impl<'a> Explainer<'_, 'a> {
-    fn rule(&self, rule: &'a crate::compile::ir::Rule) -> RuleExplanation {
-        let ast_rule = self
-            .files
-            .iter()
-            .flat_map(|(_, f)| &f.items)
-            .find_map(|i| match i {
-                ast::Item::Rule(r)
-                    if r.span.file == rule.span.file && r.span.start == rule.span.start =>
-                {
-                    Some(r)
-                }
-                _ => None,
-            });
-        let ast_clauses: Vec<&ast::Clause> = ast_rule
-            .map(|r| {
-                r.body
-                    .iter()
-                    .filter_map(|s| match s {
-                        ast::RuleStmt::Clause(c) => Some(c),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+    fn rule(
+        &self,
+        rule: &'a crate::compile::ir::Rule,
+        tests: &[super::plan::Test],
+    ) -> RuleExplanation {
         let clauses = rule
             .clauses
             .iter()
             .enumerate()
-            .map(|(i, clause)| {
-                let value = self.value(&clause.condition);
-                let (result, contributes) = match &value {
-                    Shown::Bool(holds) if *holds != clause.unless => {
-                        (ClauseResult::Fired, Some(clause.outcome))
-                    }
-                    Shown::Bool(_) => (ClauseResult::Quiet, None),
-                    _ => (
-                        ClauseResult::Missing,
-                        Some(rule.missing.unwrap_or(clause.outcome)),
-                    ),
+            .map(|(k, clause)| {
+                // The clause's truth exactly as the decision took it.
+                let truth = self.ev.clause_truth(tests.get(k), clause);
+                let value = match &truth {
+                    Ok(b) => Shown::Bool(*b),
+                    Err(keys) => Shown::Unknown(self.key_names(keys.clone())),
                 };
-                let (text, location, condition) = match ast_clauses.get(i) {
-                    Some(c) => {
-                        let mut step = self.step_with(&c.condition, &clause.condition, value, 0);
-                        dedupe_notes(&mut step, &mut Vec::new());
-                        (self.text(c.span), self.location(c.span), step)
-                    }
-                    // The AST and the compiled rule always agree; should they not, the
-                    // clause is still reported, without source text.
-                    None => (
-                        format!(
-                            "{} {} …",
-                            clause.outcome,
-                            if clause.unless { "unless" } else { "when" }
-                        ),
-                        rule.location.clone(),
-                        Step {
-                            text: String::new(),
-                            value,
-                            note: None,
-                            children: Vec::new(),
-                        },
-                    ),
+                let contributes =
+                    contribution(clause.outcome, clause.unless, truth.ok(), rule.missing);
+                let result = match contributes {
+                    Some((_, Status::Fired)) => ClauseResult::Fired,
+                    Some(_) => ClauseResult::Missing,
+                    None => ClauseResult::Quiet,
                 };
+                let mut condition = self.step_with(&clause.condition, value, 0);
+                dedupe_notes(&mut condition, &mut Vec::new());
                 ClauseExplanation {
-                    text,
-                    location,
+                    text: self.text(clause.span),
+                    location: self.location(clause.span),
                     outcome: clause.outcome,
                     unless: clause.unless,
                     result,
-                    contributes,
+                    contributes: contributes.map(|(o, _)| o),
                     condition,
                 }
             })
@@ -328,20 +291,20 @@ impl<'a> Explainer<'_, 'a> {
         }
     }
 
-    fn value(&self, node: &'a Node) -> Shown {
-        match self.ev.eval(node, Element::None) {
+    fn value(&self, e: &'a Expr) -> Shown {
+        match self.ev.eval(e, Element::None) {
             Ok(v) => self.shown(&v),
             Err(keys) => Shown::Unknown(self.key_names(keys)),
         }
     }
 
-    fn key_names(&self, keys: Vec<MissingKey>) -> Vec<String> {
+    fn key_names(&self, keys: Missing) -> Vec<String> {
         keys.into_iter()
-            .map(|k| super::missing_key_name(self.program, self.bundle, k))
+            .map(|k: MissingKey| super::missing_key_name(self.program, self.bundle, k))
             .collect()
     }
 
-    fn shown(&self, v: &Value<'_>) -> Shown {
+    fn shown(&self, v: &Value<'_, Missing>) -> Shown {
         match v {
             Value::Number(x) => Shown::Number(*x),
             Value::Bool(b) => Shown::Bool(*b),
@@ -352,7 +315,7 @@ impl<'a> Explainer<'_, 'a> {
         }
     }
 
-    fn elements(&self, s: &Selection) -> Elements {
+    fn elements(&self, s: &Selection<Missing>) -> Elements {
         let label = |index: u32| match s.kind {
             ElementKind::Flags => self.flag_label(index),
             ElementKind::Metrics(_) => self
@@ -404,82 +367,49 @@ impl<'a> Explainer<'_, 'a> {
         format!("{id} ({})", parts.join(", "))
     }
 
-    fn step(&self, expr: &Expr, node: &'a Node, depth: usize) -> Step {
-        let value = self.value(node);
-        self.step_with(expr, node, value, depth)
+    fn step(&self, e: &'a Expr, depth: usize) -> Step {
+        let value = self.value(e);
+        self.step_with(e, value, depth)
     }
 
-    fn step_with(&self, expr: &Expr, node: &'a Node, value: Shown, depth: usize) -> Step {
-        let expr = strip_parens(expr);
+    fn step_with(&self, e: &'a Expr, value: Shown, depth: usize) -> Step {
         Step {
-            text: self.text(expr.span),
+            text: self.text(e.span),
             value,
-            note: self.note(node),
+            note: self.note(e),
             children: if depth >= MAX_DEPTH {
                 Vec::new()
             } else {
-                self.children(expr, node, depth + 1)
+                self.children(e, depth + 1)
             },
         }
     }
 
-    fn children(&self, expr: &Expr, node: &'a Node, depth: usize) -> Vec<Step> {
-        let pairs: Vec<(&Expr, &'a Node)> = match (&expr.kind, node) {
-            (ExprKind::Unary { operand, .. }, Node::Not(n) | Node::Neg(n)) => {
-                vec![(operand, n)]
-            }
-            (
-                ExprKind::Binary { lhs, rhs, .. },
-                Node::And(l, r)
-                | Node::Or(l, r)
-                | Node::Compare { lhs: l, rhs: r, .. }
-                | Node::Arith { lhs: l, rhs: r, .. }
-                | Node::In {
-                    item: l, list: r, ..
-                },
-            ) => vec![(lhs, l), (rhs, r)],
-            (ExprKind::Call { args, .. }, Node::Abs(n)) => args.iter().zip([&**n]).collect(),
-            (ExprKind::Call { args, .. }, Node::Min(ns) | Node::Max(ns)) => {
-                args.iter().zip(ns).collect()
-            }
-            (ExprKind::Call { args, .. }, Node::Aggregate { collection, .. }) => {
-                args.iter().zip([&**collection]).collect()
-            }
-            (ExprKind::Where { collection, .. }, Node::Where { collection: c, .. }) => {
-                vec![(collection, c)]
-            }
-            (ExprKind::List(items), Node::List(ns)) => items.iter().zip(ns).collect(),
-            (ExprKind::Name(_), Node::Let(i)) => {
-                return self.let_definition(*i, depth).into_iter().collect();
-            }
-            _ => Vec::new(),
+    fn children(&self, e: &'a Expr, depth: usize) -> Vec<Step> {
+        let children = match &e.node {
+            Node::Let(i) => return self.let_definition(*i, depth).into_iter().collect(),
+            // A predicate is evaluated per element: the collection's step lists the elements.
+            Node::Where { collection, .. } => vec![&**collection],
+            _ => e.children(),
         };
-        pairs
+        children
             .into_iter()
-            .filter(|(e, _)| !is_literal(e))
-            .map(|(e, n)| self.step(e, n, depth))
+            .filter(|c| !c.is_literal())
+            .map(|c| self.step(c, depth))
             .collect()
     }
 
     /// A `let`'s definition as a step, unless it is a literal.
     fn let_definition(&self, slot: usize, depth: usize) -> Option<Step> {
         let slot = self.program.lets.get(slot)?;
-        let decl = self
-            .files
-            .iter()
-            .flat_map(|(_, f)| &f.items)
-            .find_map(|i| match i {
-                ast::Item::Let(l) if l.name.name == slot.name => Some(l),
-                _ => None,
-            })?;
-        if is_literal(&decl.value) {
+        if slot.value.is_literal() {
             return None;
         }
-        Some(self.step(&decl.value, &slot.value, depth))
+        Some(self.step(&slot.value, depth))
     }
 
-    fn note(&self, node: &Node) -> Option<String> {
-        match node {
+    fn note(&self, e: &Expr) -> Option<String> {
+        match &e.node {
             Node::Metric { metric, .. } => {
                 let slot = self.program.metrics.get(*metric)?;
                 let (_, m) = self.bundle.metrics.get_key_value(&slot.key)?;
@@ -557,26 +487,6 @@ fn dedupe_notes(step: &mut Step, seen: &mut Vec<String>) {
     }
     for child in &mut step.children {
         dedupe_notes(child, seen);
-    }
-}
-
-fn strip_parens(mut expr: &Expr) -> &Expr {
-    while let ExprKind::Paren(inner) = &expr.kind {
-        expr = inner;
-    }
-    expr
-}
-
-/// A constant written out in the source: shown by its parent's text, not as a step.
-fn is_literal(expr: &Expr) -> bool {
-    match &strip_parens(expr).kind {
-        ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Severity(_) => true,
-        ExprKind::List(items) => items.iter().all(is_literal),
-        ExprKind::Unary {
-            op: ast::UnaryOp::Neg,
-            operand,
-        } => is_literal(operand),
-        _ => false,
     }
 }
 

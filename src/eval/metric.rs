@@ -15,6 +15,9 @@ pub enum Gap {
     Field(&'static str),
     /// The computation divided by zero.
     DivisionByZero,
+    /// The result is too large for a number (evidence near ±1.8e308, or a tiny baseline
+    /// under a relative change): no honest value exists.
+    Overflow,
 }
 
 /// A number or a boolean quantity.
@@ -69,18 +72,36 @@ fn z_score(m: &Metric, direction: Option<Direction>) -> Result<f64, Gap> {
     let r = regression(m, direction)?;
     let se_v = standard_error(m.stderr(), m.ci(), "stderr")?;
     let se_b = standard_error(m.baseline_stderr(), m.baseline_ci(), "baseline_stderr")?;
-    let se = (se_v * se_v + se_b * se_b).sqrt();
+    // `hypot` does not overflow where the squares would.
+    let se = se_v.hypot(se_b);
+    if !(r.is_finite() && se.is_finite()) {
+        return Err(Gap::Overflow);
+    }
     if se == 0.0 {
         return Err(Gap::DivisionByZero);
     }
-    Ok(r / se)
+    let z = r / se;
+    if z.is_finite() {
+        Ok(z)
+    } else {
+        Err(Gap::Overflow)
+    }
 }
 
+/// A derived quantity of one metric. Every quantity is finite or unknown: a non-finite
+/// intermediate or result is [`Gap::Overflow`], never a number a rule could pass on.
 pub fn quantity(
     m: &Metric,
     direction: Option<Direction>,
     field: MetricField,
 ) -> Result<Quantity, Gap> {
+    match computed(m, direction, field)? {
+        Quantity::Number(x) if !x.is_finite() => Err(Gap::Overflow),
+        q => Ok(q),
+    }
+}
+
+fn computed(m: &Metric, direction: Option<Direction>, field: MetricField) -> Result<Quantity, Gap> {
     use Quantity::{Bool, Number};
     Ok(match field {
         MetricField::Value => Number(m.value()),

@@ -5,20 +5,25 @@ mod decide;
 mod direction;
 pub mod explain;
 mod expr;
-mod fast;
+mod logic;
 mod metric;
 mod plan;
+mod record;
 mod rules;
 pub mod value;
 
+use std::cell::OnceCell;
+
 use crate::compile::Program;
-use crate::evidence::Bundle;
+use crate::evidence::{Bundle, Waiver};
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, Now, PolicyInfo};
 
 pub use bind::glob_match;
 pub use decide::{BoundEvidence, Decider, Decision, RuleVerdict};
+use expr::{Evaluator, Verdict};
 pub use plan::Plan;
+use record::{Decide, Report};
 use value::MissingKey;
 
 /// Evaluate every rule of `program` on `bundle` at `now`.
@@ -26,9 +31,9 @@ pub fn evaluate(program: &Program, policy: PolicyInfo, bundle: &Bundle, now: Now
     evaluate_planned(program, &Plan::new(program), policy, bundle, now)
 }
 
-/// [`evaluate`] with the program's plan made ahead of time. Each rule goes through the fast
-/// path first; only rules that met an unknown are evaluated again to name the missing keys,
-/// and only rules that did not pass get their message rendered.
+/// [`evaluate`] with the program's plan made ahead of time. Each rule is decided as the
+/// [`Decider`] decides it; only a rule that met an unknown is evaluated again, recording the
+/// missing keys, and only rules that did not pass get their message rendered.
 pub fn evaluate_planned(
     program: &Program,
     plan: &Plan,
@@ -37,8 +42,9 @@ pub fn evaluate_planned(
     now: Now,
 ) -> Evaluation {
     let bound = bind::bind(program, plan, bundle, now.value);
-    let ev = expr::Evaluator::new(program, bundle, &bound);
-    let fast = fast::Fast::new(&ev);
+    let decider = Evaluator::<Decide>::new(program, bundle, &bound);
+    // Built only when some rule met an unknown.
+    let reporter = OnceCell::new();
 
     // What loading noticed, then directions the evidence states against the policy's.
     let mut warnings = bundle.warnings.clone();
@@ -49,27 +55,33 @@ pub fn evaluate_planned(
         );
     }
     warnings.extend(direction::warnings(program, bundle, &bound));
-    let mut valid = Vec::new();
-    for waiver in &bundle.waivers {
-        match rules::waiver_problem(waiver, &program.rules, now.value) {
-            Some(problem) => warnings.push(problem),
-            None => valid.push(waiver),
-        }
+    if program.rules.is_empty() {
+        warnings.push(NO_RULES.to_string());
     }
+    let waivers = applicable_waivers(program, bundle, now, |w, problem| {
+        warnings.push(rules::waiver_warning(w, problem, &program.rules));
+    });
 
     let key_name = |key: MissingKey| missing_key_name(program, bundle, key);
     let mut results = Vec::with_capacity(program.rules.len());
-    for (rule, planned) in program.rules.iter().zip(&plan.rules) {
-        let verdict = fast.rule_verdict(plan, planned, rule);
-        results.push(rules::evaluate_rule(
-            &ev, verdict, rule, &valid, now.value, &key_name,
-        ));
+    for (index, rule) in program.rules.iter().enumerate() {
+        let tests = plan.tests(index);
+        let decided = decider.rule_verdict(tests, rule);
+        let verdict = if decided.unknown.is_some() {
+            reporter
+                .get_or_init(|| Evaluator::<Report>::new(program, bundle, &bound))
+                .rule_verdict(tests, rule)
+        } else {
+            Verdict {
+                outcome: decided.outcome,
+                status: decided.status,
+                unknown: None,
+            }
+        };
+        let waiver = waivers.get(index).copied().flatten();
+        results.push(rules::result(&decider, rule, verdict, waiver, &key_name));
     }
-    let decision = results
-        .iter()
-        .map(|r| r.outcome)
-        .max()
-        .unwrap_or(Outcome::Pass);
+    let decision = decision(results.iter().map(|r| r.outcome));
 
     Evaluation {
         policy,
@@ -81,6 +93,41 @@ pub fn evaluate_planned(
         rules: results,
         warnings,
     }
+}
+
+/// Why a policy without rules blocks.
+pub const NO_RULES: &str =
+    "the policy has no rules: it would let every candidate launch, so it blocks";
+
+/// The decision: the most severe rule outcome. A policy without rules decides nothing, so
+/// it blocks: no launch passes a gate that checks nothing.
+fn decision(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
+    outcomes.max().unwrap_or(Outcome::Block)
+}
+
+/// Per rule, the first waiver in the bundle that applies to it at `now`; `problem` hears of
+/// every waiver that applies to nothing.
+fn applicable_waivers<'b>(
+    program: &Program,
+    bundle: &'b Bundle,
+    now: Now,
+    mut problem: impl FnMut(&'b Waiver, rules::WaiverProblem),
+) -> Vec<Option<&'b Waiver>> {
+    let mut per_rule = Vec::new();
+    for waiver in &bundle.waivers {
+        match rules::waived_rule(waiver, &program.rules, now.value) {
+            Ok((index, _)) => {
+                if per_rule.len() <= index {
+                    per_rule.resize(index + 1, None);
+                }
+                if let Some(slot @ None) = per_rule.get_mut(index) {
+                    *slot = Some(waiver);
+                }
+            }
+            Err(p) => problem(waiver, p),
+        }
+    }
+    per_rule
 }
 
 fn states_nothing(bundle: &Bundle) -> bool {

@@ -6,10 +6,12 @@
 //!   of flag fields compared with literals (`source == "expert"`, `severity >= medium`,
 //!   `category in ["a", "b"]`, joined by `and`, `or`, `not`), run one loop over the flags
 //!   that stops as soon as the answer is known;
-//! - anything else goes to the general fast path ([`super::fast`]) on the clause's node.
+//! - anything else is evaluated in general.
 //!
-//! Every shape keeps the three-valued semantics of the general path exactly: an absent
-//! metric or field is unknown, a flag whose predicate is unknown is uncertain.
+//! A shape only ever answers true or false: whenever it meets an unknown it says so, and the
+//! evaluator ([`super::expr`]) evaluates the clause in general, which also says why. So an
+//! unknown is decided in one place, and the shapes share the evaluator's Kleene tables,
+//! comparisons and aggregates ([`super::logic`]).
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -17,7 +19,7 @@ use std::sync::Arc;
 use indexmap::IndexSet;
 
 use crate::builtins::{FlagField, MetricField};
-use crate::compile::ir::{Aggregate, Compare, ElementField, Node};
+use crate::compile::ir::{Aggregate, Compare, ElementField, Expr, Node};
 use crate::compile::Program;
 use crate::evidence::{Bundle, Flag};
 use crate::levels::{Outcome, Severity};
@@ -26,21 +28,22 @@ use crate::syntax::ast::Direction;
 use crate::text::same;
 
 use super::bind::{Bound, MetricView};
-use super::fast::FastVerdict;
+use super::logic::{contribution, holds, kleene, Fold, Keep, Tally};
 use super::metric::{quantity, Quantity};
-use super::value::{compare_numbers, NUMBER_TOLERANCE};
+use super::value::{compare_numbers, Value, NUMBER_TOLERANCE};
 
 /// A compiled policy's plan: built once per policy.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    /// The clauses of the rules planned clause by clause, rule after rule.
-    pub(super) clauses: Vec<PlannedClause>,
-    /// One per rule, in source order.
-    pub(super) rules: Vec<RulePlan>,
-    /// The rules planned as [`RulePlan::Metric`], in source order: the decider runs them in
-    /// one tight loop.
+    /// Every clause's test, rule after rule.
+    tests: Vec<Test>,
+    /// Per rule, in source order: where its tests start in `tests` (they end where the next
+    /// rule's start).
+    starts: Vec<u32>,
+    /// The rules that are one clause comparing a metric with a number, in source order: the
+    /// decider runs them in one tight loop.
     pub(super) metric_rules: Vec<MetricRule>,
-    /// The indices of the other rules, planned as [`RulePlan::Clauses`].
+    /// The indices of the other rules.
     pub(super) clause_rules: Vec<u32>,
     /// Every text a planned predicate compares a flag's source or category with. Binding
     /// turns each flag's source and category into positions in this set ([`FlagCodes`]).
@@ -59,7 +62,7 @@ const NO_TEXT: u32 = u32::MAX;
 
 /// The two flag fields every flag has, compared by code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum CodedField {
+pub enum CodedField {
     Source,
     Category,
 }
@@ -74,39 +77,20 @@ impl FlagCodes {
     }
 }
 
-#[derive(Debug, Clone)]
-pub(super) enum RulePlan {
-    /// The commonest rule of all: one clause, `SEVERITY when|unless quantity(m) OP number`;
-    /// the rule is `metric_rules[i]`.
-    Metric(u32),
-    /// Any other rule: its clauses are `clauses[start..end]`.
-    Clauses { start: u32, end: u32 },
-}
-
-/// A rule planned as [`RulePlan::Metric`].
+/// The commonest rule of all: one clause, `SEVERITY when|unless quantity(m) OP number`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct MetricRule {
     /// Its index in the policy's rules.
     pub rule: u32,
     test: MetricTest,
-    /// The orders of the quantity against the number that fire the rule: those the operator
-    /// accepts, or the others for `unless`.
-    fires: u8,
     outcome: Outcome,
-    /// The outcome when the metric is unknown: the rule's `missing`, else `outcome`.
-    missing: Outcome,
-}
-
-#[derive(Debug, Clone)]
-pub(super) struct PlannedClause {
-    pub outcome: Outcome,
-    pub unless: bool,
-    pub test: Test,
+    unless: bool,
+    missing: Option<Outcome>,
 }
 
 /// `quantity(metric) OP rhs`, the operator already turned to put the metric on the left.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct MetricTest {
+pub struct MetricTest {
     slot: u32,
     read: Read,
     /// The orders of the quantity against `rhs` that satisfy the operator: a set of
@@ -132,7 +116,7 @@ const EQUAL: u8 = 0b010;
 const GREATER: u8 = 0b100;
 
 #[derive(Debug, Clone)]
-pub(super) enum Test {
+pub enum Test {
     Metric(MetricTest),
     /// `any(flags where P)`, or `none(…)` when `none` is set.
     FlagsAny {
@@ -151,7 +135,7 @@ pub(super) enum Test {
 
 /// A predicate over one flag that needs nothing but the flag.
 #[derive(Debug, Clone)]
-pub(super) enum FlagPred {
+pub enum FlagPred {
     Const(bool),
     /// `source` or `category` `== value` (or `!=` when `negated`), `value` as its code.
     Code {
@@ -194,50 +178,66 @@ pub(super) enum FlagPred {
 
 impl Plan {
     pub fn new(program: &Program) -> Plan {
-        let mut clauses = Vec::new();
-        let mut rules = Vec::with_capacity(program.rules.len());
+        let mut tests = Vec::new();
+        let mut starts = Vec::with_capacity(program.rules.len());
         let mut metric_rules = Vec::new();
         let mut clause_rules = Vec::new();
         let mut texts = IndexSet::new();
         for (index, rule) in program.rules.iter().enumerate() {
-            if let [clause] = rule.clauses.as_slice() {
-                if let Test::Metric(test) = test(program, &clause.condition, &mut texts) {
-                    rules.push(RulePlan::Metric(metric_rules.len() as u32));
-                    metric_rules.push(MetricRule {
-                        rule: index as u32,
-                        test,
-                        fires: if clause.unless {
-                            !test.accepts & (LESS | EQUAL | GREATER)
-                        } else {
-                            test.accepts
-                        },
-                        outcome: clause.outcome,
-                        missing: rule.missing.unwrap_or(clause.outcome),
-                    });
-                    continue;
-                }
-            }
-            clause_rules.push(index as u32);
-            let start = clauses.len() as u32;
+            starts.push(tests.len() as u32);
             for clause in &rule.clauses {
-                clauses.push(PlannedClause {
+                tests.push(test(program, &clause.condition, &mut texts));
+            }
+            match (rule.clauses.as_slice(), tests.last()) {
+                ([clause], Some(Test::Metric(test))) => metric_rules.push(MetricRule {
+                    rule: index as u32,
+                    test: *test,
                     outcome: clause.outcome,
                     unless: clause.unless,
-                    test: test(program, &clause.condition, &mut texts),
-                });
+                    missing: rule.missing,
+                }),
+                _ => clause_rules.push(index as u32),
             }
-            rules.push(RulePlan::Clauses {
-                start,
-                end: clauses.len() as u32,
-            });
         }
         Plan {
-            clauses,
-            rules,
+            tests,
+            starts,
             metric_rules,
             clause_rules,
             texts,
         }
+    }
+
+    /// A plan with no shapes: every clause is evaluated in general. The reference the planned
+    /// shapes are tested against.
+    #[doc(hidden)]
+    pub fn general(program: &Program) -> Plan {
+        let mut tests = Vec::new();
+        let mut starts = Vec::with_capacity(program.rules.len());
+        for rule in &program.rules {
+            starts.push(tests.len() as u32);
+            tests.extend(rule.clauses.iter().map(|_| Test::General));
+        }
+        Plan {
+            tests,
+            starts,
+            metric_rules: Vec::new(),
+            clause_rules: (0..program.rules.len() as u32).collect(),
+            texts: IndexSet::new(),
+        }
+    }
+
+    /// The tests of rule `rule`'s clauses, in clause order.
+    pub fn tests(&self, rule: usize) -> &[Test] {
+        let start = self
+            .starts
+            .get(rule)
+            .map_or(self.tests.len(), |s| *s as usize);
+        let end = self
+            .starts
+            .get(rule + 1)
+            .map_or(self.tests.len(), |s| *s as usize);
+        self.tests.get(start..end).unwrap_or(&[])
     }
 
     /// Each flag's source and category as codes of this plan's texts, into `out`.
@@ -285,9 +285,9 @@ fn code_of(texts: &mut Texts, text: &Arc<str>) -> u32 {
     texts.insert_full(text.clone()).0 as u32
 }
 
-fn test(program: &Program, node: &Node, texts: &mut Texts) -> Test {
-    match node {
-        Node::Compare { op, lhs, rhs } => match (&**lhs, &**rhs) {
+fn test(program: &Program, condition: &Expr, texts: &mut Texts) -> Test {
+    match &condition.node {
+        Node::Compare { op, lhs, rhs } => match (&lhs.node, &rhs.node) {
             (Node::Metric { metric, field }, Node::Number(x)) => {
                 metric_test(program, *metric, *field, *op, *x)
             }
@@ -391,8 +391,8 @@ fn flip(op: Compare) -> Compare {
 
 /// A chain `flags where P1 where P2 …` as one predicate: an element is kept when every
 /// predicate holds, dropped when one is false, uncertain otherwise — Kleene's `and`.
-fn flags_test(collection: &Node, texts: &mut Texts) -> Option<FlagPred> {
-    match collection {
+fn flags_test(collection: &Expr, texts: &mut Texts) -> Option<FlagPred> {
+    match &collection.node {
         Node::Flags => Some(FlagPred::Const(true)),
         Node::Where {
             collection,
@@ -409,8 +409,8 @@ fn flags_test(collection: &Node, texts: &mut Texts) -> Option<FlagPred> {
     }
 }
 
-fn text_field(node: &Node) -> Option<FlagField> {
-    match node {
+fn text_field(e: &Expr) -> Option<FlagField> {
+    match &e.node {
         Node::Field(ElementField::Flag(f)) if *f != FlagField::Severity => Some(*f),
         _ => None,
     }
@@ -424,20 +424,32 @@ fn coded(field: FlagField) -> Option<CodedField> {
     }
 }
 
-fn is_severity(node: &Node) -> bool {
-    matches!(node, Node::Field(ElementField::Flag(FlagField::Severity)))
+fn is_severity(e: &Expr) -> bool {
+    matches!(e.node, Node::Field(ElementField::Flag(FlagField::Severity)))
 }
 
-fn flag_pred(node: &Node, texts: &mut Texts) -> Option<FlagPred> {
-    let mut sub = |node: &Node| flag_pred(node, texts).map(Box::new);
-    Some(match node {
+fn flag_pred(e: &Expr, texts: &mut Texts) -> Option<FlagPred> {
+    let mut sub = |e: &Expr| flag_pred(e, texts).map(Box::new);
+    Some(match &e.node {
         Node::Bool(b) => FlagPred::Const(*b),
         Node::And(l, r) => FlagPred::And(sub(l)?, sub(r)?),
         Node::Or(l, r) => FlagPred::Or(sub(l)?, sub(r)?),
         Node::Not(inner) => FlagPred::Not(sub(inner)?),
         Node::Compare { op, lhs, rhs } => match (&**lhs, &**rhs, op) {
-            (field, Node::Str(s), Compare::Eq | Compare::Ne)
-            | (Node::Str(s), field, Compare::Eq | Compare::Ne) => {
+            (
+                field,
+                Expr {
+                    node: Node::Str(s), ..
+                },
+                Compare::Eq | Compare::Ne,
+            )
+            | (
+                Expr {
+                    node: Node::Str(s), ..
+                },
+                field,
+                Compare::Eq | Compare::Ne,
+            ) => {
                 let field = text_field(field)?;
                 let negated = *op == Compare::Ne;
                 match coded(field) {
@@ -453,10 +465,22 @@ fn flag_pred(node: &Node, texts: &mut Texts) -> Option<FlagPred> {
                     },
                 }
             }
-            (field, Node::Severity(s), _) if is_severity(field) => {
-                FlagPred::Severity { op: *op, value: *s }
-            }
-            (Node::Severity(s), field, _) if is_severity(field) => FlagPred::Severity {
+            (
+                field,
+                Expr {
+                    node: Node::Severity(s),
+                    ..
+                },
+                _,
+            ) if is_severity(field) => FlagPred::Severity { op: *op, value: *s },
+            (
+                Expr {
+                    node: Node::Severity(s),
+                    ..
+                },
+                field,
+                _,
+            ) if is_severity(field) => FlagPred::Severity {
                 op: flip(*op),
                 value: *s,
             },
@@ -467,13 +491,13 @@ fn flag_pred(node: &Node, texts: &mut Texts) -> Option<FlagPred> {
             item,
             list: list_node,
         } => {
-            let Node::List(items) = &**list_node else {
+            let Node::List(items) = &list_node.node else {
                 return None;
             };
             if is_severity(item) {
                 let values = items
                     .iter()
-                    .map(|i| match i {
+                    .map(|i| match &i.node {
                         Node::Severity(s) => Some(*s),
                         _ => None,
                     })
@@ -486,7 +510,7 @@ fn flag_pred(node: &Node, texts: &mut Texts) -> Option<FlagPred> {
                 let field = text_field(item)?;
                 let values = items
                     .iter()
-                    .map(|i| match i {
+                    .map(|i| match &i.node {
                         Node::Str(s) => Some(s.clone()),
                         _ => None,
                     })
@@ -521,19 +545,6 @@ fn flag_text(flag: &Flag, field: FlagField) -> Option<&str> {
     }
 }
 
-/// Does `order` satisfy `op`?
-#[inline]
-pub(super) fn holds(op: Compare, order: Ordering) -> bool {
-    match op {
-        Compare::Eq => order.is_eq(),
-        Compare::Ne => order.is_ne(),
-        Compare::Lt => order.is_lt(),
-        Compare::Le => order.is_le(),
-        Compare::Gt => order.is_gt(),
-        Compare::Ge => order.is_ge(),
-    }
-}
-
 impl FlagPred {
     /// True, false, or unknown (`None`) for one flag, its codes `codes`.
     fn eval(&self, flag: &Flag, codes: FlagCodes) -> Option<bool> {
@@ -563,55 +574,49 @@ impl FlagPred {
             FlagPred::SeverityIn { values, negated } => {
                 Some(values.contains(&flag.severity) != *negated)
             }
-            FlagPred::And(l, r) => match l.eval(flag, codes) {
-                Some(false) => Some(false),
-                left => match (left, r.eval(flag, codes)) {
-                    (_, Some(false)) => Some(false),
-                    (Some(true), Some(true)) => Some(true),
-                    _ => None,
-                },
-            },
-            FlagPred::Or(l, r) => match l.eval(flag, codes) {
-                Some(true) => Some(true),
-                left => match (left, r.eval(flag, codes)) {
-                    (_, Some(true)) => Some(true),
-                    (Some(false), Some(false)) => Some(false),
-                    _ => None,
-                },
-            },
+            FlagPred::And(l, r) => kleene_flags(false, l, r, flag, codes),
+            FlagPred::Or(l, r) => kleene_flags(true, l, r, flag, codes),
             FlagPred::Not(inner) => inner.eval(flag, codes).map(|b| !b),
         }
     }
 }
 
-/// Run a planned test. `None` is unknown; `general` evaluates the clause's node.
-#[inline]
-pub(super) fn run(
-    test: &Test,
-    bundle: &Bundle,
-    bound: &Bound,
-    general: impl FnOnce() -> Option<bool>,
+fn kleene_flags(
+    decisive: bool,
+    l: &FlagPred,
+    r: &FlagPred,
+    flag: &Flag,
+    codes: FlagCodes,
 ) -> Option<bool> {
+    kleene(
+        decisive,
+        l.eval(flag, codes).ok_or(()),
+        || r.eval(flag, codes).ok_or(()),
+        |(), ()| (),
+    )
+    .ok()
+}
+
+/// Run a planned test: `Some` when it knows the answer, `None` when it met an unknown or the
+/// clause has no shape (the evaluator then evaluates the clause in general).
+#[inline]
+pub fn run(test: &Test, bundle: &Bundle, bound: &Bound) -> Option<bool> {
     match test {
         Test::Metric(test) => test.run(bundle, bound),
         Test::FlagsAny { pred, none } => {
-            let mut uncertain = false;
-            for (flag, codes) in bundle.flags.iter().zip(&bound.flag_codes) {
-                match pred.eval(flag, *codes) {
-                    Some(true) => return Some(!*none),
-                    Some(false) => {}
-                    None => uncertain = true,
-                }
-            }
-            if uncertain {
-                None
+            let op = if *none {
+                Aggregate::None
             } else {
-                Some(*none)
+                Aggregate::Any
+            };
+            match flags_tally(op, pred, bundle, bound).finish(|_| 0.0) {
+                Ok(Value::Bool(b)) => Some(b),
+                _ => None,
             }
         }
         Test::FlagsCount { pred, op, rhs } => {
             let count = match &**pred {
-                // A field every flag has: a plain loop over the codes.
+                // A field every flag has: a plain loop over the codes, no flag is uncertain.
                 FlagPred::Code {
                     field,
                     code,
@@ -620,23 +625,32 @@ pub(super) fn run(
                     .flag_codes
                     .iter()
                     .filter(|c| (c.get(*field) == *code) != *negated)
-                    .count(),
-                pred => {
-                    let mut count = 0usize;
-                    for (flag, codes) in bundle.flags.iter().zip(&bound.flag_codes) {
-                        match pred.eval(flag, *codes) {
-                            Some(true) => count += 1,
-                            Some(false) => {}
-                            None => return None,
-                        }
-                    }
-                    count
-                }
+                    .count() as f64,
+                pred => match flags_tally(Aggregate::Count, pred, bundle, bound).finish(|_| 0.0) {
+                    Ok(Value::Number(n)) => n,
+                    _ => return None,
+                },
             };
-            Some(holds(*op, compare_numbers(count as f64, *rhs)))
+            Some(holds(*op, compare_numbers(count, *rhs)))
         }
-        Test::General => general(),
+        Test::General => None,
     }
+}
+
+/// An aggregate over the flags a predicate keeps, through the evaluator's [`Tally`].
+fn flags_tally(op: Aggregate, pred: &FlagPred, bundle: &Bundle, bound: &Bound) -> Tally<()> {
+    let mut tally = Tally::new(op);
+    for (i, (flag, codes)) in bundle.flags.iter().zip(&bound.flag_codes).enumerate() {
+        let keep = match pred.eval(flag, *codes) {
+            Some(true) => Keep::Sure,
+            Some(false) => Keep::Drop,
+            None => Keep::Uncertain(()),
+        };
+        if tally.add(i as u32, keep, false, |(), ()| ()) {
+            break;
+        }
+    }
+    tally
 }
 
 impl MetricTest {
@@ -655,8 +669,9 @@ impl MetricTest {
         };
         let lanes = &bound.views.get(self.slot as usize)?.lanes;
         let x = lanes[usize::from(a)] - lanes[usize::from(b)];
-        // NaN marks an absent metric or field (see `MetricView`).
-        if x.is_nan() {
+        // NaN marks an absent metric or field (see `MetricView`); an infinite difference
+        // overflowed. Either way the evaluator decides, and says why.
+        if !x.is_finite() {
             return None;
         }
         Some(order_banded(x, self.rhs, self.band))
@@ -702,26 +717,19 @@ fn order_exact(x: f64, rhs: f64) -> u8 {
 }
 
 impl MetricRule {
-    /// The rule's verdict.
+    /// The rule's outcome and status, or `None` when the metric is unknown: the evaluator
+    /// then decides the rule in general.
     #[inline(always)]
-    pub(super) fn verdict(&self, bundle: &Bundle, bound: &Bound) -> FastVerdict {
-        match self.test.order(bundle, bound) {
-            Some(bit) if self.fires & bit != 0 => FastVerdict {
-                outcome: self.outcome,
-                status: Status::Fired,
-                unknown: false,
-            },
-            Some(_) => FastVerdict {
-                outcome: Outcome::Pass,
-                status: Status::Passed,
-                unknown: false,
-            },
-            None => FastVerdict {
-                outcome: self.missing,
-                status: Status::Missing,
-                unknown: true,
-            },
-        }
+    pub(super) fn verdict(&self, bundle: &Bundle, bound: &Bound) -> Option<(Outcome, Status)> {
+        let truth = self.test.run(bundle, bound)?;
+        let mut fold = Fold::default();
+        fold.add(contribution(
+            self.outcome,
+            self.unless,
+            Some(truth),
+            self.missing,
+        ));
+        Some(fold.finish())
     }
 }
 

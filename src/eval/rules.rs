@@ -1,4 +1,5 @@
-//! Rule outcomes, statuses and waivers (LANGUAGE.md section 5, EVIDENCE.md Waivers).
+//! Rule results and waivers (LANGUAGE.md section 5, EVIDENCE.md Waivers). Whether a waiver
+//! applies is decided here, once, for the report and the decider alike.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -7,99 +8,84 @@ use crate::evidence::Waiver;
 use crate::levels::Outcome;
 use crate::outcome::{AppliedWaiver, RuleResult, Status};
 
-use super::expr::{Element, Evaluator};
-use super::fast::FastVerdict;
-use super::value::{union, Missing, MissingKey, Value};
+use super::expr::{Element, Evaluator, Verdict};
+use super::record::Record;
+use super::value::{Missing, MissingKey};
 
-/// The outcome and status of a rule before waivers, with the unknown keys met.
-pub(super) struct Verdict {
-    pub outcome: Outcome,
-    pub status: Status,
-    pub missing: Missing,
+/// Why a waiver in the bundle does not apply to its rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaiverProblem {
+    NoSuchRule,
+    NotWaivable,
+    RoleMayNotWaive,
+    Expired,
 }
 
-pub(super) fn verdict<'a>(ev: &Evaluator<'a>, rule: &'a Rule) -> Verdict {
-    let mut best: Option<(Outcome, Status)> = None;
-    let mut missing = Missing::new();
-    for clause in &rule.clauses {
-        let contribution = match ev.eval(&clause.condition, Element::None) {
-            Ok(Value::Bool(holds)) if holds != clause.unless => {
-                Some((clause.outcome, Status::Fired))
-            }
-            Ok(Value::Bool(_)) => None,
-            Ok(_) => {
-                missing = union(missing, vec![MissingKey::IllTyped]);
-                Some((rule.missing.unwrap_or(clause.outcome), Status::Missing))
-            }
-            Err(keys) => {
-                missing = union(missing, keys);
-                Some((rule.missing.unwrap_or(clause.outcome), Status::Missing))
-            }
-        };
-        if let Some((outcome, status)) = contribution {
-            best = match best {
-                None => Some((outcome, status)),
-                // The more severe contribution wins; at equal severity, a fired clause
-                // explains the outcome better than missing evidence does.
-                Some((o, _)) if outcome > o || (outcome == o && status == Status::Fired) => {
-                    Some((outcome, status))
-                }
-                keep => keep,
-            };
-        }
-    }
-    match best {
-        Some((outcome, status)) => Verdict {
-            outcome,
-            status,
-            missing,
-        },
-        None => Verdict {
-            outcome: Outcome::Pass,
-            status: Status::Passed,
-            missing,
-        },
-    }
-}
-
-/// A rule's result, from its verdict on the fast path: the clauses are evaluated again,
-/// collecting missing keys, only when one of them was unknown.
-pub(super) fn evaluate_rule<'a>(
-    ev: &Evaluator<'a>,
-    fast: FastVerdict,
-    rule: &'a Rule,
-    waivers: &[&'a Waiver],
+/// The rule `waiver` sets aside at `now`, or why it sets none aside.
+pub fn waived_rule<'r>(
+    waiver: &Waiver,
+    rules: &'r [Rule],
     now: DateTime<Utc>,
+) -> Result<(usize, &'r Rule), WaiverProblem> {
+    let (index, rule) = rules
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.id == waiver.rule)
+        .ok_or(WaiverProblem::NoSuchRule)?;
+    if rule.waivable_by.is_empty() {
+        return Err(WaiverProblem::NotWaivable);
+    }
+    if !rule.waivable_by.contains(&waiver.role) {
+        return Err(WaiverProblem::RoleMayNotWaive);
+    }
+    if waiver.expires <= now {
+        return Err(WaiverProblem::Expired);
+    }
+    Ok((index, rule))
+}
+
+/// A valid waiver sets aside only a rule that would have counted (an outcome above `pass`).
+pub fn sets_aside(outcome: Outcome) -> bool {
+    outcome > Outcome::Pass
+}
+
+/// The warning for a waiver that does not apply.
+pub fn waiver_warning(waiver: &Waiver, problem: WaiverProblem, rules: &[Rule]) -> String {
+    let rule = &waiver.rule;
+    match problem {
+        WaiverProblem::NoSuchRule => format!("waiver for {rule} ignored: no rule has that id"),
+        WaiverProblem::NotWaivable => {
+            format!("waiver for {rule} ignored: the rule is not waivable (it has no `waivable by`)")
+        }
+        WaiverProblem::RoleMayNotWaive => {
+            let roles = rules
+                .iter()
+                .find(|r| &r.id == rule)
+                .map(|r| r.waivable_by.join(", "))
+                .unwrap_or_default();
+            format!(
+                "waiver for {rule} ignored: role {} may not waive it (waivable by {roles})",
+                waiver.role
+            )
+        }
+        WaiverProblem::Expired => format!(
+            "waiver for {rule} ignored: expired at {}",
+            waiver.expires.to_rfc3339_opts(SecondsFormat::Secs, true)
+        ),
+    }
+}
+
+/// A rule's result from its verdict: the first valid waiver for it (in bundle order) sets it
+/// aside, and a rule that did not pass gets its message rendered.
+pub(super) fn result<'a, R: Record>(
+    ev: &Evaluator<'a, R>,
+    rule: &'a Rule,
+    verdict: Verdict<Missing>,
+    waiver: Option<&Waiver>,
     key_name: &dyn Fn(MissingKey) -> String,
 ) -> RuleResult {
-    let v = if fast.unknown {
-        verdict(ev, rule)
-    } else {
-        Verdict {
-            outcome: fast.outcome,
-            status: fast.status,
-            missing: Missing::new(),
-        }
-    };
-    result(ev, rule, v, waivers, now, key_name)
-}
-
-fn result<'a>(
-    ev: &Evaluator<'a>,
-    rule: &'a Rule,
-    v: Verdict,
-    waivers: &[&'a Waiver],
-    now: DateTime<Utc>,
-    key_name: &dyn Fn(MissingKey) -> String,
-) -> RuleResult {
-    let waiver = if v.outcome > Outcome::Pass {
-        waivers
-            .iter()
-            .find(|w| w.rule == rule.id && rule.waivable_by.contains(&w.role) && w.expires > now)
-    } else {
-        None
-    };
-    let message = match (&rule.message, v.status) {
+    let waiver = waiver.filter(|_| sets_aside(verdict.outcome));
+    let message = match (&rule.message, verdict.status) {
         (Some(parts), status) if status != Status::Passed => Some(render_message(ev, parts)),
         _ => None,
     };
@@ -112,10 +98,10 @@ fn result<'a>(
                 by: w.by.clone(),
                 reason: w.reason.clone(),
                 expires: w.expires,
-                would_be: v.outcome,
+                would_be: verdict.outcome,
             }),
         ),
-        None => (v.outcome, v.status, None),
+        None => (verdict.outcome, verdict.status, None),
     };
     RuleResult {
         id: rule.id.clone(),
@@ -123,55 +109,27 @@ fn result<'a>(
         outcome,
         status,
         message,
-        missing: v.missing.into_iter().map(key_name).collect(),
+        missing: verdict
+            .unknown
+            .unwrap_or_default()
+            .into_iter()
+            .map(key_name)
+            .collect(),
         waiver,
         location: rule.location.clone(),
     }
 }
 
-fn render_message<'a>(ev: &Evaluator<'a>, parts: &'a [MessagePart]) -> String {
+fn render_message<'a, R: Record>(ev: &Evaluator<'a, R>, parts: &'a [MessagePart]) -> String {
     let mut out = String::new();
     for part in parts {
         match part {
             MessagePart::Text(t) => out.push_str(t),
-            MessagePart::Value(node) => match ev.eval(node, Element::None) {
+            MessagePart::Value(e) => match ev.eval(e, Element::None) {
                 Ok(v) => out.push_str(&v.to_string()),
                 Err(_) => out.push_str("unknown"),
             },
         }
     }
     out
-}
-
-/// Why a waiver in the bundle does not apply, or `None` when it does.
-pub fn waiver_problem(waiver: &Waiver, rules: &[Rule], now: DateTime<Utc>) -> Option<String> {
-    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let Some(rule) = rules.iter().find(|r| r.id == waiver.rule) else {
-        return Some(format!(
-            "waiver for {} ignored: no rule has that id",
-            waiver.rule
-        ));
-    };
-    if rule.waivable_by.is_empty() {
-        return Some(format!(
-            "waiver for {} ignored: the rule is not waivable (it has no `waivable by`)",
-            waiver.rule
-        ));
-    }
-    if !rule.waivable_by.contains(&waiver.role) {
-        return Some(format!(
-            "waiver for {} ignored: role {} may not waive it (waivable by {})",
-            waiver.rule,
-            waiver.role,
-            rule.waivable_by.join(", ")
-        ));
-    }
-    if waiver.expires <= now {
-        return Some(format!(
-            "waiver for {} ignored: expired at {}",
-            waiver.rule,
-            at(waiver.expires)
-        ));
-    }
-    None
 }

@@ -33,8 +33,9 @@ pub enum MissingKey {
 /// The keys behind an unknown value. Usually one or two, so a plain vector.
 pub type Missing = Vec<MissingKey>;
 
-/// A value, or unknown with the keys that made it so.
-pub type Tri<'a> = Result<Value<'a>, Missing>;
+/// A value, or unknown with why: `W` is `()` when deciding (nothing is recorded) and
+/// [`Missing`] when reporting (see [`super::record`]).
+pub type Tri<'a, W> = Result<Value<'a, W>, W>;
 
 /// Union of two sets of missing keys, keeping first-seen order without duplicates.
 pub fn union(mut a: Missing, b: Missing) -> Missing {
@@ -47,22 +48,22 @@ pub fn union(mut a: Missing, b: Missing) -> Missing {
 }
 
 #[derive(Clone, Debug)]
-pub enum Value<'a> {
+pub enum Value<'a, W> {
     Number(f64),
     Bool(bool),
     Str(&'a str),
     Severity(Severity),
-    List(Rc<[Value<'a>]>),
-    Selection(Rc<Selection>),
+    List(Rc<[Value<'a, W>]>),
+    Selection(Rc<Selection<W>>),
 }
 
 /// What a collection expression produced: the elements kept, each surely or uncertainly.
 #[derive(Clone, Debug)]
-pub struct Selection {
+pub struct Selection<W> {
     pub kind: ElementKind,
-    /// Element indices (into the bundle's flags or metrics), with the keys that left an
-    /// element uncertain, if any.
-    pub items: Vec<(u32, Option<Missing>)>,
+    /// Element indices (into the bundle's flags or metrics), with why an element is
+    /// uncertain, if it is.
+    pub items: Vec<(u32, Option<W>)>,
     /// For a family that matched nothing: every expression over it is unknown.
     pub empty_family: Option<u32>,
 }
@@ -78,8 +79,15 @@ pub enum ElementKind {
 /// `0.1 - 0.08 > 2%` is false as its author means it, not true by a rounding error.
 pub const NUMBER_TOLERANCE: f64 = 1e-9;
 
+/// The order of two numbers, equal within [`NUMBER_TOLERANCE`]. Evaluation turns every
+/// non-finite quantity into an unknown before it is compared; should one arrive all the same,
+/// it is ordered exactly, never called equal to everything (the tolerance of an infinite
+/// scale is infinite).
 #[inline]
 pub fn compare_numbers(a: f64, b: f64) -> Ordering {
+    if !(a.is_finite() && b.is_finite()) {
+        return a.total_cmp(&b);
+    }
     let scale = a.abs().max(b.abs()).max(1.0);
     if (a - b).abs() <= NUMBER_TOLERANCE * scale {
         Ordering::Equal
@@ -88,9 +96,9 @@ pub fn compare_numbers(a: f64, b: f64) -> Ordering {
     }
 }
 
-impl Value<'_> {
+impl<W> Value<'_, W> {
     /// Equality for `==`, `!=` and `in`; the checker guarantees both sides share a type.
-    pub fn equals(&self, other: &Value<'_>) -> bool {
+    pub fn equals(&self, other: &Value<'_, W>) -> bool {
         match (self, other) {
             (Value::Number(a), Value::Number(b)) => compare_numbers(*a, *b) == Ordering::Equal,
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -101,7 +109,7 @@ impl Value<'_> {
     }
 
     /// Order for `<`, `<=`, `>`, `>=`: numbers and severities only.
-    pub fn order(&self, other: &Value<'_>) -> Option<Ordering> {
+    pub fn order(&self, other: &Value<'_, W>) -> Option<Ordering> {
         match (self, other) {
             (Value::Number(a), Value::Number(b)) => Some(compare_numbers(*a, *b)),
             (Value::Severity(a), Value::Severity(b)) => Some(a.cmp(b)),
@@ -111,19 +119,22 @@ impl Value<'_> {
 }
 
 /// A number as people write it: integers without a decimal point, others with up to 12
-/// significant digits so float noise does not leak into messages.
+/// significant digits so float noise does not leak into messages; very large and very small
+/// magnitudes in exponent form (`1.5e308`, not 309 digits).
 pub fn format_number(x: f64) -> String {
-    if x.is_finite() && x == x.trunc() && x.abs() < 1e15 {
-        return format!("{}", x as i64);
-    }
     let text = format!("{:.12e}", x);
-    match text.parse::<f64>() {
-        Ok(rounded) => format!("{rounded}"),
-        Err(_) => format!("{x}"),
+    let rounded = text.parse::<f64>().unwrap_or(x);
+    if rounded == 0.0 {
+        return "0".to_string();
     }
+    if !(1e-6..1e15).contains(&rounded.abs()) {
+        // `{:e}` prints the shortest digits that read back as this number.
+        return format!("{rounded:e}");
+    }
+    format!("{rounded}")
 }
 
-impl std::fmt::Display for Value<'_> {
+impl<W> std::fmt::Display for Value<'_, W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Number(x) => f.write_str(&format_number(*x)),

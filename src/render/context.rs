@@ -1,7 +1,7 @@
 //! What the reports need from the policy beyond the evaluation itself: who can act on a rule,
 //! and which files the policy was read from.
 
-use crate::compile::ir::{Node, Rule};
+use crate::compile::ir::{Expr, Node, Rule};
 use crate::compile::Program;
 use crate::policy::{sha256_hex, Policy};
 
@@ -41,13 +41,12 @@ fn signers(program: &Program, rule: &Rule) -> Vec<String> {
         .collect()
 }
 
-fn collect_signed(program: &Program, node: &Node, out: &mut Vec<usize>, depth: usize) {
+fn collect_signed(program: &Program, expr: &Expr, out: &mut Vec<usize>, depth: usize) {
     // Lets are acyclic and nesting is bounded by the checker; the depth guard is a backstop.
     if depth > 256 {
         return;
     }
-    let mut visit = |n: &Node| collect_signed(program, n, out, depth + 1);
-    match node {
+    match &expr.node {
         Node::Signed(i) => {
             if !out.contains(i) {
                 out.push(*i);
@@ -55,40 +54,14 @@ fn collect_signed(program: &Program, node: &Node, out: &mut Vec<usize>, depth: u
         }
         Node::Let(i) => {
             if let Some(slot) = program.lets.get(*i) {
-                visit(&slot.value);
+                collect_signed(program, &slot.value, out, depth + 1);
             }
         }
-        Node::Where {
-            collection,
-            predicate,
-        } => {
-            visit(collection);
-            visit(predicate);
+        _ => {
+            for child in expr.children() {
+                collect_signed(program, child, out, depth + 1);
+            }
         }
-        Node::Aggregate { collection, .. } => visit(collection),
-        Node::Not(n) | Node::Neg(n) | Node::Abs(n) => visit(n),
-        Node::And(l, r)
-        | Node::Or(l, r)
-        | Node::Compare { lhs: l, rhs: r, .. }
-        | Node::Arith { lhs: l, rhs: r, .. }
-        | Node::In {
-            item: l, list: r, ..
-        } => {
-            visit(l);
-            visit(r);
-        }
-        Node::List(ns) | Node::Min(ns) | Node::Max(ns) => ns.iter().for_each(visit),
-        Node::Number(_)
-        | Node::Bool(_)
-        | Node::Str(_)
-        | Node::Severity(_)
-        | Node::Metric { .. }
-        | Node::Has(_)
-        | Node::HasFamily(_)
-        | Node::Stage
-        | Node::Field(_)
-        | Node::Flags
-        | Node::Family(_) => {}
     }
 }
 

@@ -1,4 +1,5 @@
-//! Properties of evaluation, checked on generated policies and bundles (proptest):
+//! Properties of evaluation, checked on generated policies and bundles (proptest): the
+//! report, the decider and `--explain` agreeing on every rule;
 //! Kleene's three-valued logic against a reference implementation (LANGUAGE.md section 6),
 //! determinism and independence from the order of evidence files and flags, and
 //! monotonicity of flag rules; and the line and column lookup every location relies on.
@@ -6,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod agreement;
 mod determinism;
 mod kleene;
 mod monotone;
