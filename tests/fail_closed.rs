@@ -466,6 +466,117 @@ fn arithmetic_that_cannot_be_computed_blocks() {
     }
 }
 
+/// A metric quantity too large for a number is unknown on every path: the planned shape
+/// (`delta(m) > 1`), the general one (`… and true`), the report's missing keys and
+/// `--explain`, which names the reason and prints evidence in exponent form.
+#[test]
+fn quantities_too_large_for_a_number_fail_closed() {
+    let dir = setup();
+    let d = dir.path();
+    write(
+        d,
+        "big.gate",
+        "policy \"big\" {}\nmetric m from \"m\" lower is better\n\
+         rule planned { block when delta(m) > 1 }\n\
+         rule general { block when delta(m) > 1 and true }\n\
+         rule relative { block when rel_delta(m) > 10% }\n",
+    );
+    for (name, evidence) in [
+        (
+            "wide.json",
+            r#"{"metrics": {"m": {"value": 1.5e308, "baseline": -1.5e308}}}"#,
+        ),
+        (
+            "tiny.json",
+            r#"{"metrics": {"m": {"value": 1e10, "baseline": 1e-300}}}"#,
+        ),
+    ] {
+        write(d, name, evidence);
+        let out = run(
+            d,
+            &[
+                "eval",
+                "big.gate",
+                "--evidence",
+                name,
+                "--now",
+                "2025-04-25",
+                "--format",
+                "json",
+            ],
+        );
+        assert_blocks(&out, name);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rules = doc["rules"].as_array().unwrap();
+        let unknown: Vec<&str> = rules
+            .iter()
+            .filter(|r| r["status"] == "missing")
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        let expected: &[&str] = if name == "wide.json" {
+            &["planned", "general", "relative"]
+        } else {
+            &["relative"]
+        };
+        assert_eq!(unknown, expected, "{name}: {doc:#}");
+        for rule in rules.iter().filter(|r| r["status"] == "missing") {
+            assert_eq!(
+                rule["missing"],
+                serde_json::json!(["(number too large)"]),
+                "{rule}"
+            );
+        }
+
+        let out = run(
+            d,
+            &[
+                "eval",
+                "big.gate",
+                "--evidence",
+                name,
+                "--now",
+                "2025-04-25",
+                "--explain",
+            ],
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("does not fire"),
+            "{name}: explain disagrees\n{text}"
+        );
+        assert!(
+            text.contains("unknown (number too large)"),
+            "{name}:\n{text}"
+        );
+        let longest_digits = text
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(
+            longest_digits < 20,
+            "{name}: a number printed in full\n{text}"
+        );
+    }
+    let text = String::from_utf8_lossy(
+        &run(
+            d,
+            &[
+                "eval",
+                "big.gate",
+                "--evidence",
+                "wide.json",
+                "--now",
+                "2025-04-25",
+                "--explain",
+            ],
+        )
+        .stdout,
+    )
+    .into_owned();
+    assert!(text.contains("value 1.5e308, baseline -1.5e308"), "{text}");
+}
+
 /// A waiver that does not apply leaves the rule blocking, and so does a sign-off that has
 /// expired (at `now` exactly counts as expired).
 #[test]

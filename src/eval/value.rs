@@ -155,3 +155,26 @@ impl<W> std::fmt::Display for Value<'_, W> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::format_number;
+
+    #[test]
+    fn numbers_print_as_people_write_them() {
+        for (x, text) in [
+            (3.0, "3"),
+            (-0.0, "0"),
+            (0.1 + 0.2, "0.3"),
+            (0.031, "0.031"),
+            (1e14, "100000000000000"),
+            (1e15, "1e15"),
+            (1.5e308, "1.5e308"),
+            (-1.5e308, "-1.5e308"),
+            (5e-324, "5e-324"),
+            (1.25e-7, "1.25e-7"),
+        ] {
+            assert_eq!(format_number(x), text, "{x:e}");
+        }
+    }
+}
