@@ -377,3 +377,27 @@ fn rules_are_listed_entry_file_first_then_imports() {
         ]
     );
 }
+
+/// The library fails closed on a policy without rules, for the report and the decider alike:
+/// a gate that checks nothing blocks, and says why.
+#[test]
+fn a_policy_without_rules_blocks() {
+    let policy = Policy::from_source(
+        "t.gate",
+        "policy \"t\" {}\nmetric m from \"m\" lower is better\n",
+    )
+    .unwrap();
+    let bundle = evidence::parse_str("e.json", r#"{"metrics": {"m": 0.1}}"#, Format::Json).unwrap();
+    let now = Now::resolve(Some(evidence::parse_instant(NOW).unwrap()), None);
+    let report = policy.evaluate(&bundle, now);
+    assert_eq!(report.decision, Outcome::Block);
+    assert!(
+        report.warnings.iter().any(|w| w.contains("has no rules")),
+        "{:?}",
+        report.warnings
+    );
+    assert_eq!(
+        policy.decider().decide(&bundle, now).decision,
+        Outcome::Block
+    );
+}
