@@ -4,12 +4,11 @@ use sha2::{Digest, Sha256};
 
 /// Lowercase hex sha256, as records and reports print it.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
     for byte in digest {
         for nibble in [byte >> 4, byte & 0x0f] {
-            out.push(char::from(HEX[usize::from(nibble)]));
+            out.extend(char::from_digit(u32::from(nibble), 16));
         }
     }
     out

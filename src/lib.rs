@@ -36,6 +36,7 @@ mod digest;
 pub mod eval;
 pub mod evidence;
 pub mod format;
+mod index;
 pub mod levels;
 pub mod limits;
 pub mod outcome;

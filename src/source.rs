@@ -98,7 +98,7 @@ impl Sources {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .map(|(i, f)| (FileId(crate::index::to_u32(i)), f))
     }
 
     /// 1-based line and column of a span's start.

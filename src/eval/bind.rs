@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::compile::Program;
 use crate::evidence::{Bundle, Metric};
+use crate::index::to_u32;
 use crate::text::same;
 
 use super::metric::interval;
@@ -93,7 +94,7 @@ pub fn bind_into(
         if let Some(i) = index {
             next = i + 1;
         }
-        bound.metrics.push(index.map(|i| i as u32));
+        bound.metrics.push(index.map(to_u32));
     }
     bound.views.clear();
     bound.views.extend(bound.metrics.iter().map(|index| {
@@ -111,7 +112,7 @@ pub fn bind_into(
                 .keys()
                 .enumerate()
                 .filter(|(_, key)| glob_match(&family.glob, key))
-                .map(|(i, _)| i as u32),
+                .map(|(i, _)| to_u32(i)),
         );
         let key = |i: &u32| bundle.metrics.get_index(*i as usize).map(|(k, _)| k);
         if !members.is_sorted_by_key(key) {

@@ -10,6 +10,7 @@ use crate::builtins::{FlagField, MetricField};
 use crate::compile::ir::{Aggregate, Arith, Clause, ElementField, Expr, Node, Rule};
 use crate::compile::Program;
 use crate::evidence::Bundle;
+use crate::index::to_u32;
 use crate::levels::Outcome;
 use crate::outcome::Status;
 
@@ -231,7 +232,7 @@ impl<'a, R: Record> Evaluator<'a, R> {
     }
 
     fn declared_metric(&self, metric: usize, field: MetricField) -> Tri<'a, R::Why> {
-        let key = metric as u32;
+        let key = to_u32(metric);
         let Some(Some(index)) = self.bound.metrics.get(metric) else {
             return Err(R::why(MissingKey::Metric(key)));
         };
@@ -293,13 +294,13 @@ impl<'a, R: Record> Evaluator<'a, R> {
     fn base(&self, e: &'a Expr, el: Element) -> Result<Base<'a, R::Why>, R::Why> {
         match &e.node {
             Node::Where { collection, .. } => self.base(collection, el),
-            Node::Flags => Ok(Base::Flags(self.bundle.flags.len() as u32)),
+            Node::Flags => Ok(Base::Flags(to_u32(self.bundle.flags.len()))),
             Node::Family(f) => match self.bound.families.get(*f) {
                 Some(members) if !members.is_empty() => Ok(Base::Family {
                     members,
-                    family: *f as u32,
+                    family: to_u32(*f),
                 }),
-                _ => Err(R::why(MissingKey::Family(*f as u32))),
+                _ => Err(R::why(MissingKey::Family(to_u32(*f)))),
             },
             _ => match self.eval(e, el)? {
                 Value::Selection(s) => match s.empty_family {
@@ -409,7 +410,7 @@ impl<'a, R: Record> Evaluator<'a, R> {
         match &e.node {
             Node::Where { collection, .. } => self.empty_family(collection),
             Node::Family(f) if self.bound.families.get(*f).is_none_or(Vec::is_empty) => {
-                Some(*f as u32)
+                Some(to_u32(*f))
             }
             Node::Let(i) => match self.lets.get(*i) {
                 Some(Ok(Value::Selection(s))) => s.empty_family,

@@ -25,6 +25,7 @@ use crate::evidence::{Bundle, Flag};
 use crate::levels::{Outcome, Severity};
 use crate::outcome::Status;
 use crate::syntax::ast::Direction;
+use crate::index::to_u32;
 use crate::text::same;
 
 use super::bind::{Bound, MetricView};
@@ -184,19 +185,19 @@ impl Plan {
         let mut clause_rules = Vec::new();
         let mut texts = IndexSet::new();
         for (index, rule) in program.rules.iter().enumerate() {
-            starts.push(tests.len() as u32);
+            starts.push(to_u32(tests.len()));
             for clause in &rule.clauses {
                 tests.push(test(program, &clause.condition, &mut texts));
             }
             match (rule.clauses.as_slice(), tests.last()) {
                 ([clause], Some(Test::Metric(test))) => metric_rules.push(MetricRule {
-                    rule: index as u32,
+                    rule: to_u32(index),
                     test: *test,
                     outcome: clause.outcome,
                     unless: clause.unless,
                     missing: rule.missing,
                 }),
-                _ => clause_rules.push(index as u32),
+                _ => clause_rules.push(to_u32(index)),
             }
         }
         Plan {
@@ -215,14 +216,14 @@ impl Plan {
         let mut tests = Vec::new();
         let mut starts = Vec::with_capacity(program.rules.len());
         for rule in &program.rules {
-            starts.push(tests.len() as u32);
+            starts.push(to_u32(tests.len()));
             tests.extend(rule.clauses.iter().map(|_| Test::General));
         }
         Plan {
             tests,
             starts,
             metric_rules: Vec::new(),
-            clause_rules: (0..program.rules.len() as u32).collect(),
+            clause_rules: (0..to_u32(program.rules.len())).collect(),
             texts: IndexSet::new(),
         }
     }
@@ -275,14 +276,14 @@ impl Plan {
         } else {
             self.texts.get_index_of(text)
         };
-        found.map_or(NO_TEXT, |i| i as u32)
+        found.map_or(NO_TEXT, to_u32)
     }
 }
 
 type Texts = IndexSet<Arc<str>>;
 
 fn code_of(texts: &mut Texts, text: &Arc<str>) -> u32 {
-    texts.insert_full(text.clone()).0 as u32
+    to_u32(texts.insert_full(text.clone()).0)
 }
 
 fn test(program: &Program, condition: &Expr, texts: &mut Texts) -> Test {
@@ -345,7 +346,7 @@ fn metric_test(
     // Significance tests are booleans: comparing them with a number is for the general path.
     match program.metrics.get(metric) {
         Some(slot) if !field.is_bool() => Test::Metric(MetricTest {
-            slot: metric as u32,
+            slot: to_u32(metric),
             read: match field {
                 MetricField::Value => Read::Lanes(MetricView::VALUE, MetricView::ZERO),
                 MetricField::Baseline => Read::Lanes(MetricView::BASELINE, MetricView::ZERO),
@@ -646,7 +647,7 @@ fn flags_tally(op: Aggregate, pred: &FlagPred, bundle: &Bundle, bound: &Bound) -
             Some(false) => Keep::Drop,
             None => Keep::Uncertain(()),
         };
-        if tally.add(i as u32, keep, false, |(), ()| ()) {
+        if tally.add(to_u32(i), keep, false, |(), ()| ()) {
             break;
         }
     }
@@ -668,7 +669,7 @@ impl MetricTest {
             return self.order_other(bundle, bound);
         };
         let lanes = &bound.views.get(self.slot as usize)?.lanes;
-        let x = lanes[usize::from(a)] - lanes[usize::from(b)];
+        let x = lanes.get(usize::from(a))? - lanes.get(usize::from(b))?;
         // NaN marks an absent metric or field (see `MetricView`); an infinite difference
         // overflowed. Either way the evaluator decides, and says why.
         if !x.is_finite() {

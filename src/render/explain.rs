@@ -139,6 +139,8 @@ fn step_doc(step: &Step) -> StepDoc<'_> {
 fn shown_json(v: &Shown) -> Json {
     match v {
         // Integers as integers; other numbers rounded as reports print them.
+        // Integral and below 2^53 in magnitude: the conversion is exact.
+        #[allow(clippy::cast_possible_truncation)]
         Shown::Number(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Json::from(*x as i64),
         Shown::Number(x) => format_number(*x)
             .parse::<f64>()

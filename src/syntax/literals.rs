@@ -60,7 +60,7 @@ pub(crate) fn unescape(raw: &str, mut map: Option<&mut Vec<u32>>) -> Result<Stri
         record(&mut map, out.len() - before, at);
     }
     if let Some(m) = map {
-        m.push(raw.len() as u32);
+        m.push(crate::index::to_u32(raw.len()));
     }
     Ok(out)
 }
@@ -68,7 +68,7 @@ pub(crate) fn unescape(raw: &str, mut map: Option<&mut Vec<u32>>) -> Result<Stri
 /// Map `count` new output bytes to the raw offset `at`.
 fn record(map: &mut Option<&mut Vec<u32>>, count: usize, at: usize) {
     if let Some(m) = map.as_deref_mut() {
-        m.extend(std::iter::repeat_n(at as u32, count));
+        m.extend(std::iter::repeat_n(crate::index::to_u32(at), count));
     }
 }
 
