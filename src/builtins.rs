@@ -39,7 +39,7 @@ impl MetricField {
         MetricField::SignificantlyBetter,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             MetricField::Value => "value",
             MetricField::Baseline => "baseline",
@@ -127,7 +127,7 @@ impl FlagField {
 /// The name of a metric inside `family where …`, beside the [`MetricField`]s.
 pub const METRIC_NAME_FIELD: &str = "name";
 
-/// Functions that are not metric quantities.
+/// A built-in function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Function {
     Metric(MetricField),
@@ -142,29 +142,130 @@ pub enum Function {
     Authors,
 }
 
+/// A built-in function as the reference documents it. This is the one description of the
+/// functions: the checker's "did you mean", `docs/reference.md` (a test keeps its table equal
+/// to [`reference_table`]) and the editor's hover all read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FunctionDoc {
+    pub function: Function,
+    pub name: &'static str,
+    /// How it is called, with its result type: `regression(m) → number`.
+    pub signature: &'static str,
+    pub meaning: &'static str,
+    /// When its value is unknown (missing evidence), or "never".
+    pub unknown_when: &'static str,
+}
+
+const NEEDS_BASELINE: &str = "the metric or its `baseline` is missing";
+
+/// Every built-in function, in the order the reference lists them.
+pub const FUNCTIONS: [FunctionDoc; 23] = [
+    metric_doc(MetricField::Value, "value(m) → number", "the metric's value; a bare metric name means the same", "the metric is missing"),
+    metric_doc(MetricField::Baseline, "baseline(m) → number", "the baseline's value", NEEDS_BASELINE),
+    metric_doc(MetricField::Delta, "delta(m) → number", "`value − baseline`", NEEDS_BASELINE),
+    metric_doc(MetricField::RelDelta, "rel_delta(m) → number", "`(value − baseline) / abs(baseline)`", "the baseline is missing or zero"),
+    metric_doc(MetricField::Regression, "regression(m) → number", "how much worse than the baseline, by the metric's direction: `value − baseline` when lower is better, `baseline − value` when higher is better; negative when it improved", NEEDS_BASELINE),
+    metric_doc(MetricField::Improvement, "improvement(m) → number", "`−regression(m)`", NEEDS_BASELINE),
+    metric_doc(MetricField::RelRegression, "rel_regression(m) → number", "`regression(m) / abs(baseline)`", "the baseline is missing or zero"),
+    metric_doc(MetricField::Lower, "lower(m) → number", "the low end of the 95% interval: `ci` when given, else `value − 1.96·stderr`", "the metric has neither `ci` nor `stderr`"),
+    metric_doc(MetricField::Upper, "upper(m) → number", "the high end of the 95% interval: `ci` when given, else `value + 1.96·stderr`", "the metric has neither `ci` nor `stderr`"),
+    metric_doc(MetricField::Worst, "worst(m) → number", "the pessimistic end of the interval by direction: `upper` when lower is better, `lower` when higher is better", "the metric has neither `ci` nor `stderr`"),
+    metric_doc(MetricField::N, "n(m) → number", "the sample count", "the metric has no `n`"),
+    metric_doc(MetricField::Stderr, "stderr(m) → number", "the standard error: `stderr` when given, else the `ci` half-width / 1.96", "the metric has neither `stderr` nor `ci`"),
+    metric_doc(MetricField::SignificantlyWorse, "significantly_worse(m) → bool", "`regression(m) / √(se_v² + se_b²) > 1.96`, with `se_v` and `se_b` the standard errors of the value and of the baseline", "a baseline or a standard error is missing, or both standard errors are zero"),
+    metric_doc(MetricField::SignificantlyBetter, "significantly_better(m) → bool", "the same test the other way: `regression(m) / √(se_v² + se_b²) < −1.96`", "a baseline or a standard error is missing, or both standard errors are zero"),
+    FunctionDoc { function: Function::Has, name: "has", signature: "has(m) → bool", meaning: "whether the metric is in the evidence; for a family, whether its glob matches any metric", unknown_when: "never" },
+    FunctionDoc { function: Function::Abs, name: "abs", signature: "abs(x) → number", meaning: "the absolute value", unknown_when: "`x` is unknown" },
+    FunctionDoc { function: Function::Min, name: "min", signature: "min(a, b, …) → number", meaning: "the smallest of one or more numbers", unknown_when: "any argument is unknown" },
+    FunctionDoc { function: Function::Max, name: "max", signature: "max(a, b, …) → number", meaning: "the largest of one or more numbers", unknown_when: "any argument is unknown" },
+    FunctionDoc { function: Function::Signed, name: "signed", signature: "signed(\"role\") → bool", meaning: "a sign-off for that role is in the evidence and has not expired at `now`", unknown_when: "never" },
+    FunctionDoc { function: Function::Count, name: "count", signature: "count(C) → number", meaning: "how many elements the collection holds", unknown_when: "some element is uncertain (its `where` predicate is unknown), or `C` is a family that matched no metric" },
+    FunctionDoc { function: Function::Any, name: "any", signature: "any(C) → bool", meaning: "the collection holds at least one element", unknown_when: "no element is surely in and some is uncertain, or `C` is a family that matched no metric" },
+    FunctionDoc { function: Function::None, name: "none", signature: "none(C) → bool", meaning: "the collection is empty: `not any(C)`", unknown_when: "as for `any`" },
+    FunctionDoc { function: Function::Authors, name: "authors", signature: "authors(C) → number", meaning: "distinct authors of the flags kept; a flag without an author counts as one of its own", unknown_when: "as for `count`; flags only" },
+];
+
+const fn metric_doc(
+    field: MetricField,
+    signature: &'static str,
+    meaning: &'static str,
+    unknown_when: &'static str,
+) -> FunctionDoc {
+    FunctionDoc {
+        function: Function::Metric(field),
+        name: field.name(),
+        signature,
+        meaning,
+        unknown_when,
+    }
+}
+
 impl Function {
     pub fn from_name(name: &str) -> Option<Function> {
-        if let Some(field) = MetricField::from_name(name) {
-            return Some(Function::Metric(field));
-        }
-        Some(match name {
-            "has" => Function::Has,
-            "abs" => Function::Abs,
-            "min" => Function::Min,
-            "max" => Function::Max,
-            "signed" => Function::Signed,
-            "count" => Function::Count,
-            "any" => Function::Any,
-            "none" => Function::None,
-            "authors" => Function::Authors,
-            _ => return None,
-        })
+        FUNCTIONS.iter().find(|d| d.name == name).map(|d| d.function)
     }
 
     /// Every function name, for "did you mean".
     pub fn names() -> impl Iterator<Item = &'static str> {
-        MetricField::ALL.into_iter().map(MetricField::name).chain([
-            "has", "abs", "min", "max", "signed", "count", "any", "none", "authors",
-        ])
+        FUNCTIONS.iter().map(|d| d.name)
+    }
+
+    /// The function's entry in [`FUNCTIONS`].
+    pub fn doc(self) -> Option<&'static FunctionDoc> {
+        FUNCTIONS.iter().find(|d| d.function == self)
+    }
+}
+
+/// The reference's table of functions, as Markdown: `docs/reference.md` holds exactly this
+/// between its `functions` markers.
+pub fn reference_table() -> String {
+    let mut out = String::from("| function | value | unknown when |\n| --- | --- | --- |\n");
+    for d in &FUNCTIONS {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            d.signature, d.meaning, d.unknown_when
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference cannot drift from the table: regenerate it with
+    /// `TOLLGATE_WRITE_REFERENCE=1 cargo test --lib builtins`.
+    #[test]
+    fn the_reference_lists_every_function_as_the_table_does() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/reference.md");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let (start, end) = ("<!-- functions:start -->\n", "<!-- functions:end -->");
+        let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
+            panic!("docs/reference.md has no functions markers");
+        };
+        let table = reference_table();
+        let current = text.get(a + start.len()..b).unwrap_or_default();
+        if current != table && std::env::var_os("TOLLGATE_WRITE_REFERENCE").is_some() {
+            let updated = format!("{}{table}{}", &text[..a + start.len()], &text[b..]);
+            std::fs::write(path, updated).unwrap_or_default();
+            return;
+        }
+        assert_eq!(current, table, "docs/reference.md's function table is out of date");
+    }
+
+    #[test]
+    fn every_function_is_in_the_table_once() {
+        let mut names: Vec<&str> = Function::names().collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "a name is listed twice");
+        for field in MetricField::ALL {
+            assert_eq!(Function::from_name(field.name()), Some(Function::Metric(field)));
+            assert!(Function::Metric(field).doc().is_some());
+        }
+        for name in ["has", "abs", "min", "max", "signed", "count", "any", "none", "authors"] {
+            assert!(Function::from_name(name).and_then(Function::doc).is_some(), "{name}");
+        }
     }
 }

@@ -217,7 +217,7 @@ pub fn check_test(
                             )
                             .with_label(sources, *json_span, "this evidence is rejected")
                             .with_help(d.help.clone().unwrap_or_else(|| {
-                                "inline evidence follows the bundle format of EVIDENCE.md".into()
+                                "inline evidence follows the bundle format (docs/reference.md, Evidence bundles)".into()
                             })),
                         );
                     }

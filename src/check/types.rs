@@ -421,7 +421,7 @@ impl<'a, 's> TypeChecker<'a, 's> {
             let help = suggest::did_you_mean(
                 &func.name,
                 Function::names(),
-                "see the list of functions in the language reference",
+                "see the list of functions in docs/reference.md",
             );
             return self.error(
                 Code::UnknownName,
