@@ -8,9 +8,9 @@
 //! - the decision follows the verdict the same way when no change is `changed`.
 //!
 //! The grammar holds the shapes where names are easy to misread: a let-bound flag collection
-//! (`let experts = flags where …`) used as `any(experts where …)` and `count(experts)`, a `where` over a
-//! `where`, a `where` inside a predicate, and the let `n` (also the name of a metric field)
-//! read inside predicates.
+//! (`let experts = flags where …`) used as `any(experts where …)` and `count(experts)`, a
+//! `where` over a `where`, a `where` inside a predicate, and the let `n` (also the name of a
+//! metric field) read inside predicates.
 //!
 //! Bundles carry no waivers: a waiver only matters through `waivable by`, which is checked by
 //! the unit tests.
