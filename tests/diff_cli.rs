@@ -213,3 +213,111 @@ fn versions_are_read_from_git_revisions_with_their_imports() {
     );
     assert_eq!(absent.status.code(), Some(2));
 }
+
+/// Diff `old` against `new` (written into a scratch folder with one evidence bundle) under
+/// `--fail-on loosened`, with a replay of that bundle; returns the exit status and the report.
+fn diff_with_bundle(
+    tag: &str,
+    old: &str,
+    new: &str,
+    bundle: &str,
+) -> (Option<i32>, serde_json::Value) {
+    let scratch = Scratch::new(tag);
+    let dir = &scratch.0;
+    write(&dir.join("v1.gate"), old);
+    write(&dir.join("v2.gate"), new);
+    write(&dir.join("bundles/one/evidence.json"), bundle);
+    let out = tollgate(
+        dir,
+        &[
+            "diff",
+            "v1.gate",
+            "v2.gate",
+            "--fail-on",
+            "loosened",
+            "--replay",
+            "bundles",
+            "--format",
+            "json",
+        ],
+    );
+    let doc = serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), doc)
+}
+
+/// The effects the report gives rule `r`.
+fn effects_on_r(doc: &serde_json::Value) -> Vec<String> {
+    doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["rule"] == "r")
+        .map(|c| c["effect"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A let read inside `where` over a let-bound flag collection is the let, not the metric
+/// field of the same name (`n`): lowering it lets a blocked bundle through, so the change is
+/// a loosening of `r`, never cosmetic.
+#[test]
+fn let_inside_where_over_a_let_bound_flag_collection_is_traced() {
+    let gate = |n: &str| {
+        format!(
+            "policy \"p\" {{}}\n\
+             let n = {n}\n\
+             let experts = flags where source == \"expert\"\n\
+             rule r {{ block when any(experts where severity >= high and n > 2) }}\n"
+        )
+    };
+    let bundle = r#"{ "metrics": {}, "flags": [
+        { "source": "expert", "category": "behavior", "severity": "high" } ] }"#;
+    let (status, doc) = diff_with_bundle("diff-let-flags", &gate("3"), &gate("0"), bundle);
+    // The evaluator agrees this bundle goes from block to pass.
+    assert_eq!(doc["replay"][0]["old"], "block", "{doc:#}");
+    assert_eq!(doc["replay"][0]["new"], "pass", "{doc:#}");
+    assert_eq!(doc["verdict"], "loosened", "{doc:#}");
+    assert_eq!(effects_on_r(&doc), ["loosened"], "{doc:#}");
+    assert_eq!(doc["changes"][0]["summary"], "let n lowered from 3 to 0");
+    assert_eq!(status, Some(1));
+}
+
+/// The same through a let-bound metric family whose predicate reads a let; inside it, `n` is
+/// the member's sample count, so the let `n` stays unused there.
+#[test]
+fn let_inside_where_over_a_let_bound_family_is_traced() {
+    let gate = |cap: &str| {
+        format!(
+            "policy \"p\" {{}}\n\
+             metric family refusals from \"safety.refusal.*\" lower is better\n\
+             let cap = {cap}\n\
+             let n = 5\n\
+             let hot = refusals where value > cap and n > 10\n\
+             rule r {{ block when any(hot where name != \"safety.refusal.x\") }}\n\
+             rule s {{ warn when n > 2 }}\n"
+        )
+    };
+    let bundle = r#"{ "metrics": { "safety.refusal.medical": { "value": 0.04, "n": 100 } },
+        "flags": [] }"#;
+    let (status, doc) = diff_with_bundle("diff-let-family", &gate("3%"), &gate("5%"), bundle);
+    assert_eq!(doc["replay"][0]["old"], "block", "{doc:#}");
+    assert_eq!(doc["replay"][0]["new"], "warn", "{doc:#}");
+    assert_eq!(doc["verdict"], "loosened", "{doc:#}");
+    assert_eq!(effects_on_r(&doc), ["loosened"], "{doc:#}");
+    assert_eq!(status, Some(1));
+
+    // `n` inside the family's `where` is the field: moving the let reaches only rule `s`.
+    let n_moved = |n: &str| gate("3%").replace("let n = 5", &format!("let n = {n}"));
+    let (status, doc) = diff_with_bundle("diff-let-field", &n_moved("5"), &n_moved("1"), bundle);
+    assert_eq!(doc["verdict"], "loosened", "{doc:#}");
+    assert_eq!(effects_on_r(&doc), Vec::<String>::new(), "{doc:#}");
+    let on_s: Vec<_> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["rule"] == "s")
+        .map(|c| c["effect"].clone())
+        .collect();
+    assert_eq!(on_s, ["loosened"], "{doc:#}");
+    assert_eq!(status, Some(1));
+}

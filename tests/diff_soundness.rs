@@ -1,17 +1,24 @@
 //! A claim of `tollgate diff` that the evaluator can refute is a bug. This property test
 //! generates a policy from a small grammar, one random edit of it (a threshold, a severity, a
-//! list, a comparison, a clause, a `missing`, a rule), and many random evidence bundles, then
-//! checks every claim against both evaluations:
+//! list, a comparison, a clause, a `missing`, a rule, a `let`), and many random evidence
+//! bundles, then checks every claim against both evaluations:
 //! - a rule whose changes are all `tightened` never gets a less severe outcome, all `loosened`
 //!   never a more severe one, and a rule with no change (or only cosmetic ones) keeps its
 //!   outcome;
 //! - the decision follows the verdict the same way when no change is `changed`.
+//!
+//! The grammar holds the shapes where names are easy to misread: a let-bound flag collection
+//! (`let experts = flags where …`) used as `any(experts where …)` and `count(experts)`, a
+//! `where` over a `where`, a `where` inside a predicate, and the let `n` (also the name of a
+//! metric field) read inside predicates.
 //!
 //! Bundles carry no waivers: a waiver only matters through `waivable by`, which is checked by
 //! the unit tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
 use tollgate::diff::{self, Effect, Verdict, Version};
 use tollgate::evidence::{self, Format};
 use tollgate::{Now, Outcome, Policy};
@@ -43,6 +50,21 @@ impl Num {
     }
 }
 
+/// A filter on flags, as written after `where`.
+#[derive(Clone, Debug)]
+enum Filter {
+    /// `severity >= S`
+    Sev(usize),
+    /// `category in [...]`
+    Cat(Vec<usize>),
+    /// `n > T`: a top-level let read inside the predicate.
+    N(i32),
+    /// `severity >= S and n > T`
+    SevN(usize, i32),
+    /// `count(flags where severity >= S) > T`: a `where` inside the predicate.
+    Inner(usize, i32),
+}
+
 #[derive(Clone, Debug)]
 enum Cond {
     /// `NUM OP T%`, or `NUM OP lim` when the threshold is `None`.
@@ -51,6 +73,12 @@ enum Cond {
     Count(usize, usize, i32),
     None(usize),
     Signed,
+    /// `any(experts where F)`
+    AnyC(Filter),
+    /// `count(experts) OP K`
+    CountC(usize, i32),
+    /// `any((experts where F) where G)`
+    Nested(Filter, Filter),
     Not(Box<Cond>),
     And(Box<Cond>, Box<Cond>),
     Or(Box<Cond>, Box<Cond>),
@@ -73,7 +101,78 @@ struct Rule {
 #[derive(Clone, Debug)]
 struct Gate {
     limit: i32,
+    /// `let n = …`
+    n: i32,
+    /// `let experts = flags where …`
+    experts: Filter,
     rules: Vec<Rule>,
+}
+
+impl Filter {
+    fn text(&self) -> String {
+        match self {
+            Filter::Sev(s) => format!("severity >= {}", SEVERITIES[*s]),
+            Filter::Cat(cats) => {
+                let list: Vec<String> = cats
+                    .iter()
+                    .map(|c| format!("\"{}\"", CATEGORIES[*c]))
+                    .collect();
+                format!("category in [{}]", list.join(", "))
+            }
+            Filter::N(t) => format!("n > {t}"),
+            Filter::SevN(s, t) => format!("severity >= {} and n > {t}", SEVERITIES[*s]),
+            Filter::Inner(s, t) => {
+                format!("count(flags where severity >= {}) > {t}", SEVERITIES[*s])
+            }
+        }
+    }
+
+    /// Move a threshold to `value`; false when there is none.
+    fn set_threshold(&mut self, value: i32) -> bool {
+        match self {
+            Filter::N(t) | Filter::SevN(_, t) | Filter::Inner(_, t) => {
+                *t = value;
+                true
+            }
+            Filter::Sev(_) | Filter::Cat(_) => false,
+        }
+    }
+
+    /// Move a severity literal to `s`; false when there is none.
+    fn set_severity(&mut self, s: usize) -> bool {
+        match self {
+            Filter::Sev(x) | Filter::SevN(x, _) | Filter::Inner(x, _) => {
+                *x = s;
+                true
+            }
+            Filter::Cat(_) | Filter::N(_) => false,
+        }
+    }
+
+    /// Add category `cat`, or remove it when present and not the last.
+    fn toggle_category(&mut self, cat: usize) -> bool {
+        match self {
+            Filter::Cat(cats) => {
+                toggle(cats, cat);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn reads_n(&self) -> bool {
+        matches!(self, Filter::N(_) | Filter::SevN(..))
+    }
+}
+
+fn toggle(cats: &mut Vec<usize>, cat: usize) {
+    if let Some(i) = cats.iter().position(|x| *x == cat) {
+        if cats.len() > 1 {
+            cats.remove(i);
+        }
+    } else {
+        cats.push(cat);
+    }
 }
 
 impl Cond {
@@ -98,6 +197,9 @@ impl Cond {
             ),
             Cond::None(s) => format!("none(flags where severity >= {})", SEVERITIES[*s]),
             Cond::Signed => String::from("signed(\"lead\")"),
+            Cond::AnyC(f) => format!("any(experts where {})", f.text()),
+            Cond::CountC(op, k) => format!("count(experts) {} {k}", OPS[*op]),
+            Cond::Nested(f, g) => format!("any((experts where {}) where {})", f.text(), g.text()),
             Cond::Not(c) => format!("not ({})", c.text()),
             Cond::And(a, b) => format!("({}) and ({})", a.text(), b.text()),
             Cond::Or(a, b) => format!("({}) or ({})", a.text(), b.text()),
@@ -123,6 +225,11 @@ impl Gate {
              metric c from \"m.c\" higher is better\n",
         );
         out.push_str(&format!("let lim = {}%\n", self.limit));
+        out.push_str(&format!("let n = {}\n", self.n));
+        out.push_str(&format!(
+            "let experts = flags where {}\n",
+            self.experts.text()
+        ));
         for r in &self.rules {
             out.push_str(&format!("rule {} {{\n", r.id));
             for c in &r.clauses {
@@ -147,13 +254,15 @@ impl Gate {
         let v = value.unsigned_abs() as usize;
         let clause_count: usize = self.rules.iter().map(|r| r.clauses.len()).sum();
         let rule_count = self.rules.len();
-        match kind % 12 {
+        match kind % 14 {
             // A threshold (or a count bound) moves.
             0 => self.leaf(at, &mut |c| match c {
-                Cond::Cmp(_, _, Some(t)) | Cond::Count(_, _, t) => {
+                Cond::Cmp(_, _, Some(t)) | Cond::Count(_, _, t) | Cond::CountC(_, t) => {
                     *t = value % 4;
                     true
                 }
+                Cond::AnyC(f) => f.set_threshold(value % 4),
+                Cond::Nested(f, g) => g.set_threshold(value % 4) || f.set_threshold(value % 4),
                 _ => false,
             }),
             // A severity literal in a flag filter moves.
@@ -162,26 +271,28 @@ impl Gate {
                     *s = v % SEVERITIES.len();
                     true
                 }
+                Cond::AnyC(f) => f.set_severity(v % SEVERITIES.len()),
+                Cond::Nested(f, g) => {
+                    f.set_severity(v % SEVERITIES.len()) || g.set_severity(v % SEVERITIES.len())
+                }
                 _ => false,
             }),
             // A category list gains or loses a member.
             2 => self.leaf(at, &mut |c| match c {
                 Cond::Any(_, cats) => {
-                    let cat = v % CATEGORIES.len();
-                    if let Some(i) = cats.iter().position(|x| *x == cat) {
-                        if cats.len() > 1 {
-                            cats.remove(i);
-                        }
-                    } else {
-                        cats.push(cat);
-                    }
+                    toggle(cats, v % CATEGORIES.len());
                     true
+                }
+                Cond::AnyC(f) => f.toggle_category(v % CATEGORIES.len()),
+                Cond::Nested(f, g) => {
+                    f.toggle_category(v % CATEGORIES.len())
+                        || g.toggle_category(v % CATEGORIES.len())
                 }
                 _ => false,
             }),
             // A comparison operator changes.
             3 => self.leaf(at, &mut |c| match c {
-                Cond::Cmp(_, op, _) | Cond::Count(_, op, _) => {
+                Cond::Cmp(_, op, _) | Cond::Count(_, op, _) | Cond::CountC(op, _) => {
                     *op = v % OPS.len();
                     true
                 }
@@ -261,6 +372,17 @@ impl Gate {
                 }
                 _ => false,
             }),
+            // The let read inside predicates moves.
+            12 => {
+                self.n = value % 4;
+                true
+            }
+            // The let-bound collection's filter moves.
+            13 => {
+                self.experts.set_threshold(value % 4)
+                    || self.experts.set_severity(v % SEVERITIES.len())
+                    || self.experts.toggle_category(v % CATEGORIES.len())
+            }
             // A rule is added or removed.
             _ => {
                 if value % 2 == 0 && rule_count > 1 {
@@ -329,6 +451,17 @@ fn num() -> impl Strategy<Value = Num> {
     ]
 }
 
+fn filter() -> impl Strategy<Value = Filter> {
+    prop_oneof![
+        (0..5usize).prop_map(Filter::Sev),
+        prop::collection::btree_set(0..4usize, 1..3)
+            .prop_map(|c| Filter::Cat(c.into_iter().collect())),
+        (0..3i32).prop_map(Filter::N),
+        (0..5usize, 0..3i32).prop_map(|(s, t)| Filter::SevN(s, t)),
+        (0..5usize, 0..3i32).prop_map(|(s, t)| Filter::Inner(s, t)),
+    ]
+}
+
 fn leaf() -> impl Strategy<Value = Cond> {
     prop_oneof![
         4 => (num(), 0..4usize, prop::option::weighted(0.8, -3..4i32)).prop_map(|(n, o, t)| Cond::Cmp(n, o, t)),
@@ -337,6 +470,9 @@ fn leaf() -> impl Strategy<Value = Cond> {
         1 => (0..5usize, 0..4usize, 0..4i32).prop_map(|(s, o, k)| Cond::Count(s, o, k)),
         1 => (0..5usize).prop_map(Cond::None),
         1 => Just(Cond::Signed),
+        2 => filter().prop_map(Cond::AnyC),
+        1 => (0..4usize, 0..4i32).prop_map(|(o, k)| Cond::CountC(o, k)),
+        1 => (filter(), filter()).prop_map(|(f, g)| Cond::Nested(f, g)),
     ]
 }
 
@@ -361,18 +497,26 @@ fn gate() -> impl Strategy<Value = Gate> {
         prop::collection::vec(clause, 1..3),
         prop::option::weighted(0.4, 0..4usize),
     );
-    (-3..4i32, prop::collection::vec(rule, 1..4)).prop_map(|(limit, rules)| Gate {
-        limit,
-        rules: rules
-            .into_iter()
-            .enumerate()
-            .map(|(i, (clauses, missing))| Rule {
-                id: format!("r{i}"),
-                clauses,
-                missing,
-            })
-            .collect(),
-    })
+    (
+        -3..4i32,
+        -1..4i32,
+        filter(),
+        prop::collection::vec(rule, 1..4),
+    )
+        .prop_map(|(limit, n, experts, rules)| Gate {
+            limit,
+            n,
+            experts,
+            rules: rules
+                .into_iter()
+                .enumerate()
+                .map(|(i, (clauses, missing))| Rule {
+                    id: format!("r{i}"),
+                    clauses,
+                    missing,
+                })
+                .collect(),
+        })
 }
 
 /// A metric entry: absent, value only, or value and baseline, on a grid of whole percents.
@@ -440,9 +584,9 @@ fn allowed(effects: &[Effect], before: Outcome, after: Outcome) -> bool {
 }
 
 proptest! {
-    // 64 cases keep the test within a few seconds; PROPTEST_CASES=5000 searches harder.
+    // 256 cases take about a second; PROPTEST_CASES=5000 searches harder.
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
         ..ProptestConfig::default()
     })]
 
@@ -498,4 +642,58 @@ proptest! {
             );
         }
     }
+}
+
+#[test]
+fn generated_policies_hold_every_shape() {
+    // The property says little about names if the grammar rarely writes the shapes that are
+    // easy to misread: count them over a fixed sample of policies.
+    let mut runner = TestRunner::deterministic();
+    let strategy = gate();
+    let (mut any_c, mut count_c, mut nested, mut inner, mut n_in_where) = (0, 0, 0, 0, 0);
+    for _ in 0..500 {
+        let mut gate = strategy.new_tree(&mut runner).unwrap().current();
+        let (mut uses_experts, mut reads_n, mut has_inner) = (false, gate.experts.reads_n(), false);
+        for rule in &mut gate.rules {
+            for clause in &mut rule.clauses {
+                clause.cond.leaves(&mut |leaf| {
+                    let filters: Vec<&Filter> = match leaf {
+                        Cond::AnyC(f) => {
+                            any_c += 1;
+                            vec![f]
+                        }
+                        Cond::CountC(..) => {
+                            count_c += 1;
+                            vec![]
+                        }
+                        Cond::Nested(f, g) => {
+                            nested += 1;
+                            vec![f, g]
+                        }
+                        _ => return false,
+                    };
+                    uses_experts = true;
+                    reads_n |= filters.iter().any(|f| f.reads_n());
+                    has_inner |= filters.iter().any(|f| matches!(f, Filter::Inner(..)));
+                    false
+                });
+            }
+        }
+        // `n` read inside a `where`, directly or through `experts`.
+        if uses_experts && reads_n {
+            n_in_where += 1;
+        }
+        if has_inner || (uses_experts && matches!(gate.experts, Filter::Inner(..))) {
+            inner += 1;
+        }
+    }
+    eprintln!(
+        "any(experts where …) {any_c}, count(experts) {count_c}, where over where {nested}, \
+         where in a predicate {inner}, n read in a where {n_in_where} (of 500 policies)"
+    );
+    assert!(any_c >= 100, "any(experts where …): {any_c}");
+    assert!(count_c >= 50, "count(experts): {count_c}");
+    assert!(nested >= 50, "where over where: {nested}");
+    assert!(inner >= 50, "where inside a predicate: {inner}");
+    assert!(n_in_where >= 100, "n read inside a where: {n_in_where}");
 }

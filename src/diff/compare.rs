@@ -8,14 +8,14 @@
 //! [`Dir::Unknown`]: a direction is only claimed when it can be shown.
 
 use crate::builtins::Function;
+use crate::check::Ranges;
 use crate::levels::Severity;
 use crate::span::Span;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, UnaryOp};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, MetricDecl, UnaryOp};
 
 use super::known::never_unknown;
-use super::model::Model;
+use super::model::{visit_names, Model};
 use super::polarity::{Dir, Rel};
-use super::scope::Scope;
 
 /// How deep the comparison goes (nesting and let definitions) before it gives up.
 const MAX_DEPTH: usize = 128;
@@ -107,39 +107,40 @@ impl<'m, 'a> Comparer<'m, 'a> {
 
     /// Compare two rule conditions.
     pub fn condition(&mut self, old: &Expr, new: &Expr) -> Rel {
-        self.expr(old, Scope::Top, new, Scope::Top)
+        self.expr(old, new)
     }
 
-    pub fn expr(&mut self, a: &Expr, sa: Scope, b: &Expr, sb: Scope) -> Rel {
+    pub fn expr(&mut self, a: &Expr, b: &Expr) -> Rel {
         let a = strip_parens(a);
         let b = strip_parens(b);
         if self.depth > MAX_DEPTH {
             return self.opaque(a, b, self.slots.len());
         }
         self.depth += 1;
-        let rel = self.expr_inner(a, sa, b, sb);
+        let rel = self.expr_inner(a, b);
         self.depth -= 1;
         rel
     }
 
-    fn expr_inner(&mut self, a: &Expr, sa: Scope, b: &Expr, sb: Scope) -> Rel {
+    fn expr_inner(&mut self, a: &Expr, b: &Expr) -> Rel {
         match self.injected {
-            None if a == b && sa == sb => return Rel::SAME,
-            Some((name, _)) if !self.new.reaches(b, sb, name) => return Rel::SAME,
+            // The same text means the same only when every name in it does.
+            None if a == b && self.same_names(a, b) => return Rel::SAME,
+            Some((name, _)) if !self.new.reaches(b, name) => return Rel::SAME,
             _ => {}
         }
         if let (ExprKind::Name(x), ExprKind::Name(y)) = (&a.kind, &b.kind) {
-            return self.names(x, sa, y, sb, a, b);
+            return self.names(x, y, a, b);
         }
         // A let on one side only: compare its definition with the other side.
         if let ExprKind::Name(x) = &a.kind {
-            if let Some(l) = self.old.let_named(&x.name, sa) {
-                return self.expr(&l.value, Scope::Top, b, sb);
+            if let Some(l) = self.old.let_of(x) {
+                return self.expr(&l.value, b);
             }
         }
         if let ExprKind::Name(y) = &b.kind {
-            if let Some(l) = self.new.let_named(&y.name, sb) {
-                return self.expr(a, sa, &l.value, Scope::Top);
+            if let Some(l) = self.new.let_of(y) {
+                return self.expr(a, &l.value);
             }
         }
         let before = self.slots.len();
@@ -170,7 +171,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 Rel::new(dir, true)
             }
             (ExprKind::Str(x), ExprKind::Str(y)) if x.value == y.value => Rel::SAME,
-            (ExprKind::List(xs), ExprKind::List(ys)) => self.list(a, xs, sa, b, ys, sb),
+            (ExprKind::List(xs), ExprKind::List(ys)) => self.list(a, xs, b, ys),
             (
                 ExprKind::Unary {
                     op: oa,
@@ -181,7 +182,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
                     operand: eb,
                 },
             ) if oa == ob => {
-                let inner = self.expr(ea, sa, eb, sb);
+                let inner = self.expr(ea, eb);
                 match oa {
                     UnaryOp::Not => inner.flip(),
                     UnaryOp::Neg => inner.numeric().flip(),
@@ -198,9 +199,9 @@ impl<'m, 'a> Comparer<'m, 'a> {
                     lhs: lb,
                     rhs: rb,
                 },
-            ) => self.binary(a, b, (*oa, la, ra, sa), (*ob, lb, rb, sb)),
+            ) => self.binary(a, b, (*oa, la, ra), (*ob, lb, rb)),
             (ExprKind::Call { func: fa, args: aa }, ExprKind::Call { func: fb, args: ab }) => {
-                self.call(a, b, (fa, aa, sa), (fb, ab, sb))
+                self.call(a, b, (fa, aa), (fb, ab))
             }
             (
                 ExprKind::Where {
@@ -212,23 +213,25 @@ impl<'m, 'a> Comparer<'m, 'a> {
                     predicate: pb,
                 },
             ) => {
-                let collection = self.expr(ca, sa, cb, sb);
-                let (pscope_a, pscope_b) = (Scope::of_collection(ca), Scope::of_collection(cb));
-                if pscope_a != pscope_b {
+                // Predicates over different kinds of element cannot be compared.
+                if !self.same_ranges(a, b) {
                     return self.opaque(a, b, before);
                 }
-                let predicate = self.expr(pa, pscope_a, pb, pscope_b);
+                let collection = self.expr(ca, cb);
+                let predicate = self.expr(pa, pb);
                 collection.join(predicate)
             }
             _ => self.opaque(a, b, before),
         }
     }
 
-    fn names(&mut self, x: &Ident, sa: Scope, y: &Ident, sb: Scope, a: &Expr, b: &Expr) -> Rel {
+    fn names(&mut self, x: &Ident, y: &Ident, a: &Expr, b: &Expr) -> Rel {
         let before = self.slots.len();
-        let (field_a, field_b) = (sa.is_field(&x.name), sb.is_field(&y.name));
-        if field_a || field_b {
-            return if field_a && field_b && sa == sb && x.name == y.name {
+        let (Some(rx), Some(ry)) = (self.old.resolved(x), self.new.resolved(y)) else {
+            return self.opaque(a, b, before);
+        };
+        if rx.is_element_field() || ry.is_element_field() {
+            return if rx == ry {
                 Rel::SAME
             } else {
                 self.opaque(a, b, before)
@@ -238,33 +241,58 @@ impl<'m, 'a> Comparer<'m, 'a> {
             return match self.injected {
                 None => Rel::SAME,
                 Some((name, rel)) if name == x.name => rel,
-                Some(_) => match self.new.let_named(&y.name, sb) {
-                    Some(l) => self.expr(&l.value, Scope::Top, &l.value, Scope::Top),
+                Some(_) => match self.new.let_of(y) {
+                    Some(l) => self.expr(&l.value, &l.value),
                     None => Rel::SAME,
                 },
             };
         }
-        if let Some(l) = self.old.let_named(&x.name, sa) {
-            return self.expr(&l.value, Scope::Top, b, sb);
+        if let Some(l) = self.old.let_of(x) {
+            return self.expr(&l.value, b);
         }
-        if let Some(l) = self.new.let_named(&y.name, sb) {
-            return self.expr(a, sa, &l.value, Scope::Top);
+        if let Some(l) = self.new.let_of(y) {
+            return self.expr(a, &l.value);
         }
         // Two metrics under different names: the same if they read the same evidence the
         // same way.
-        match (
-            self.old.metrics.get(x.name.as_str()),
-            self.new.metrics.get(y.name.as_str()),
-        ) {
-            (Some(m), Some(n))
-                if m.key.value == n.key.value
-                    && m.family == n.family
-                    && m.direction.as_ref().map(|d| d.direction)
-                        == n.direction.as_ref().map(|d| d.direction) =>
-            {
-                Rel::SAME
-            }
+        match (self.old.metric_of(x), self.new.metric_of(y)) {
+            (Some(m), Some(n)) if same_evidence(m, n) => Rel::SAME,
             _ => self.opaque(a, b, before),
+        }
+    }
+
+    /// Whether every name in `a` (old) means what the name at the same place in `b` (new)
+    /// means: the same element field, or the same top-level name (a change to that
+    /// declaration is reported on its own).
+    fn same_names(&self, a: &Expr, b: &Expr) -> bool {
+        let mut names = Vec::new();
+        visit_names(a, &mut |x| names.push(self.old.resolved(x)));
+        let mut at = 0;
+        let mut same = true;
+        visit_names(b, &mut |y| {
+            let new = self.new.resolved(y);
+            same &= match (names.get(at).copied().flatten(), new) {
+                (Some(x), Some(y)) if x.is_element_field() || y.is_element_field() => x == y,
+                (Some(_), Some(_)) => true,
+                _ => false,
+            };
+            at += 1;
+        });
+        same && at == names.len()
+    }
+
+    /// Whether two `where`s look at the same kind of element: both at flags, or both at the
+    /// members of families that read the same evidence.
+    fn same_ranges(&self, a: &Expr, b: &Expr) -> bool {
+        match (self.old.ranges(a.span), self.new.ranges(b.span)) {
+            (Some(Ranges::Flags), Some(Ranges::Flags)) => true,
+            (Some(Ranges::Family(i)), Some(Ranges::Family(j))) => {
+                match (self.old.family(i), self.new.family(j)) {
+                    (Some(m), Some(n)) => same_evidence(m, n),
+                    _ => false,
+                }
+            }
+            _ => false,
         }
     }
 
@@ -292,7 +320,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
     }
 
     /// Lists of literals compare by membership: more members is up. Other lists must not move.
-    fn list(&mut self, a: &Expr, xs: &[Expr], sa: Scope, b: &Expr, ys: &[Expr], sb: Scope) -> Rel {
+    fn list(&mut self, a: &Expr, xs: &[Expr], b: &Expr, ys: &[Expr]) -> Rel {
         let before = self.slots.len();
         if let (Some(old), Some(new)) = (literal_members(xs), literal_members(ys)) {
             let added: Vec<String> = new
@@ -324,12 +352,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
             }
             return Rel::new(dir, true);
         }
-        if xs.len() == ys.len()
-            && xs
-                .iter()
-                .zip(ys)
-                .all(|(x, y)| self.expr(x, sa, y, sb).is_same())
-        {
+        if xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| self.expr(x, y).is_same()) {
             return Rel::SAME;
         }
         self.opaque(a, b, before)
@@ -339,8 +362,8 @@ impl<'m, 'a> Comparer<'m, 'a> {
         &mut self,
         a: &Expr,
         b: &Expr,
-        (oa, la, ra, sa): (BinaryOp, &Expr, &Expr, Scope),
-        (ob, lb, rb, sb): (BinaryOp, &Expr, &Expr, Scope),
+        (oa, la, ra): (BinaryOp, &Expr, &Expr),
+        (ob, lb, rb): (BinaryOp, &Expr, &Expr),
     ) -> Rel {
         let before = self.slots.len();
         if oa != ob {
@@ -353,7 +376,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
                         Dir::Down
                     };
                     self.push(a, b, SlotKind::Operator { old: oa, new: ob });
-                    let operands = self.ordered(ca, (la, ra, sa), (lb, rb, sb));
+                    let operands = self.ordered(ca, (la, ra), (lb, rb));
                     Rel::new(dir, true).join(operands)
                 }
                 _ => self.opaque(a, b, before),
@@ -361,21 +384,21 @@ impl<'m, 'a> Comparer<'m, 'a> {
         }
         match oa {
             BinaryOp::And | BinaryOp::Or => {
-                let l = self.expr(la, sa, lb, sb);
-                let r = self.expr(ra, sa, rb, sb);
+                let l = self.expr(la, lb);
+                let r = self.expr(ra, rb);
                 // Kleene's `and`/`or` can turn unknown into known (or back) when one side
                 // moves, unless the other side is never unknown.
                 let defined = l.defined_same
                     && r.defined_same
-                    && (l.is_same() || self.known_both(ra, sa, rb, sb))
-                    && (r.is_same() || self.known_both(la, sa, lb, sb));
+                    && (l.is_same() || self.known_both(ra, rb))
+                    && (r.is_same() || self.known_both(la, lb));
                 Rel::new(l.dir.join(r.dir), defined)
             }
-            BinaryOp::Gt | BinaryOp::Ge => self.ordered(Order::Greater, (la, ra, sa), (lb, rb, sb)),
-            BinaryOp::Lt | BinaryOp::Le => self.ordered(Order::Less, (la, ra, sa), (lb, rb, sb)),
+            BinaryOp::Gt | BinaryOp::Ge => self.ordered(Order::Greater, (la, ra), (lb, rb)),
+            BinaryOp::Lt | BinaryOp::Le => self.ordered(Order::Less, (la, ra), (lb, rb)),
             BinaryOp::Eq | BinaryOp::Ne => {
-                let l = self.expr(la, sa, lb, sb);
-                let r = self.expr(ra, sa, rb, sb);
+                let l = self.expr(la, lb);
+                let r = self.expr(ra, rb);
                 if l.is_same() && r.is_same() {
                     Rel::SAME
                 } else {
@@ -383,12 +406,12 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 }
             }
             BinaryOp::In | BinaryOp::NotIn => {
-                let element = self.expr(la, sa, lb, sb);
+                let element = self.expr(la, lb);
                 if !element.is_same() {
                     return self.opaque(a, b, before);
                 }
                 let at = self.slots.len();
-                let list = self.expr(ra, sa, rb, sb).numeric();
+                let list = self.expr(ra, rb).numeric();
                 self.set_subjects(at, lb);
                 if oa == BinaryOp::In {
                     list
@@ -397,18 +420,18 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 }
             }
             BinaryOp::Add => {
-                let l = self.expr(la, sa, lb, sb).numeric();
-                let r = self.expr(ra, sa, rb, sb).numeric();
+                let l = self.expr(la, lb).numeric();
+                let r = self.expr(ra, rb).numeric();
                 l.join(r)
             }
             BinaryOp::Sub => {
-                let l = self.expr(la, sa, lb, sb).numeric();
-                let r = self.expr(ra, sa, rb, sb).numeric();
+                let l = self.expr(la, lb).numeric();
+                let r = self.expr(ra, rb).numeric();
                 l.join(r.flip())
             }
             BinaryOp::Mul | BinaryOp::Div => {
-                let l = self.expr(la, sa, lb, sb).numeric();
-                let r = self.expr(ra, sa, rb, sb).numeric();
+                let l = self.expr(la, lb).numeric();
+                let r = self.expr(ra, rb).numeric();
                 if l.is_same() && r.is_same() {
                     Rel::SAME
                 } else if r.is_same() && positive_literal(ra) && positive_literal(rb) {
@@ -428,17 +451,12 @@ impl<'m, 'a> Comparer<'m, 'a> {
     }
 
     /// `l > r` (or `l < r`): monotone in one side, antitone in the other.
-    fn ordered(
-        &mut self,
-        class: Order,
-        (la, ra, sa): (&Expr, &Expr, Scope),
-        (lb, rb, sb): (&Expr, &Expr, Scope),
-    ) -> Rel {
+    fn ordered(&mut self, class: Order, (la, ra): (&Expr, &Expr), (lb, rb): (&Expr, &Expr)) -> Rel {
         let at = self.slots.len();
-        let l = self.expr(la, sa, lb, sb).numeric();
+        let l = self.expr(la, lb).numeric();
         self.set_subjects(at, rb);
         let at = self.slots.len();
-        let r = self.expr(ra, sa, rb, sb).numeric();
+        let r = self.expr(ra, rb).numeric();
         self.set_subjects(at, lb);
         match class {
             Order::Greater => l.join(r.flip()),
@@ -450,18 +468,14 @@ impl<'m, 'a> Comparer<'m, 'a> {
         &mut self,
         a: &Expr,
         b: &Expr,
-        (fa, aa, sa): (&Ident, &[Expr], Scope),
-        (fb, ab, sb): (&Ident, &[Expr], Scope),
+        (fa, aa): (&Ident, &[Expr]),
+        (fb, ab): (&Ident, &[Expr]),
     ) -> Rel {
         let before = self.slots.len();
         if fa.name != fb.name || aa.len() != ab.len() {
             return self.opaque(a, b, before);
         }
-        let rels: Vec<Rel> = aa
-            .iter()
-            .zip(ab)
-            .map(|(x, y)| self.expr(x, sa, y, sb))
-            .collect();
+        let rels: Vec<Rel> = aa.iter().zip(ab).map(|(x, y)| self.expr(x, y)).collect();
         if rels.iter().all(|r| r.is_same()) {
             return Rel::SAME;
         }
@@ -470,8 +484,8 @@ impl<'m, 'a> Comparer<'m, 'a> {
             Some(Function::Any | Function::None) => {
                 // Truth-monotone in the elements kept; whether it is unknown may change unless
                 // the filter is always known.
-                let defined = aa.iter().all(|x| never_unknown(self.old, x, sa))
-                    && ab.iter().all(|y| never_unknown(self.new, y, sb));
+                let defined = aa.iter().all(|x| never_unknown(self.old, x))
+                    && ab.iter().all(|y| never_unknown(self.new, y));
                 let rel = Rel::new(joined.dir, defined);
                 if fa.name == "none" {
                     rel.flip()
@@ -487,8 +501,8 @@ impl<'m, 'a> Comparer<'m, 'a> {
         }
     }
 
-    fn known_both(&self, x: &Expr, sx: Scope, y: &Expr, sy: Scope) -> bool {
-        never_unknown(self.old, x, sx) && never_unknown(self.new, y, sy)
+    fn known_both(&self, x: &Expr, y: &Expr) -> bool {
+        never_unknown(self.old, x) && never_unknown(self.new, y)
     }
 
     /// The two sides differ in a way no direction follows from: one slot for the whole.
@@ -529,6 +543,13 @@ fn order_class(op: BinaryOp) -> Option<Order> {
         BinaryOp::Lt | BinaryOp::Le => Some(Order::Less),
         _ => None,
     }
+}
+
+/// Metric declarations that read the same evidence the same way.
+fn same_evidence(m: &MetricDecl, n: &MetricDecl) -> bool {
+    m.key.value == n.key.value
+        && m.family == n.family
+        && m.direction.as_ref().map(|d| d.direction) == n.direction.as_ref().map(|d| d.direction)
 }
 
 pub fn strip_parens(mut e: &Expr) -> &Expr {

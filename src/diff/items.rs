@@ -9,7 +9,6 @@ use crate::syntax::ast::{ClauseKind, Comment, HeaderField, HeaderKey, PolicyHead
 use super::compare::Comparer;
 use super::effect::{clause_effect, Contribution, Effect};
 use super::model::{clauses, missing_stmt, Model, Place};
-use super::scope::Scope;
 use super::summary;
 use super::Change;
 
@@ -269,7 +268,7 @@ pub fn lets(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule: &
             continue;
         }
         let mut cmp = Comparer::text(old, new);
-        let rel = cmp.expr(&a.value, Scope::Top, &b.value, Scope::Top);
+        let rel = cmp.expr(&a.value, &b.value);
         let places = (Some(old.place(a.span)), Some(new.place(b.span)));
         if rel.is_same() {
             out.push(Change::on_item(

@@ -19,7 +19,6 @@ mod model;
 mod polarity;
 pub mod render;
 pub mod replay;
-mod scope;
 mod summary;
 
 use indexmap::IndexMap;

@@ -4,12 +4,11 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
+use crate::check::{Checked, Ranges, Resolution, Resolved};
 use crate::policy::Policy;
 use crate::source::Sources;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, Expr, ExprKind, Item};
-
-use super::scope::Scope;
 
 /// A version to compare: a loaded policy and, when it was read from git, the revision, which
 /// is put in front of file names in reports (`HEAD~1:policies/x.gate`).
@@ -43,8 +42,15 @@ pub struct Place {
 }
 
 /// The declarations of one version. Names are unique across files (the checker saw to it).
+/// What a name in an expression stands for is read from the checker's [`Resolution`] of this
+/// version, never worked out again here.
 pub struct Model<'a> {
     pub sources: &'a Sources,
+    checked: &'a Checked,
+    resolution: &'a Resolution,
+    /// Metrics and families by the index [`Resolved`] and [`Ranges`] give them.
+    metric_at: Vec<&'a ast::MetricDecl>,
+    family_at: Vec<&'a ast::MetricDecl>,
     rev: Option<&'a str>,
     pub header: Option<&'a ast::PolicyHeader>,
     /// Import paths as written, with the statement, in file order.
@@ -62,6 +68,10 @@ impl<'a> Model<'a> {
         let policy = version.policy;
         let mut model = Model {
             sources: policy.sources(),
+            checked: policy.checked(),
+            resolution: policy.resolution(),
+            metric_at: policy.checked().metrics().collect(),
+            family_at: policy.checked().families().collect(),
             rev: version.rev,
             header: None,
             imports: Vec::new(),
@@ -109,12 +119,48 @@ impl<'a> Model<'a> {
         model
     }
 
-    /// The let a bare name stands for in `scope` (element fields shadow top-level names).
-    pub fn let_named(&self, name: &str, scope: Scope) -> Option<&'a ast::LetDecl> {
-        if scope.is_field(name) {
-            return None;
+    /// What the name `ident` of this version stands for.
+    pub fn resolved(&self, ident: &ast::Ident) -> Option<Resolved> {
+        self.resolution.of(ident)
+    }
+
+    /// What the `where` expression at `span` ranges over.
+    pub fn ranges(&self, span: Span) -> Option<Ranges> {
+        self.resolution.ranges(span)
+    }
+
+    /// The let the name `ident` stands for, if it stands for one.
+    pub fn let_of(&self, ident: &ast::Ident) -> Option<&'a ast::LetDecl> {
+        match self.resolved(ident)? {
+            Resolved::Let(i) => self.checked.let_decl(i),
+            _ => None,
         }
-        self.lets.get(name).copied()
+    }
+
+    /// The metric or family the name `ident` stands for, if it stands for one.
+    pub fn metric_of(&self, ident: &ast::Ident) -> Option<&'a ast::MetricDecl> {
+        match self.resolved(ident)? {
+            Resolved::Metric(i) => self.metric_at.get(i).copied(),
+            Resolved::Family(i) => self.family(i),
+            _ => None,
+        }
+    }
+
+    /// The family at index `i` (as [`Resolved::Family`] and [`Ranges::Family`] count).
+    pub fn family(&self, i: usize) -> Option<&'a ast::MetricDecl> {
+        self.family_at.get(i).copied()
+    }
+
+    /// The name of the declaration (metric, family or let) that `ident` stands for; `None`
+    /// for a field of the element a `where` looks at, `flags` and `stage`.
+    fn declaration_of(&self, ident: &ast::Ident) -> Option<&'a str> {
+        match self.resolved(ident)? {
+            Resolved::Let(_) => self.let_of(ident).map(|l| l.name.name.as_str()),
+            Resolved::Metric(_) | Resolved::Family(_) => {
+                self.metric_of(ident).map(|m| m.name.name.as_str())
+            }
+            _ => None,
+        }
     }
 
     pub fn place(&self, span: Span) -> Place {
@@ -169,33 +215,29 @@ impl<'a> Model<'a> {
         &self.sources.get(span.file).name
     }
 
-    /// Whether `expr` (evaluated in `scope`) depends on the top-level name `target`, directly
-    /// or through lets.
-    pub fn reaches(&self, expr: &Expr, scope: Scope, target: &str) -> bool {
+    /// Whether `expr` depends on the declaration named `target`, directly or through lets.
+    pub fn reaches(&self, expr: &Expr, target: &str) -> bool {
         let mut seen = Vec::new();
-        self.reaches_inner(expr, scope, target, &mut seen)
+        self.reaches_inner(expr, target, &mut seen)
     }
 
-    fn reaches_inner(
-        &self,
-        expr: &Expr,
-        scope: Scope,
-        target: &str,
-        seen: &mut Vec<String>,
-    ) -> bool {
+    fn reaches_inner(&self, expr: &Expr, target: &str, seen: &mut Vec<&'a str>) -> bool {
         let mut found = false;
-        visit_names(expr, scope, &mut |name, scope| {
-            if found || scope.is_field(name) {
+        visit_names(expr, &mut |ident| {
+            if found {
                 return;
             }
+            let Some(name) = self.declaration_of(ident) else {
+                return;
+            };
             if name == target {
                 found = true;
                 return;
             }
-            if let Some(l) = self.lets.get(name) {
-                if !seen.iter().any(|s| s == name) {
-                    seen.push(name.to_string());
-                    found = self.reaches_inner(&l.value, Scope::Top, target, seen);
+            if let Some(l) = self.let_of(ident) {
+                if !seen.contains(&name) {
+                    seen.push(name);
+                    found = self.reaches_inner(&l.value, target, seen);
                 }
             }
         });
@@ -204,7 +246,7 @@ impl<'a> Model<'a> {
 
     /// Whether any clause of `rule` depends on `target`.
     pub fn rule_reaches(&self, rule: &ast::Rule, target: &str) -> bool {
-        clauses(rule).any(|c| self.reaches(&c.condition, Scope::Top, target))
+        clauses(rule).any(|c| self.reaches(&c.condition, target))
     }
 }
 
@@ -241,25 +283,25 @@ fn within(inner: Span, outer: Span) -> bool {
     inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
 }
 
-/// Call `f` on every bare name in `expr` with the scope it is read in.
-pub fn visit_names(expr: &Expr, scope: Scope, f: &mut dyn FnMut(&str, Scope)) {
+/// Call `f` on every bare name in `expr`.
+pub fn visit_names(expr: &Expr, f: &mut dyn FnMut(&ast::Ident)) {
     match &expr.kind {
-        ExprKind::Name(ident) => f(&ident.name, scope),
+        ExprKind::Name(ident) => f(ident),
         ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Severity(_) => {}
-        ExprKind::List(items) => items.iter().for_each(|e| visit_names(e, scope, f)),
-        ExprKind::Call { args, .. } => args.iter().for_each(|e| visit_names(e, scope, f)),
-        ExprKind::Unary { operand, .. } => visit_names(operand, scope, f),
+        ExprKind::List(items) => items.iter().for_each(|e| visit_names(e, f)),
+        ExprKind::Call { args, .. } => args.iter().for_each(|e| visit_names(e, f)),
+        ExprKind::Unary { operand, .. } => visit_names(operand, f),
         ExprKind::Binary { lhs, rhs, .. } => {
-            visit_names(lhs, scope, f);
-            visit_names(rhs, scope, f);
+            visit_names(lhs, f);
+            visit_names(rhs, f);
         }
         ExprKind::Where {
             collection,
             predicate,
         } => {
-            visit_names(collection, scope, f);
-            visit_names(predicate, Scope::of_collection(collection), f);
+            visit_names(collection, f);
+            visit_names(predicate, f);
         }
-        ExprKind::Paren(inner) => visit_names(inner, scope, f),
+        ExprKind::Paren(inner) => visit_names(inner, f),
     }
 }
