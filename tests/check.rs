@@ -199,3 +199,43 @@ fn unused_names_are_warnings_not_errors() {
         vec!["metric `unused` is never used", "let `spare` is never used"]
     );
 }
+
+/// Mistakes a newcomer makes, each answered with the specific help, through the binary.
+#[test]
+fn newcomer_mistakes_explain_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    for (condition, help) in [
+        ("any(flags where severity >= hgh)", "did you mean `high`?"),
+        (
+            "any(flags where severity >= \"medium\")",
+            "drop the quotes: `medium` is a severity",
+        ),
+        (
+            "any(flags where severity in [\"high\", \"critical\"])",
+            "drop the quotes: `high` is a severity",
+        ),
+        (
+            "regression(m) > 2 %",
+            "write `2%` with no space: a `%` belongs to the number it follows",
+        ),
+    ] {
+        let path = dir.path().join("p.gate");
+        std::fs::write(
+            &path,
+            format!(
+                "policy \"p\" {{}}\nmetric m from \"m\" lower is better\nrule r {{\n  block when {condition}\n}}\n"
+            ),
+        )
+        .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate"))
+            .arg("check")
+            .arg(&path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).replace('\n', " ");
+        let err = err.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(out.status.code(), Some(2), "{condition}: {err}");
+        assert!(err.contains(help), "{condition}: expected help `{help}` in\n{err}");
+    }
+}

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::builtins::{FlagField, Function, MetricField, METRIC_NAME_FIELD};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::levels::Severity;
 use crate::source::Sources;
 use crate::span::Span;
 use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, UnaryOp};
@@ -356,13 +357,15 @@ impl<'a, 's> TypeChecker<'a, 's> {
                         .collect(),
                     Scope::Top => Vec::new(),
                 };
+                // Severities too: `severity >= hgh` means `high`.
                 let candidates = self
                     .symbols
                     .names
                     .keys()
                     .copied()
                     .chain(BUILTIN_NAMES)
-                    .chain(fields);
+                    .chain(fields)
+                    .chain(Severity::ALL.map(Severity::as_str));
                 let help = suggest::did_you_mean(
                     name,
                     candidates,
@@ -651,6 +654,15 @@ impl<'a, 's> TypeChecker<'a, 's> {
             return result_of(op);
         }
         let op_name = op.as_str();
+        if let Some(word) = quoted_severity(&l, &r, lhs, rhs) {
+            return self.error(
+                Code::Type,
+                format!("`\"{word}\"` is a string, and a severity is compared with a severity"),
+                span,
+                "a severity against a string",
+                Some(format!("drop the quotes: `{word}` is a severity")),
+            );
+        }
         match op {
             BinaryOp::And | BinaryOp::Or => {
                 for (t, e) in [(&l, lhs), (&r, rhs)] {
@@ -771,6 +783,25 @@ impl<'a, 's> TypeChecker<'a, 's> {
             );
         }
         c
+    }
+}
+
+/// The severity a string literal spells, when the other side of a comparison is a severity
+/// (`severity >= "medium"`, `severity in ["high"]`).
+fn quoted_severity(l: &Type, r: &Type, lhs: &Expr, rhs: &Expr) -> Option<String> {
+    let literal = |e: &Expr| match &e.kind {
+        ExprKind::Str(s) => Severity::parse(&s.value).map(|_| s.value.clone()),
+        ExprKind::List(items) => items.iter().find_map(|i| match &i.kind {
+            ExprKind::Str(s) => Severity::parse(&s.value).map(|_| s.value.clone()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    match (l, r) {
+        (Type::Severity, Type::Str) => literal(rhs),
+        (Type::Severity, Type::List(inner)) if **inner == Type::Str => literal(rhs),
+        (Type::Str, Type::Severity) => literal(lhs),
+        _ => None,
     }
 }
 

@@ -328,10 +328,29 @@ pub(crate) fn from_pest(
         _ => format!("unexpected {found}"),
     };
     let mut d = Diagnostic::error(Code::Syntax, message).with_label(ctx.sources, span, label);
-    if let Some(help) = help_for(word, &expected) {
+    if let Some(help) = spaced_percent(text, start, word).or_else(|| help_for(word, &expected)) {
         d = d.with_help(help);
     }
     d
+}
+
+/// `2 %`: a `%` is part of the number it follows, so a space before it is the whole mistake.
+fn spaced_percent(text: &str, start: usize, word: &str) -> Option<String> {
+    if word != "%" {
+        return None;
+    }
+    let before = text.get(..start)?;
+    let number = before.trim_end();
+    if number.len() == before.len() {
+        return None;
+    }
+    let digits = number
+        .rsplit(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .next()
+        .filter(|d| !d.is_empty())?;
+    Some(format!(
+        "write `{digits}%` with no space: a `%` belongs to the number it follows"
+    ))
 }
 
 /// The operator or word just before `at`, when it is one an expression follows.
