@@ -3,6 +3,10 @@
 //! comes near a default; a generated one might, and its owner can raise the limit without a
 //! rebuild.
 //!
+//! The defaults live here, and `syntax` and `evidence` read theirs from here
+//! (`syntax::limits::MAX_SOURCE_BYTES`, `evidence::MAX_FILE_BYTES`): this module depends on
+//! no other, so any module may use it.
+//!
 //! The limits that guard the stack — nesting of brackets, expressions, imports and evidence
 //! — are fixed when Tollgate is built (`syntax::limits`, `check::MAX_IMPORT_DEPTH`,
 //! `evidence::MAX_NESTING`): raising them at run time could turn a refused input into a
@@ -26,14 +30,14 @@ pub struct Limit {
 /// are `u32`: the variable may raise it to 1 GiB.
 pub const POLICY_BYTES: Limit = Limit {
     var: "TOLLGATE_MAX_POLICY_BYTES",
-    default: crate::syntax::limits::MAX_SOURCE_BYTES as u64,
+    default: 64 * 1024 * 1024,
     ceiling: 1 << 30,
 };
 
 /// Largest evidence file, in bytes: 64 MiB by default.
 pub const EVIDENCE_BYTES: Limit = Limit {
     var: "TOLLGATE_MAX_EVIDENCE_BYTES",
-    default: crate::evidence::MAX_FILE_BYTES,
+    default: 64 * 1024 * 1024,
     ceiling: u64::MAX,
 };
 

@@ -800,3 +800,77 @@ fn a_binary_inspect_log_says_how_to_convert_it() {
     let errors = err(&[path.to_str().unwrap()], &[]);
     assert_mentions(&errors[0], &["zip archive", "inspect log convert"]);
 }
+
+/// A bundle of one metric with every number field set from `numbers` (`value`, `baseline`,
+/// two standard errors, and interval ends, arranged so that the bundle is valid).
+fn metric_bundle([value, baseline, stderr, low, high]: [f64; 5]) -> Bundle {
+    let mut metric = evidence::Metric::new(value, 0);
+    metric.set_baseline(Some(baseline));
+    metric.set_stderr(Some(stderr.abs()));
+    metric.set_baseline_stderr(Some(low.abs()));
+    metric.set_ci(Some((low.min(value), high.max(value))));
+    metric.set_baseline_ci(Some((low.min(baseline), high.max(baseline))));
+    let mut bundle = Bundle::default();
+    bundle.metrics.insert(String::from("m"), metric);
+    bundle
+}
+
+/// The numbers of the bundle's metric `m`, as bits (so `-0.0` and `0.0` differ).
+fn metric_bits(bundle: &Bundle) -> Vec<u64> {
+    let m = &bundle.metrics["m"];
+    let (low, high) = m.ci().unwrap();
+    let (base_low, base_high) = m.baseline_ci().unwrap();
+    [
+        m.value(),
+        m.baseline().unwrap(),
+        m.stderr().unwrap(),
+        m.baseline_stderr().unwrap(),
+        low,
+        high,
+        base_low,
+        base_high,
+    ]
+    .map(f64::to_bits)
+    .to_vec()
+}
+
+/// `to_native_json`, read back by both JSON readers: each gives the numbers bit for bit.
+fn assert_numbers_round_trip(numbers: [f64; 5]) {
+    let bundle = metric_bundle(numbers);
+    let text = evidence::to_native_json(&bundle);
+    let (fast, validated) = evidence::json_readers("archive.json", &text);
+    let want = metric_bits(&bundle);
+    assert_eq!(metric_bits(&validated.unwrap()), want, "{text}");
+    assert_eq!(metric_bits(&fast.unwrap()), want, "{text}");
+}
+
+#[test]
+fn the_import_writer_writes_numbers_that_read_back_exactly() {
+    for x in [
+        0.484_126_984_126_984_13,
+        0.1 + 0.2,
+        -0.0,
+        f64::MIN_POSITIVE,
+        f64::from_bits(1), // the smallest subnormal
+        f64::MAX,
+        f64::MIN,
+        9_007_199_254_740_993.0,
+        1e-300,
+    ] {
+        assert_numbers_round_trip([x, -x, x, x, x]);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn every_finite_number_written_reads_back_bit_identical(
+        bits in proptest::array::uniform5(proptest::prelude::any::<u64>())
+    ) {
+        // Any bit pattern: subnormals, huge exponents and both zeros included.
+        let numbers = bits.map(f64::from_bits);
+        proptest::prop_assume!(numbers.iter().all(|x| x.is_finite()));
+        assert_numbers_round_trip(numbers);
+    }
+}

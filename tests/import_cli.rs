@@ -225,3 +225,29 @@ fn test_blocks_read_harness_files_with_the_same_syntax() {
     );
     assert!(stdout(&out).contains("1 passed, 0 failed"));
 }
+
+#[test]
+fn import_archives_evidence_numbers_exactly() {
+    // 61/126 from an lm-eval run: the default JSON float parser reads it one ulp off, which
+    // the archive would then record as 0.4841269841269842.
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results.json");
+    std::fs::write(
+        &results,
+        r#"{"results": {"arc": {"alias": "arc", "acc,none": 0.48412698412698413,
+            "acc_stderr,none": 0.014471169733376166}}, "n-shot": {"arc": 0}}"#,
+    )
+    .unwrap();
+    let spec = format!("lm-eval:{}", results.display());
+    let out = tollgate(&["import", "--evidence", &spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let archive = stdout(&out);
+    assert!(
+        archive.contains("\"value\": 0.48412698412698413,"),
+        "{archive}"
+    );
+    assert!(
+        archive.contains("\"stderr\": 0.014471169733376166"),
+        "{archive}"
+    );
+}

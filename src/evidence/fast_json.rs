@@ -1,5 +1,6 @@
-//! The fast path for JSON evidence: serde's derived code reads a valid document straight into
-//! the model, with no key path and no list of problems.
+//! The fast path for JSON evidence: serde reads a valid document straight into the model, with
+//! no key path and no list of problems. Like the validating pass, it reads each object by its
+//! table in `schema`.
 //!
 //! It gives up on anything else: a problem of any kind, and a few valid but rare spellings
 //! (`n: 1800.0`). The validating pass (`shape`) then reads the document from the start and
@@ -8,22 +9,24 @@
 //! rules both apply are in `rules`; `tests/evidence_fast_path.rs` and the `evidence` fuzz
 //! target check the whole claim.
 //!
-//! On the benchmark workload it brought a load of 1,000 metrics and 1,000 flags from 776 µs to
-//! 598 µs, the file's sha256 included (`docs/performance.md`).
+//! It earns its place: on the benchmark workload a load of 1,000 metrics and 1,000 flags takes
+//! 0.61–0.63 ms with it and 0.99 ms with the validating pass alone, the file's sha256
+//! included (`docs/performance.md`, "One schema").
 
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use indexmap::IndexMap;
-use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::levels::Severity;
+use crate::text::same;
 
 use super::model::{Bundle, Flag, Metric, Signoff, Waiver};
-use super::rules::{contains, is_blank, is_negative, is_ordered};
+use super::rules::{is_blank, is_negative, is_ordered};
+use super::schema::{Field, Kind, Record, Value, Values};
 use super::time::parse_instant;
 use super::words::Words;
 
@@ -32,8 +35,8 @@ use super::words::Words;
 pub(crate) fn read(text: &str) -> Option<Bundle> {
     let mut words = Words::default();
     let mut de = serde_json::Deserializer::from_str(text);
-    let bundle = de
-        .deserialize_map(BundleVisitor { words: &mut words })
+    let bundle = RecordSeed::<Bundle>::new(&mut words)
+        .deserialize(&mut de)
         .ok()?;
     de.end().ok()?;
     Some(bundle)
@@ -45,72 +48,155 @@ fn give_up<E: de::Error>() -> E {
     E::custom("left to the validating pass")
 }
 
-/// The keys of the bundle. An unknown key fails to read, so the fast path gives up.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum BundleKey {
-    Candidate,
-    Baseline,
-    Stage,
-    AsOf,
-    Metrics,
-    Flags,
-    Signoffs,
-    Waivers,
+/// An object of type `R`, read by its table: known keys, each once, required ones present,
+/// every value by the rules of its kind.
+struct RecordSeed<'w, R> {
+    words: &'w mut Words,
+    record: PhantomData<R>,
 }
 
-struct BundleVisitor<'w> {
+impl<'w, R> RecordSeed<'w, R> {
+    fn new(words: &'w mut Words) -> RecordSeed<'w, R> {
+        RecordSeed {
+            words,
+            record: PhantomData,
+        }
+    }
+}
+
+impl<'de, R: Record> DeserializeSeed<'de> for RecordSeed<'_, R> {
+    type Value = R;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<R, D::Error> {
+        // Only an object: a list of the fields in order is never evidence.
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, R: Record> Visitor<'de> for RecordSeed<'_, R> {
+    type Value = R;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {}", R::OBJECT.noun)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<R, A::Error> {
+        read_record(map, self.words)
+    }
+}
+
+fn read_record<'de, R: Record, A: MapAccess<'de>>(
+    mut map: A,
+    words: &mut Words,
+) -> Result<R, A::Error> {
+    let object = R::OBJECT;
+    let mut values = Values::default();
+    let mut seen = 0u32;
+    while let Some(i) = map.next_key_seed(FieldKey(object.fields))? {
+        let bit = 1u32 << i;
+        if seen & bit != 0 {
+            return Err(give_up());
+        }
+        seen |= bit;
+        let field = object.fields.get(i).ok_or_else(give_up)?;
+        values.set(i, map.next_value_seed(FieldValue { field, words })?);
+    }
+    let missing =
+        (object.fields.iter().enumerate()).any(|(i, f)| f.required && values.get(i).is_none());
+    if missing || object.uncontained(&values).next().is_some() {
+        return Err(give_up());
+    }
+    R::build(values).ok_or_else(give_up)
+}
+
+/// A key of an object: the index of its field. An unknown key ends the fast path.
+struct FieldKey(&'static [Field]);
+
+impl<'de> DeserializeSeed<'de> for FieldKey {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldKey {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
+        // The inlined short compare: a libc `memcmp` call per name was 5% of the load.
+        self.0
+            .iter()
+            .position(|f| same(f.name, key))
+            .ok_or_else(give_up)
+    }
+}
+
+/// The value of one field, by the rules of its kind: `None` for `null` on an optional field.
+struct FieldValue<'f, 'w> {
+    field: &'f Field,
     words: &'w mut Words,
 }
 
-impl<'de> Visitor<'de> for BundleVisitor<'_> {
-    type Value = Bundle;
+impl<'de> DeserializeSeed<'de> for FieldValue<'_, '_> {
+    type Value = Option<Value>;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an evidence bundle")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Bundle, A::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        let required = self.field.required;
+        let text = |text: Option<Text<'de>>| match text {
+            Some(text) if required && is_blank(&text.0) => Err(give_up()),
+            text => Ok(text),
+        };
+        let number = |x: Option<f64>, non_negative: bool| match x {
+            Some(x) if !x.is_finite() || (non_negative && is_negative(x)) => Err(give_up()),
+            x => Ok(x.map(Value::Number)),
+        };
         let words = self.words;
-        let mut bundle = Bundle::default();
-        let mut seen = 0u8;
-        while let Some(key) = map.next_key::<BundleKey>()? {
-            let bit = 1u8 << (key as u8);
-            if seen & bit != 0 {
-                return Err(give_up());
+        Ok(match self.field.kind {
+            Kind::Text => {
+                text(Deserialize::deserialize(d)?)?.map(|text| Value::Text(text.0.into_owned()))
             }
-            seen |= bit;
-            match key {
-                BundleKey::Candidate => bundle.candidate = map.next_value()?,
-                BundleKey::Baseline => bundle.baseline = map.next_value()?,
-                BundleKey::Stage => bundle.stage = map.next_value()?,
-                BundleKey::AsOf => {
-                    bundle.as_of = match map.next_value::<Option<Text<'de>>>()? {
-                        Some(text) => Some(parse_instant(&text.0).ok_or_else(give_up)?),
-                        None => None,
-                    };
-                }
-                BundleKey::Metrics => {
-                    bundle.metrics = map.next_value_seed(OrNull(Metrics))?.unwrap_or_default();
-                }
-                BundleKey::Flags => {
-                    bundle.flags = map
-                        .next_value_seed(OrNull(List::<RawFlag>::new(words)))?
-                        .unwrap_or_default();
-                }
-                BundleKey::Signoffs => {
-                    bundle.signoffs = map
-                        .next_value_seed(OrNull(List::<RawSignoff>::new(words)))?
-                        .unwrap_or_default();
-                }
-                BundleKey::Waivers => {
-                    bundle.waivers = map
-                        .next_value_seed(OrNull(List::<RawWaiver>::new(words)))?
-                        .unwrap_or_default();
-                }
+            Kind::Word => {
+                text(Deserialize::deserialize(d)?)?.map(|text| Value::Word(words.intern(&text.0)))
             }
-        }
-        Ok(bundle)
+            Kind::Number => number(Deserialize::deserialize(d)?, false)?,
+            Kind::NonNegative => number(Deserialize::deserialize(d)?, true)?,
+            Kind::Count => Option::<u64>::deserialize(d)?.map(Value::Count),
+            Kind::Interval => match Option::<(f64, f64)>::deserialize(d)? {
+                Some((low, high))
+                    if !(low.is_finite() && high.is_finite() && is_ordered(low, high)) =>
+                {
+                    return Err(give_up());
+                }
+                ends => ends.map(Value::Interval),
+            },
+            Kind::Instant => match Option::<Text<'de>>::deserialize(d)? {
+                Some(text) => Some(Value::Instant(parse_instant(&text.0).ok_or_else(give_up)?)),
+                None => None,
+            },
+            Kind::Severity => match Option::<Text<'de>>::deserialize(d)? {
+                Some(text) => Some(Value::Severity(
+                    Severity::parse(&text.0).ok_or_else(give_up)?,
+                )),
+                None => None,
+            },
+            Kind::Metrics => OrNull(Metrics { words })
+                .deserialize(d)?
+                .map(|metrics| Value::Metrics(Box::new(metrics))),
+            Kind::Flags => OrNull(List::<Flag>::new(words))
+                .deserialize(d)?
+                .map(Value::Flags),
+            Kind::Signoffs => OrNull(List::<Signoff>::new(words))
+                .deserialize(d)?
+                .map(Value::Signoffs),
+            Kind::Waivers => OrNull(List::<Waiver>::new(words))
+                .deserialize(d)?
+                .map(Value::Waivers),
+        })
     }
 }
 
@@ -172,39 +258,51 @@ impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
     }
 }
 
-/// A required text, which must not be blank.
-fn required(text: String) -> Option<String> {
-    (!is_blank(&text)).then_some(text)
+/// A list of objects of type `R`.
+struct List<'w, R> {
+    words: &'w mut Words,
+    record: PhantomData<R>,
 }
 
-/// `T` read only from a JSON object. (serde's derived code also reads a struct from a list
-/// of its fields in order, which evidence never allows.)
-struct Object<T>(T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor(PhantomData))
+impl<'w, R> List<'w, R> {
+    fn new(words: &'w mut Words) -> List<'w, R> {
+        List {
+            words,
+            record: PhantomData,
+        }
     }
 }
 
-struct ObjectVisitor<T>(PhantomData<T>);
+impl<'de, R: Record> DeserializeSeed<'de> for List<'_, R> {
+    type Value = Vec<R>;
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
-    type Value = Object<T>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<R>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, R: Record> Visitor<'de> for List<'_, R> {
+    type Value = Vec<R>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
+        f.write_str("a list")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
-        T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<R>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(record) = seq.next_element_seed(RecordSeed::<R>::new(self.words))? {
+            out.push(record);
+        }
+        Ok(out)
     }
 }
 
 /// The `metrics` map: keys unique and not empty.
-struct Metrics;
+struct Metrics<'w> {
+    words: &'w mut Words,
+}
 
-impl<'de> DeserializeSeed<'de> for Metrics {
+impl<'de> DeserializeSeed<'de> for Metrics<'_> {
     type Value = IndexMap<String, Metric>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -212,7 +310,7 @@ impl<'de> DeserializeSeed<'de> for Metrics {
     }
 }
 
-impl<'de> Visitor<'de> for Metrics {
+impl<'de> Visitor<'de> for Metrics<'_> {
     type Value = IndexMap<String, Metric>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -222,7 +320,9 @@ impl<'de> Visitor<'de> for Metrics {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut metrics = IndexMap::new();
         while let Some(key) = map.next_key::<String>()? {
-            let MetricValue(metric) = map.next_value()?;
+            let metric = map.next_value_seed(MetricValue {
+                words: &mut *self.words,
+            })?;
             if key.is_empty() || metrics.insert(key, metric).is_some() {
                 return Err(give_up());
             }
@@ -232,234 +332,50 @@ impl<'de> Visitor<'de> for Metrics {
 }
 
 /// One metric: a bare number, or an object with a `value`.
-struct MetricValue(Metric);
-
-impl<'de> Deserialize<'de> for MetricValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(MetricVisitor)
-    }
+struct MetricValue<'w> {
+    words: &'w mut Words,
 }
 
-struct MetricVisitor;
-
-impl MetricVisitor {
-    fn bare<E: de::Error>(value: f64) -> Result<MetricValue, E> {
+impl MetricValue<'_> {
+    fn bare<E: de::Error>(value: f64) -> Result<Metric, E> {
         if value.is_finite() {
-            Ok(MetricValue(Metric::new(value, 0)))
+            Ok(Metric::new(value, 0))
         } else {
             Err(give_up())
         }
     }
 }
 
-impl<'de> Visitor<'de> for MetricVisitor {
-    type Value = MetricValue;
+impl<'de> DeserializeSeed<'de> for MetricValue<'_> {
+    type Value = Metric;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Metric, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MetricValue<'_> {
+    type Value = Metric;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a metric")
     }
 
     #[allow(clippy::cast_precision_loss)] // as the validating pass converts it
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<MetricValue, E> {
-        MetricVisitor::bare(v as f64)
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Metric, E> {
+        MetricValue::bare(v as f64)
     }
 
     #[allow(clippy::cast_precision_loss)] // as the validating pass converts it
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<MetricValue, E> {
-        MetricVisitor::bare(v as f64)
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Metric, E> {
+        MetricValue::bare(v as f64)
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<MetricValue, E> {
-        MetricVisitor::bare(v)
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Metric, E> {
+        MetricValue::bare(v)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MetricValue, A::Error> {
-        let raw = RawMetric::deserialize(MapAccessDeserializer::new(map))?;
-        raw.check().map(MetricValue).ok_or_else(give_up)
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMetric {
-    value: f64,
-    baseline: Option<f64>,
-    stderr: Option<f64>,
-    baseline_stderr: Option<f64>,
-    ci: Option<(f64, f64)>,
-    baseline_ci: Option<(f64, f64)>,
-    n: Option<u64>,
-}
-
-impl RawMetric {
-    fn check(self) -> Option<Metric> {
-        let finite = |x: Option<f64>| x.is_none_or(f64::is_finite);
-        let interval = |ends: Option<(f64, f64)>| {
-            ends.is_none_or(|(low, high)| {
-                low.is_finite() && high.is_finite() && is_ordered(low, high)
-            })
-        };
-        let stderr = |x: Option<f64>| finite(x) && !x.is_some_and(is_negative);
-        let valid = finite(Some(self.value))
-            && finite(self.baseline)
-            && stderr(self.stderr)
-            && stderr(self.baseline_stderr)
-            && interval(self.ci)
-            && interval(self.baseline_ci)
-            && self.ci.is_none_or(|ci| contains(ci, self.value))
-            && match (self.baseline_ci, self.baseline) {
-                (Some(ci), Some(baseline)) => contains(ci, baseline),
-                _ => true,
-            };
-        if !valid {
-            return None;
-        }
-        let mut metric = Metric::new(self.value, 0);
-        metric.set_baseline(self.baseline);
-        metric.set_stderr(self.stderr);
-        metric.set_baseline_stderr(self.baseline_stderr);
-        metric.set_ci(self.ci);
-        metric.set_baseline_ci(self.baseline_ci);
-        metric.set_n(self.n);
-        Some(metric)
-    }
-}
-
-/// An element of a list, read by derived code and then checked.
-trait Element<'de>: Deserialize<'de> {
-    type Out;
-
-    fn check(self, words: &mut Words) -> Option<Self::Out>;
-}
-
-/// A list of `T`, each an object, checked as it is read.
-struct List<'w, T> {
-    words: &'w mut Words,
-    element: PhantomData<T>,
-}
-
-impl<'w, T> List<'w, T> {
-    fn new(words: &'w mut Words) -> List<'w, T> {
-        List {
-            words,
-            element: PhantomData,
-        }
-    }
-}
-
-impl<'de, T: Element<'de>> DeserializeSeed<'de> for List<'_, T> {
-    type Value = Vec<T::Out>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: Element<'de>> Visitor<'de> for List<'_, T> {
-    type Value = Vec<T::Out>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(Object(raw)) = seq.next_element::<Object<T>>()? {
-            out.push(raw.check(self.words).ok_or_else(give_up)?);
-        }
-        Ok(out)
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFlag<'a> {
-    id: Option<String>,
-    #[serde(borrow)]
-    source: Text<'a>,
-    #[serde(borrow)]
-    author: Option<Text<'a>>,
-    #[serde(borrow)]
-    category: Text<'a>,
-    #[serde(borrow)]
-    severity: Text<'a>,
-    note: Option<String>,
-    stage: Option<String>,
-}
-
-impl<'de: 'a, 'a> Element<'de> for RawFlag<'a> {
-    type Out = Flag;
-
-    fn check(self, words: &mut Words) -> Option<Flag> {
-        if is_blank(&self.source.0) || is_blank(&self.category.0) {
-            return None;
-        }
-        let severity = Severity::parse(&self.severity.0)?;
-        let flag = Flag::new(
-            words.intern(&self.source.0),
-            words.intern(&self.category.0),
-            severity,
-        );
-        Some(
-            flag.with_author(self.author.map(|author| words.intern(&author.0)))
-                .with_texts(self.id, self.note, self.stage),
-        )
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSignoff<'a> {
-    role: String,
-    by: String,
-    #[serde(borrow)]
-    at: Option<Text<'a>>,
-    #[serde(borrow)]
-    expires: Option<Text<'a>>,
-}
-
-/// An optional instant: absent, or a valid date-time (`None` when it is not one).
-fn instant(text: Option<Text<'_>>) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
-    match text {
-        None => Some(None),
-        Some(text) => parse_instant(&text.0).map(Some),
-    }
-}
-
-impl<'de: 'a, 'a> Element<'de> for RawSignoff<'a> {
-    type Out = Signoff;
-
-    fn check(self, _: &mut Words) -> Option<Signoff> {
-        Some(Signoff {
-            role: required(self.role)?,
-            by: required(self.by)?,
-            at: instant(self.at)?,
-            expires: instant(self.expires)?,
-        })
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWaiver<'a> {
-    rule: String,
-    role: String,
-    by: String,
-    reason: String,
-    #[serde(borrow)]
-    expires: Text<'a>,
-}
-
-impl<'de: 'a, 'a> Element<'de> for RawWaiver<'a> {
-    type Out = Waiver;
-
-    fn check(self, _: &mut Words) -> Option<Waiver> {
-        Some(Waiver {
-            rule: required(self.rule)?,
-            role: required(self.role)?,
-            by: required(self.by)?,
-            reason: required(self.reason)?,
-            expires: parse_instant(&self.expires.0)?,
-        })
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Metric, A::Error> {
+        read_record(map, self.words)
     }
 }

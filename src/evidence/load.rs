@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic};
 
-/// The largest evidence file read: 64 MiB. A larger file is refused (`tollgate::limit`)
-/// before it is parsed; split the evidence into several files instead.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest evidence file read by default: 64 MiB, the default of
+/// [`crate::limits::EVIDENCE_BYTES`], which owns it. A larger file is refused
+/// (`tollgate::limit`) before it is parsed; split the evidence into several files instead.
+pub const MAX_FILE_BYTES: u64 = crate::limits::EVIDENCE_BYTES.default;
 
 /// The file's bytes, refusing folders and files over the limit ([`MAX_FILE_BYTES`] unless
 /// `TOLLGATE_MAX_EVIDENCE_BYTES` says otherwise: [`crate::limits::EVIDENCE_BYTES`]). (The error is a

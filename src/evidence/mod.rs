@@ -6,11 +6,14 @@
 //! problem in a file. Problems are then placed in the text (`locate`) and turned into
 //! diagnostics (`report`). A document with any problem yields no bundle at all.
 //!
-//! A JSON document is first offered to a fast path (`fast_json`): serde's derived code reads a
-//! valid bundle with no key path and no problem list, and gives up on anything else, which the
-//! validating pass then reads. It accepts only what the validating pass accepts and builds the
-//! same bundle (`tests/evidence_fast_path.rs`, the `evidence` fuzz target); the value rules
-//! both apply live in one place (`rules`).
+//! A JSON document is first offered to a fast path (`fast_json`): serde reads a valid bundle
+//! with no key path and no problem list, and gives up on anything else, which the validating
+//! pass then reads. It accepts only what the validating pass accepts and builds the same
+//! bundle (`tests/evidence_fast_path.rs`, the `evidence` fuzz target).
+//!
+//! The bundle's fields are described once, in `schema`: names, which are required, what each
+//! holds. Both readers and the writer of native files (`import::write`) go by those tables,
+//! and the value rules each kind implies are in `rules`, so a new field is added in one place.
 //!
 //! The files eval harnesses write (lm-evaluation-harness, Inspect, promptfoo, HELM, flags in
 //! CSV) are read into the same model by [`import`], which also reads `--baseline` files and
@@ -47,6 +50,7 @@ pub mod model;
 mod parse;
 mod report;
 mod rules;
+mod schema;
 mod shape;
 mod time;
 mod words;

@@ -2,10 +2,12 @@
 //! exhausting the stack or memory of the parser or of any later recursive pass. Hitting one
 //! is a `tollgate::limit` error that names it.
 
-/// Largest policy source file accepted, in bytes (64 MiB). Real policies are a few kilobytes;
+/// Largest policy source file accepted by default, in bytes (64 MiB): the default of
+/// [`crate::limits::POLICY_BYTES`], which owns it. Real policies are a few kilobytes;
 /// generated ones (the benchmark at 100,000 rules) run to about 10 MB;
 /// this bounds memory and keeps every offset well inside a `Span`'s `u32`.
-pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
+#[allow(clippy::cast_possible_truncation)] // 64 MiB fits any usize Tollgate runs on
+pub const MAX_SOURCE_BYTES: usize = crate::limits::POLICY_BYTES.default as usize;
 
 /// Deepest nesting of brackets — `(`, `[` and `{` together, counted outside strings and
 /// comments — in a file or a message interpolation. Checked by a linear scan before pest runs,

@@ -12,16 +12,17 @@
 use std::sync::Arc;
 
 use crate::evidence::model::Flag;
+use crate::evidence::schema::{FLAG, MAX_FIELDS};
 use crate::evidence::shape::did_you_mean;
 use crate::levels::Severity;
 
 use super::sink::Sink;
 use super::Imported;
 
-const COLUMNS: [&str; 7] = [
-    "id", "source", "author", "category", "severity", "note", "stage",
-];
-const REQUIRED: [&str; 3] = ["source", "category", "severity"];
+/// The columns are the fields of a native flag, by the same table.
+fn required() -> impl Iterator<Item = &'static str> {
+    FLAG.fields.iter().filter(|f| f.required).map(|f| f.name)
+}
 
 /// Whether the first line looks like the header of a flags CSV.
 pub(crate) fn looks_like(text: &str) -> bool {
@@ -31,7 +32,7 @@ pub(crate) fn looks_like(text: &str) -> bool {
         .split(char::from(delimiter))
         .map(|c| c.trim().trim_matches('"').trim().to_ascii_lowercase())
         .collect();
-    REQUIRED.iter().all(|r| names.iter().any(|n| n == r))
+    required().all(|r| names.iter().any(|n| n == r))
 }
 
 fn header_line(text: &str) -> &str {
@@ -78,11 +79,11 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
             return None;
         }
     };
-    let mut columns: [Option<usize>; 7] = [None; 7];
+    let mut columns: [Option<usize>; MAX_FIELDS] = [None; MAX_FIELDS];
     let mut unknown = Vec::new();
     for (i, header) in headers.iter().enumerate() {
         let name = header.trim().to_ascii_lowercase();
-        match COLUMNS.iter().position(|c| *c == name) {
+        match FLAG.names().position(|c| c == name) {
             Some(field) => match columns.get_mut(field) {
                 Some(Some(_)) => sink.fail(
                     format!("the header row has the column `{name}` twice"),
@@ -96,12 +97,11 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
         }
     }
     let column = |name: &str| {
-        COLUMNS
-            .iter()
-            .position(|c| *c == name)
+        FLAG.names()
+            .position(|c| c == name)
             .and_then(|i| columns.get(i).copied().flatten())
     };
-    for required in REQUIRED {
+    for required in required() {
         if column(required).is_none() {
             let candidates: Vec<&str> = unknown.iter().map(String::as_str).collect();
             let hint = candidates
@@ -139,7 +139,7 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
                 .collect::<Vec<_>>()
                 .join(", "),
             if unknown.len() == 1 { "is" } else { "are" },
-            COLUMNS.join(", ")
+            FLAG.names().collect::<Vec<_>>().join(", ")
         ));
     }
     let mut out = Imported::default();

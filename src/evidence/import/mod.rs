@@ -56,6 +56,7 @@ use super::merge::{self, Source};
 use super::model::{Bundle, EvidenceFile, Flag, InputFormat, Metric, Role};
 use super::parse::parse_document;
 use super::report::{Doc, Native};
+use super::schema::BUNDLE;
 use super::Format;
 use crate::digest::sha256_hex;
 use json::Outline;
@@ -407,22 +408,10 @@ fn harness(outline: &Outline) -> Option<InputFormat> {
     }
 }
 
-/// The top-level keys of a native bundle (EVIDENCE.md).
-const NATIVE_KEYS: [&str; 8] = [
-    "candidate",
-    "baseline",
-    "stage",
-    "as_of",
-    "metrics",
-    "flags",
-    "signoffs",
-    "waivers",
-];
-
 /// Whether every top-level key is one of the native bundle's.
 fn native_keys(outline: &Outline) -> bool {
     match outline {
-        Outline::Object(keys) => keys.iter().all(|k| NATIVE_KEYS.contains(&k.as_str())),
+        Outline::Object(keys) => keys.iter().all(|k| BUNDLE.has(k)),
         _ => false,
     }
 }

@@ -27,14 +27,6 @@ pub(crate) struct Number<'c> {
 }
 
 impl<'c> Number<'c> {
-    pub(crate) fn optional(ctx: &'c Ctx) -> Number<'c> {
-        Number {
-            ctx,
-            required: false,
-            non_negative: false,
-        }
-    }
-
     pub(crate) fn required(ctx: &'c Ctx) -> Number<'c> {
         Number {
             ctx,
@@ -191,24 +183,6 @@ pub(crate) struct Text<'c> {
     pub non_empty: bool,
     /// Help for an empty value.
     pub help: Option<&'static str>,
-}
-
-impl<'c> Text<'c> {
-    pub(crate) fn optional(ctx: &'c Ctx) -> Text<'c> {
-        Text {
-            ctx,
-            non_empty: false,
-            help: None,
-        }
-    }
-
-    pub(crate) fn required(ctx: &'c Ctx) -> Text<'c> {
-        Text {
-            ctx,
-            non_empty: true,
-            help: None,
-        }
-    }
 }
 
 impl<'de> Shape<'de> for Text<'_> {

@@ -1,28 +1,17 @@
-//! Shapes of metrics: the `metrics` map, one metric (an object or a bare number), and the
-//! checks that need the whole metric (an interval must contain its value).
+//! Shapes of metrics: the `metrics` map and one metric (a bare number, or an object read by
+//! its table in `schema`).
 
 use indexmap::map::Entry;
 use indexmap::IndexMap;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use std::fmt;
 
-use crate::evidence::ctx::{place, Ctx, Problem, Seg, Target};
+use crate::evidence::ctx::{Ctx, Problem, Seg, Target};
 use crate::evidence::model::Metric;
-use crate::evidence::rules;
 
-use super::fields::{Count, Interval, Number};
-use super::{Keys, Scalar, Seed, Shape, MAX_FIELDS};
-
-pub(crate) const METRIC_FIELDS: &[&str] = &[
-    "value",
-    "baseline",
-    "stderr",
-    "baseline_stderr",
-    "ci",
-    "baseline_ci",
-    "n",
-];
-const _: () = assert!(METRIC_FIELDS.len() <= MAX_FIELDS);
+use super::fields::Number;
+use super::objects::read_record;
+use super::{Scalar, Seed, Shape};
 
 /// The `metrics` map: evidence key to metric, keys unique.
 pub(crate) struct MetricsShape<'c> {
@@ -166,87 +155,7 @@ impl<'de> Shape<'de> for MetricShape<'_> {
         }
     }
 
-    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Metric>, A::Error> {
-        let ctx = self.ctx;
-        let before = ctx.count();
-        let mut keys = Keys::new(ctx, METRIC_FIELDS);
-        let mut value = None;
-        let mut metric = Metric::default();
-        let non_negative = Number {
-            ctx,
-            required: false,
-            non_negative: true,
-        };
-        while let Some(field) = keys.next(&mut map)? {
-            match field {
-                "value" => value = keys.value(&mut map, field, Number::required(ctx))?,
-                "baseline" => {
-                    metric.set_baseline(keys.value(&mut map, field, Number::optional(ctx))?);
-                }
-                "stderr" => {
-                    metric.set_stderr(keys.value(&mut map, field, Number { ..non_negative })?);
-                }
-                "baseline_stderr" => {
-                    metric.set_baseline_stderr(keys.value(
-                        &mut map,
-                        field,
-                        Number { ..non_negative },
-                    )?);
-                }
-                "ci" => metric.set_ci(keys.value(&mut map, field, Interval { ctx })?),
-                "baseline_ci" => {
-                    metric.set_baseline_ci(keys.value(&mut map, field, Interval { ctx })?);
-                }
-                "n" => metric.set_n(keys.value(&mut map, field, Count { ctx })?),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let value = keys.require(
-            value,
-            "value",
-            Some("a metric is a number, or an object with a `value` and optional fields"),
-        );
-        if let Some(value) = value {
-            metric.set_value(value);
-            contains(ctx, "ci", metric.ci(), value, "value");
-        }
-        if let Some(baseline) = metric.baseline() {
-            contains(
-                ctx,
-                "baseline_ci",
-                metric.baseline_ci(),
-                baseline,
-                "baseline",
-            );
-        }
-        Ok((ctx.count() == before).then_some(metric))
+    fn map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Metric>, A::Error> {
+        read_record(self.ctx, map)
     }
-}
-
-/// Report an interval `field` that does not contain `center` (the metric's `what`).
-fn contains(ctx: &Ctx, field: &'static str, interval: Option<(f64, f64)>, center: f64, what: &str) {
-    let Some((low, high)) = interval else {
-        return;
-    };
-    if rules::contains((low, high), center) {
-        return;
-    }
-    let path = ctx.here(Some(Seg::Field(field)));
-    let message = format!(
-        "{} is [{low}, {high}], which does not contain the {what} {center}",
-        place(&path)
-    );
-    ctx.report(
-        Problem::new(
-            path,
-            Target::Value,
-            message,
-            format!("does not contain {center}"),
-        )
-        .with_help(Some(format!(
-            "an interval must contain its {what}: low <= {what} <= high"
-        ))),
-    );
 }

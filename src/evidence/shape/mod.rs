@@ -15,6 +15,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::ctx::{place, Ctx, Problem, Seg, Step, Target};
+use super::schema::{Field, MAX_FIELDS};
 use crate::text::same;
 
 pub(crate) use objects::BundleShape;
@@ -254,19 +255,16 @@ impl<'de, S: Shape<'de>> Visitor<'de> for Visit<S> {
     }
 }
 
-/// The most fields an object shape may have (checked at compile time where lists are made).
-pub(crate) const MAX_FIELDS: usize = 16;
-
 /// Reads the keys of an object with a fixed set of fields, reporting unknown and repeated
 /// keys (and skipping their values).
 pub(crate) struct Keys<'c> {
     ctx: &'c Ctx,
-    fields: &'static [&'static str],
+    fields: &'static [Field],
     counts: [u8; MAX_FIELDS],
 }
 
 impl<'c> Keys<'c> {
-    pub(crate) fn new(ctx: &'c Ctx, fields: &'static [&'static str]) -> Keys<'c> {
+    pub(crate) fn new(ctx: &'c Ctx, fields: &'static [Field]) -> Keys<'c> {
         Keys {
             ctx,
             fields,
@@ -274,11 +272,11 @@ impl<'c> Keys<'c> {
         }
     }
 
-    /// The next known field, or `None` at the end of the object.
+    /// The index of the next known field, or `None` at the end of the object.
     pub(crate) fn next<'de, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
-    ) -> Result<Option<&'static str>, A::Error> {
+    ) -> Result<Option<(usize, &'static Field)>, A::Error> {
         loop {
             match map.next_key_seed(KeySeed { keys: self })? {
                 None => return Ok(None),
@@ -291,7 +289,7 @@ impl<'c> Keys<'c> {
                         None => false,
                     };
                     match self.fields.get(i) {
-                        Some(name) if first => return Ok(Some(name)),
+                        Some(field) if first => return Ok(Some((i, field))),
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -317,23 +315,19 @@ impl<'c> Keys<'c> {
         Ok(value)
     }
 
-    pub(crate) fn seen(&self, name: &str) -> bool {
-        self.fields
-            .iter()
-            .position(|f| *f == name)
-            .and_then(|i| self.counts.get(i))
-            .is_some_and(|c| *c > 0)
+    fn seen(&self, i: usize) -> bool {
+        self.counts.get(i).is_some_and(|c| *c > 0)
     }
 
-    /// `value`, or a "missing field" problem when the key was never there. (A key that was
-    /// there with a bad value has been reported already.)
-    pub(crate) fn require<T>(
-        &self,
-        value: Option<T>,
-        name: &'static str,
-        help: Option<&str>,
-    ) -> Option<T> {
-        if value.is_none() && !self.seen(name) {
+    /// Report a "missing field" problem for field `i` when it is required, has no value and
+    /// its key was never there. (A key that was there with a bad value has been reported
+    /// already.)
+    pub(crate) fn require(&self, i: usize, present: bool) {
+        let Some(field) = self.fields.get(i) else {
+            return;
+        };
+        if field.required && !present && !self.seen(i) {
+            let name = field.name;
             let path = self.ctx.here(None);
             let message = format!("{} has no `{name}`, which is required", place(&path));
             self.ctx.report(
@@ -343,10 +337,9 @@ impl<'c> Keys<'c> {
                     message,
                     format!("`{name}` missing"),
                 )
-                .with_help(help.map(String::from)),
+                .with_help(field.missing_help.map(String::from)),
             );
         }
-        value
     }
 }
 
@@ -377,10 +370,10 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
             fields,
             counts,
         } = self.keys;
-        if let Some(i) = fields.iter().position(|f| same(f, key)) {
+        if let Some(i) = fields.iter().position(|f| same(f.name, key)) {
             let count = counts.get(i).copied().unwrap_or(0);
             if count > 0 {
-                let name = fields.get(i).copied().unwrap_or("");
+                let name = fields.get(i).map_or("", |f| f.name);
                 let path = ctx.here(Some(Seg::Field(name)));
                 let container = ctx.here(None);
                 let message = format!(
@@ -401,6 +394,7 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
             }
             return Ok(Some(i));
         }
+        let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
         let container = ctx.here(None);
         let path = ctx.here(Some(Seg::Key(key.to_string())));
         let message = format!(
@@ -410,11 +404,11 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
             } else {
                 format!("in {}", place(&container))
             },
-            fields.join(", ")
+            names.join(", ")
         );
         ctx.report(
             Problem::new(path, Target::Key, message, "unknown key")
-                .with_help(did_you_mean(key, fields)),
+                .with_help(did_you_mean(key, &names)),
         );
         Ok(None)
     }

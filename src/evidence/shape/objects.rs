@@ -1,35 +1,17 @@
-//! Shapes of objects: the bundle, a flag, a signoff, a waiver, and the lists of them.
+//! Shapes of objects, driven by their tables in `schema`: the bundle, a flag, a signoff, a
+//! waiver, the lists of them, and the fields of a metric.
 
-use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+use std::marker::PhantomData;
 
-use crate::evidence::ctx::{Ctx, Step};
+use serde::de::{MapAccess, SeqAccess};
+
+use crate::evidence::ctx::{place, Ctx, Problem, Seg, Step, Target};
 use crate::evidence::model::{Bundle, Flag, Signoff, Waiver};
+use crate::evidence::schema::{Field, Kind, Object, Record, Value, Values, BUNDLE};
 
-use super::fields::{Instant, SeverityShape, Text, Word};
+use super::fields::{Count, Instant, Interval, Number, SeverityShape, Text, Word};
 use super::metric::MetricsShape;
-use super::{Keys, Seed, Shape, MAX_FIELDS};
-
-pub(crate) const BUNDLE_FIELDS: &[&str] = &[
-    "candidate",
-    "baseline",
-    "stage",
-    "as_of",
-    "metrics",
-    "flags",
-    "signoffs",
-    "waivers",
-];
-pub(crate) const FLAG_FIELDS: &[&str] = &[
-    "id", "source", "author", "category", "severity", "note", "stage",
-];
-pub(crate) const SIGNOFF_FIELDS: &[&str] = &["role", "by", "at", "expires"];
-pub(crate) const WAIVER_FIELDS: &[&str] = &["rule", "role", "by", "reason", "expires"];
-const _: () = assert!(
-    BUNDLE_FIELDS.len() <= MAX_FIELDS
-        && FLAG_FIELDS.len() <= MAX_FIELDS
-        && SIGNOFF_FIELDS.len() <= MAX_FIELDS
-        && WAIVER_FIELDS.len() <= MAX_FIELDS
-);
+use super::{Keys, Seed, Shape};
 
 /// The whole document.
 pub(crate) struct BundleShape<'c> {
@@ -44,93 +26,141 @@ impl<'de> Shape<'de> for BundleShape<'_> {
     }
 
     fn expected(&self) -> String {
-        format!(
-            "{} with the keys {}",
-            self.ctx.map_word(),
-            BUNDLE_FIELDS.join(", ")
-        )
+        let names: Vec<&str> = BUNDLE.names().collect();
+        format!("{} with the keys {}", self.ctx.map_word(), names.join(", "))
     }
 
     fn required(&self) -> bool {
         true
     }
 
-    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Bundle>, A::Error> {
-        let ctx = self.ctx;
-        let mut keys = Keys::new(ctx, BUNDLE_FIELDS);
-        let mut bundle = Bundle::default();
-        while let Some(field) = keys.next(&mut map)? {
-            match field {
-                "candidate" => {
-                    bundle.candidate = keys.value(&mut map, field, Text::optional(ctx))?
-                }
-                "baseline" => bundle.baseline = keys.value(&mut map, field, Text::optional(ctx))?,
-                "stage" => bundle.stage = keys.value(&mut map, field, Text::optional(ctx))?,
-                "as_of" => {
-                    bundle.as_of = keys.value(
-                        &mut map,
-                        field,
-                        Instant {
-                            ctx,
-                            required: false,
-                        },
-                    )?;
-                }
-                "metrics" => {
-                    bundle.metrics = keys
-                        .value(&mut map, field, MetricsShape { ctx })?
-                        .unwrap_or_default();
-                }
-                "flags" => {
-                    bundle.flags = keys
-                        .value(&mut map, field, List::new(ctx, "a list of flags", flag))?
-                        .unwrap_or_default();
-                }
-                "signoffs" => {
-                    bundle.signoffs = keys
-                        .value(
-                            &mut map,
-                            field,
-                            List::new(ctx, "a list of signoffs", signoff),
-                        )?
-                        .unwrap_or_default();
-                }
-                "waivers" => {
-                    bundle.waivers = keys
-                        .value(&mut map, field, List::new(ctx, "a list of waivers", waiver))?
-                        .unwrap_or_default();
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+    fn map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Bundle>, A::Error> {
+        read_record(self.ctx, map)
+    }
+}
+
+/// Read the fields of a `R` from an object, reporting every problem in it: the record when
+/// there was none.
+pub(crate) fn read_record<'de, R: Record, A: MapAccess<'de>>(
+    ctx: &Ctx,
+    mut map: A,
+) -> Result<Option<R>, A::Error> {
+    let object = R::OBJECT;
+    let before = ctx.count();
+    let mut keys = Keys::new(ctx, object.fields);
+    let mut values = Values::default();
+    while let Some((i, field)) = keys.next(&mut map)? {
+        values.set(i, read_field(&keys, &mut map, ctx, field)?);
+    }
+    for i in 0..object.fields.len() {
+        keys.require(i, values.get(i).is_some());
+    }
+    for (interval, ends, center, x) in object.uncontained(&values) {
+        not_contained(ctx, interval.name, ends, center.name, x);
+    }
+    Ok(if ctx.count() == before {
+        R::build(values)
+    } else {
+        None
+    })
+}
+
+/// Read the value of `field` with the shape its kind calls for.
+fn read_field<'de, A: MapAccess<'de>>(
+    keys: &Keys<'_>,
+    map: &mut A,
+    ctx: &Ctx,
+    field: &'static Field,
+) -> Result<Option<Value>, A::Error> {
+    let name = field.name;
+    let text = Text {
+        ctx,
+        non_empty: field.required,
+        help: field.blank_help,
+    };
+    let number = |non_negative| Number {
+        ctx,
+        required: field.required,
+        non_negative,
+    };
+    Ok(match field.kind {
+        Kind::Text => keys.value(map, name, text)?.map(Value::Text),
+        Kind::Word => keys.value(map, name, Word(text))?.map(Value::Word),
+        Kind::Number => keys.value(map, name, number(false))?.map(Value::Number),
+        Kind::NonNegative => keys.value(map, name, number(true))?.map(Value::Number),
+        Kind::Count => keys.value(map, name, Count { ctx })?.map(Value::Count),
+        Kind::Interval => keys
+            .value(map, name, Interval { ctx })?
+            .map(Value::Interval),
+        Kind::Instant => {
+            let shape = Instant {
+                ctx,
+                required: field.required,
+            };
+            keys.value(map, name, shape)?.map(Value::Instant)
         }
-        Ok(Some(bundle))
-    }
+        Kind::Severity => keys
+            .value(map, name, SeverityShape { ctx })?
+            .map(Value::Severity),
+        Kind::Metrics => keys
+            .value(map, name, MetricsShape { ctx })?
+            .map(|metrics| Value::Metrics(Box::new(metrics))),
+        Kind::Flags => keys
+            .value(map, name, List::<Flag>::new(ctx))?
+            .map(Value::Flags),
+        Kind::Signoffs => keys
+            .value(map, name, List::<Signoff>::new(ctx))?
+            .map(Value::Signoffs),
+        Kind::Waivers => keys
+            .value(map, name, List::<Waiver>::new(ctx))?
+            .map(Value::Waivers),
+    })
 }
 
-/// A list of objects, each read by the shape `make` builds.
-struct List<'c, S> {
+/// Report an interval `field` that does not contain the number in field `what`.
+fn not_contained(ctx: &Ctx, field: &'static str, (low, high): (f64, f64), what: &str, x: f64) {
+    let path = ctx.here(Some(Seg::Field(field)));
+    let message = format!(
+        "{} is [{low}, {high}], which does not contain the {what} {x}",
+        place(&path)
+    );
+    ctx.report(
+        Problem::new(
+            path,
+            Target::Value,
+            message,
+            format!("does not contain {x}"),
+        )
+        .with_help(Some(format!(
+            "an interval must contain its {what}: low <= {what} <= high"
+        ))),
+    );
+}
+
+/// A list of objects of type `R`.
+struct List<'c, R> {
     ctx: &'c Ctx,
-    what: &'static str,
-    make: fn(&'c Ctx) -> S,
+    record: PhantomData<R>,
 }
 
-impl<'c, S> List<'c, S> {
-    fn new(ctx: &'c Ctx, what: &'static str, make: fn(&'c Ctx) -> S) -> List<'c, S> {
-        List { ctx, what, make }
+impl<'c, R> List<'c, R> {
+    fn new(ctx: &'c Ctx) -> List<'c, R> {
+        List {
+            ctx,
+            record: PhantomData,
+        }
     }
 }
 
-impl<'de, 'c, S: Shape<'de>> Shape<'de> for List<'c, S> {
-    type Out = Vec<S::Out>;
+impl<'de, R: Record> Shape<'de> for List<'_, R> {
+    type Out = Vec<R>;
 
     fn ctx(&self) -> &Ctx {
         self.ctx
     }
 
     fn expected(&self) -> String {
-        String::from(self.what)
+        format!("a list of {}", R::OBJECT.plural)
     }
 
     fn required(&self) -> bool {
@@ -141,7 +171,10 @@ impl<'de, 'c, S: Shape<'de>> Shape<'de> for List<'c, S> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         for i in 0.. {
             self.ctx.enter(Step::Index(i));
-            let element = seq.next_element_seed(Seed((self.make)(self.ctx)))?;
+            let element = seq.next_element_seed(Seed(RecordShape::<R> {
+                ctx: self.ctx,
+                record: PhantomData,
+            }))?;
             self.ctx.leave();
             match element {
                 None => break,
@@ -153,207 +186,44 @@ impl<'de, 'c, S: Shape<'de>> Shape<'de> for List<'c, S> {
     }
 }
 
-fn flag(ctx: &Ctx) -> FlagShape<'_> {
-    FlagShape { ctx }
-}
-
-fn signoff(ctx: &Ctx) -> SignoffShape<'_> {
-    SignoffShape { ctx }
-}
-
-fn waiver(ctx: &Ctx) -> WaiverShape<'_> {
-    WaiverShape { ctx }
-}
-
-/// An element of `flags`.
-struct FlagShape<'c> {
+/// An element of a list: an object of type `R`.
+struct RecordShape<'c, R> {
     ctx: &'c Ctx,
+    record: PhantomData<R>,
 }
 
-impl<'de> Shape<'de> for FlagShape<'_> {
-    type Out = Flag;
+/// "a flag (an object with source, category and severity)": what an element must be, with
+/// its required fields.
+fn expected_element(object: &Object, map_word: &str) -> String {
+    let required: Vec<&str> = object
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
+    let listed = match required.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => required.join(""),
+    };
+    format!("a {} ({map_word} with {listed})", object.noun)
+}
+
+impl<'de, R: Record> Shape<'de> for RecordShape<'_, R> {
+    type Out = R;
 
     fn ctx(&self) -> &Ctx {
         self.ctx
     }
 
     fn expected(&self) -> String {
-        format!(
-            "a flag ({} with source, category and severity)",
-            self.ctx.map_word()
-        )
+        expected_element(R::OBJECT, self.ctx.map_word())
     }
 
     fn required(&self) -> bool {
         true
     }
 
-    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Flag>, A::Error> {
-        let ctx = self.ctx;
-        let before = ctx.count();
-        let mut keys = Keys::new(ctx, FLAG_FIELDS);
-        let (mut id, mut source, mut author, mut category) = (None, None, None, None);
-        let (mut severity, mut note, mut stage) = (None, None, None);
-        while let Some(field) = keys.next(&mut map)? {
-            match field {
-                "id" => id = keys.value(&mut map, field, Text::optional(ctx))?,
-                "source" => source = keys.value(&mut map, field, Word(Text::required(ctx)))?,
-                "author" => author = keys.value(&mut map, field, Word(Text::optional(ctx)))?,
-                "category" => {
-                    category = keys.value(&mut map, field, Word(Text::required(ctx)))?;
-                }
-                "severity" => severity = keys.value(&mut map, field, SeverityShape { ctx })?,
-                "note" => note = keys.value(&mut map, field, Text::optional(ctx))?,
-                "stage" => stage = keys.value(&mut map, field, Text::optional(ctx))?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let source = keys.require(source, "source", None);
-        let category = keys.require(category, "category", None);
-        let severity = keys.require(
-            severity,
-            "severity",
-            Some("a flag's severity is one of info, low, medium, high, critical"),
-        );
-        let (Some(source), Some(category), Some(severity)) = (source, category, severity) else {
-            return Ok(None);
-        };
-        Ok((ctx.count() == before).then(|| {
-            Flag::new(source, category, severity)
-                .with_author(author)
-                .with_texts(id, note, stage)
-        }))
-    }
-}
-
-/// An element of `signoffs`.
-struct SignoffShape<'c> {
-    ctx: &'c Ctx,
-}
-
-impl<'de> Shape<'de> for SignoffShape<'_> {
-    type Out = Signoff;
-
-    fn ctx(&self) -> &Ctx {
-        self.ctx
-    }
-
-    fn expected(&self) -> String {
-        format!("a signoff ({} with role and by)", self.ctx.map_word())
-    }
-
-    fn required(&self) -> bool {
-        true
-    }
-
-    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Signoff>, A::Error> {
-        let ctx = self.ctx;
-        let before = ctx.count();
-        let mut keys = Keys::new(ctx, SIGNOFF_FIELDS);
-        let (mut role, mut by, mut at, mut expires) = (None, None, None, None);
-        let instant = Instant {
-            ctx,
-            required: false,
-        };
-        while let Some(field) = keys.next(&mut map)? {
-            match field {
-                "role" => role = keys.value(&mut map, field, Text::required(ctx))?,
-                "by" => by = keys.value(&mut map, field, Text::required(ctx))?,
-                "at" => at = keys.value(&mut map, field, Instant { ..instant })?,
-                "expires" => expires = keys.value(&mut map, field, Instant { ..instant })?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let role = keys.require(role, "role", None);
-        let by = keys.require(by, "by", Some("a signoff says who signed: `by`"));
-        let (Some(role), Some(by)) = (role, by) else {
-            return Ok(None);
-        };
-        Ok((ctx.count() == before).then_some(Signoff {
-            role,
-            by,
-            at,
-            expires,
-        }))
-    }
-}
-
-/// An element of `waivers`.
-struct WaiverShape<'c> {
-    ctx: &'c Ctx,
-}
-
-const WAIVER_HELP: &str = "a waiver must name its rule, role and signer (`by`), say why it is \
-                           granted (`reason`) and when it ends (`expires`)";
-
-impl<'de> Shape<'de> for WaiverShape<'_> {
-    type Out = Waiver;
-
-    fn ctx(&self) -> &Ctx {
-        self.ctx
-    }
-
-    fn expected(&self) -> String {
-        format!(
-            "a waiver ({} with rule, role, by, reason and expires)",
-            self.ctx.map_word()
-        )
-    }
-
-    fn required(&self) -> bool {
-        true
-    }
-
-    fn map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Waiver>, A::Error> {
-        let ctx = self.ctx;
-        let before = ctx.count();
-        let mut keys = Keys::new(ctx, WAIVER_FIELDS);
-        let (mut rule, mut role, mut by, mut reason, mut expires) = (None, None, None, None, None);
-        while let Some(field) = keys.next(&mut map)? {
-            match field {
-                "rule" => rule = keys.value(&mut map, field, Text::required(ctx))?,
-                "role" => role = keys.value(&mut map, field, Text::required(ctx))?,
-                "by" => by = keys.value(&mut map, field, Text::required(ctx))?,
-                "reason" => {
-                    let shape = Text {
-                        ctx,
-                        non_empty: true,
-                        help: Some("a waiver must say why it is granted"),
-                    };
-                    reason = keys.value(&mut map, field, shape)?;
-                }
-                "expires" => {
-                    let shape = Instant {
-                        ctx,
-                        required: true,
-                    };
-                    expires = keys.value(&mut map, field, shape)?;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let rule = keys.require(rule, "rule", Some(WAIVER_HELP));
-        let role = keys.require(role, "role", Some(WAIVER_HELP));
-        let by = keys.require(by, "by", Some(WAIVER_HELP));
-        let reason = keys.require(reason, "reason", Some(WAIVER_HELP));
-        let expires = keys.require(expires, "expires", Some(WAIVER_HELP));
-        let (Some(rule), Some(role), Some(by), Some(reason), Some(expires)) =
-            (rule, role, by, reason, expires)
-        else {
-            return Ok(None);
-        };
-        Ok((ctx.count() == before).then_some(Waiver {
-            rule,
-            role,
-            by,
-            reason,
-            expires,
-        }))
+    fn map<A: MapAccess<'de>>(self, map: A) -> Result<Option<R>, A::Error> {
+        read_record(self.ctx, map)
     }
 }

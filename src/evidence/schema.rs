@@ -1,0 +1,659 @@
+//! The fields of an evidence bundle (EVIDENCE.md), described once: for each object, its keys
+//! in order, which are required, what each holds, and how the model is built from them and
+//! read back. Both readers — the validating pass (`shape`) and the JSON fast path
+//! (`fast_json`) — and the writer of native files (`import::write`) are driven by these
+//! tables, so a field is added here (and in the model that stores it) and nowhere else. The
+//! value rules each kind implies are in `rules`.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use indexmap::IndexMap;
+
+use crate::levels::Severity;
+
+use super::model::{Bundle, Flag, Metric, Signoff, Waiver};
+
+/// What a field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A string; a required one must not be blank.
+    Text,
+    /// A [`Kind::Text`] from a small vocabulary, stored once per document.
+    Word,
+    /// A finite number.
+    Number,
+    /// A finite number, 0 or more.
+    NonNegative,
+    /// A whole number, 0 or more.
+    Count,
+    /// `[low, high]`: finite, with `low <= high`.
+    Interval,
+    /// An RFC 3339 date-time, or a date.
+    Instant,
+    /// `info`, `low`, `medium`, `high` or `critical`.
+    Severity,
+    /// The `metrics` map.
+    Metrics,
+    /// A list of [`FLAG`] objects.
+    Flags,
+    /// A list of [`SIGNOFF`] objects.
+    Signoffs,
+    /// A list of [`WAIVER`] objects.
+    Waivers,
+}
+
+/// One key of an object.
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// A required field must be there, and not `null` (nor blank, for a text).
+    pub required: bool,
+    /// Help for a required field that is missing.
+    pub missing_help: Option<&'static str>,
+    /// Help for a required text that is blank.
+    pub blank_help: Option<&'static str>,
+}
+
+const fn optional(name: &'static str, kind: Kind) -> Field {
+    Field {
+        name,
+        kind,
+        required: false,
+        missing_help: None,
+        blank_help: None,
+    }
+}
+
+const fn required(name: &'static str, kind: Kind) -> Field {
+    Field {
+        required: true,
+        ..optional(name, kind)
+    }
+}
+
+const fn missing_help(field: Field, help: &'static str) -> Field {
+    Field {
+        missing_help: Some(help),
+        ..field
+    }
+}
+
+/// An object with a fixed set of keys.
+#[derive(Debug)]
+pub(crate) struct Object {
+    /// What one is called in messages (`flag`), and a list of them (`flags`).
+    pub noun: &'static str,
+    pub plural: &'static str,
+    pub fields: &'static [Field],
+    /// Intervals that must contain a number of the same object: `(interval, number)`, as
+    /// indices into `fields`.
+    pub contains: &'static [(usize, usize)],
+}
+
+impl Object {
+    /// The names of the fields, in order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields.iter().map(|f| f.name)
+    }
+
+    /// Whether `name` is one of the fields.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.names().any(|n| n == name)
+    }
+
+    /// The intervals of `values` that do not contain their number: `(interval field,
+    /// interval, number field, number)`.
+    pub(crate) fn uncontained<'v>(
+        &'static self,
+        values: &'v Values,
+    ) -> impl Iterator<Item = (&'static Field, (f64, f64), &'static Field, f64)> + 'v {
+        self.contains.iter().filter_map(move |&(interval, center)| {
+            let (Some(Value::Interval(ends)), Some(Value::Number(x))) =
+                (values.get(interval), values.get(center))
+            else {
+                return None;
+            };
+            let interval = self.fields.get(interval)?;
+            let center = self.fields.get(center)?;
+            (!super::rules::contains(*ends, *x)).then_some((interval, *ends, center, *x))
+        })
+    }
+}
+
+/// The most fields an object has.
+pub(crate) const MAX_FIELDS: usize = 8;
+
+/// The index of field `name` in `fields` (`fields.len()` if it is not there; the table
+/// assertions below rule that out).
+const fn at(fields: &[Field], name: &str) -> usize {
+    let mut i = 0;
+    while i < fields.len() {
+        let a = fields[i].name.as_bytes();
+        let b = name.as_bytes();
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    fields.len()
+}
+
+const BUNDLE_FIELDS: &[Field] = &[
+    optional("candidate", Kind::Text),
+    optional("baseline", Kind::Text),
+    optional("stage", Kind::Text),
+    optional("as_of", Kind::Instant),
+    optional("metrics", Kind::Metrics),
+    optional("flags", Kind::Flags),
+    optional("signoffs", Kind::Signoffs),
+    optional("waivers", Kind::Waivers),
+];
+
+/// The document.
+pub(crate) const BUNDLE: Object = Object {
+    noun: "evidence bundle",
+    plural: "evidence bundles",
+    fields: BUNDLE_FIELDS,
+    contains: &[],
+};
+
+const METRIC_FIELDS: &[Field] = &[
+    missing_help(
+        required("value", Kind::Number),
+        "a metric is a number, or an object with a `value` and optional fields",
+    ),
+    optional("baseline", Kind::Number),
+    optional("stderr", Kind::NonNegative),
+    optional("baseline_stderr", Kind::NonNegative),
+    optional("ci", Kind::Interval),
+    optional("baseline_ci", Kind::Interval),
+    optional("n", Kind::Count),
+];
+
+/// One metric written out (a bare number is short for `{ value: … }`).
+pub(crate) const METRIC: Object = Object {
+    noun: "metric",
+    plural: "metrics",
+    fields: METRIC_FIELDS,
+    contains: &[
+        (at(METRIC_FIELDS, "ci"), at(METRIC_FIELDS, "value")),
+        (
+            at(METRIC_FIELDS, "baseline_ci"),
+            at(METRIC_FIELDS, "baseline"),
+        ),
+    ],
+};
+
+/// An element of `flags`.
+pub(crate) const FLAG: Object = Object {
+    noun: "flag",
+    plural: "flags",
+    fields: &[
+        optional("id", Kind::Text),
+        required("source", Kind::Word),
+        optional("author", Kind::Word),
+        required("category", Kind::Word),
+        missing_help(
+            required("severity", Kind::Severity),
+            "a flag's severity is one of info, low, medium, high, critical",
+        ),
+        optional("note", Kind::Text),
+        optional("stage", Kind::Text),
+    ],
+    contains: &[],
+};
+
+/// An element of `signoffs`.
+pub(crate) const SIGNOFF: Object = Object {
+    noun: "signoff",
+    plural: "signoffs",
+    fields: &[
+        required("role", Kind::Text),
+        missing_help(
+            required("by", Kind::Text),
+            "a signoff says who signed: `by`",
+        ),
+        optional("at", Kind::Instant),
+        optional("expires", Kind::Instant),
+    ],
+    contains: &[],
+};
+
+const WAIVER_HELP: &str = "a waiver must name its rule, role and signer (`by`), say why it is \
+                           granted (`reason`) and when it ends (`expires`)";
+
+/// An element of `waivers`.
+pub(crate) const WAIVER: Object = Object {
+    noun: "waiver",
+    plural: "waivers",
+    fields: &[
+        missing_help(required("rule", Kind::Text), WAIVER_HELP),
+        missing_help(required("role", Kind::Text), WAIVER_HELP),
+        missing_help(required("by", Kind::Text), WAIVER_HELP),
+        Field {
+            blank_help: Some("a waiver must say why it is granted"),
+            ..missing_help(required("reason", Kind::Text), WAIVER_HELP)
+        },
+        missing_help(required("expires", Kind::Instant), WAIVER_HELP),
+    ],
+    contains: &[],
+};
+
+const _: () = {
+    let objects = [&BUNDLE, &METRIC, &FLAG, &SIGNOFF, &WAIVER];
+    let mut i = 0;
+    while i < objects.len() {
+        let object = objects[i];
+        assert!(object.fields.len() <= MAX_FIELDS);
+        let mut j = 0;
+        while j < object.contains.len() {
+            let (interval, center) = object.contains[j];
+            assert!(interval < object.fields.len() && center < object.fields.len());
+            j += 1;
+        }
+        i += 1;
+    }
+};
+
+/// A field's value, checked by the rules of its [`Kind`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Text(String),
+    Word(Arc<str>),
+    Number(f64),
+    Count(u64),
+    Interval((f64, f64)),
+    Instant(DateTime<Utc>),
+    Severity(Severity),
+    Metrics(Box<IndexMap<String, Metric>>),
+    Flags(Vec<Flag>),
+    Signoffs(Vec<Signoff>),
+    Waivers(Vec<Waiver>),
+}
+
+impl Value {
+    fn text(self) -> Option<String> {
+        match self {
+            Value::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn word(self) -> Option<Arc<str>> {
+        match self {
+            Value::Word(word) => Some(word),
+            _ => None,
+        }
+    }
+
+    fn number(self) -> Option<f64> {
+        match self {
+            Value::Number(x) => Some(x),
+            _ => None,
+        }
+    }
+
+    fn count(self) -> Option<u64> {
+        match self {
+            Value::Count(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn interval(self) -> Option<(f64, f64)> {
+        match self {
+            Value::Interval(ends) => Some(ends),
+            _ => None,
+        }
+    }
+
+    fn instant(self) -> Option<DateTime<Utc>> {
+        match self {
+            Value::Instant(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn severity(self) -> Option<Severity> {
+        match self {
+            Value::Severity(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The values of an object's fields, by index into its [`Object::fields`].
+#[derive(Debug, Default)]
+pub(crate) struct Values([Option<Value>; MAX_FIELDS]);
+
+impl Values {
+    pub(crate) fn get(&self, i: usize) -> Option<&Value> {
+        self.0.get(i)?.as_ref()
+    }
+
+    pub(crate) fn set(&mut self, i: usize, value: Option<Value>) {
+        if let Some(slot) = self.0.get_mut(i) {
+            *slot = value;
+        }
+    }
+
+    /// The values with their fields, skipping absent ones.
+    pub(crate) fn into_fields(
+        self,
+        object: &'static Object,
+    ) -> impl Iterator<Item = (&'static Field, Value)> {
+        object
+            .fields
+            .iter()
+            .zip(self.0)
+            .filter_map(|(field, value)| Some((field, value?)))
+    }
+}
+
+/// A model type written as an [`Object`].
+pub(crate) trait Record: Sized {
+    const OBJECT: &'static Object;
+
+    /// The record from checked values of its fields; `None` when a required one is missing
+    /// (readers report that first).
+    fn build(values: Values) -> Option<Self>;
+
+    /// The record's fields, for writing it.
+    fn values(&self) -> Values;
+}
+
+/// `values` in the order of a table, ready to destructure.
+fn slots(values: Values) -> [Option<Value>; MAX_FIELDS] {
+    values.0
+}
+
+fn filled<const N: usize>(fields: [Option<Value>; N]) -> Values {
+    let mut values = Values::default();
+    for (i, value) in fields.into_iter().enumerate() {
+        values.set(i, value);
+    }
+    values
+}
+
+impl Record for Bundle {
+    const OBJECT: &'static Object = &BUNDLE;
+
+    fn build(values: Values) -> Option<Bundle> {
+        let [candidate, baseline, stage, as_of, metrics, flags, signoffs, waivers] = slots(values);
+        Some(Bundle {
+            candidate: candidate.and_then(Value::text),
+            baseline: baseline.and_then(Value::text),
+            stage: stage.and_then(Value::text),
+            as_of: as_of.and_then(Value::instant),
+            metrics: match metrics {
+                Some(Value::Metrics(metrics)) => *metrics,
+                _ => IndexMap::new(),
+            },
+            flags: match flags {
+                Some(Value::Flags(flags)) => flags,
+                _ => Vec::new(),
+            },
+            signoffs: match signoffs {
+                Some(Value::Signoffs(signoffs)) => signoffs,
+                _ => Vec::new(),
+            },
+            waivers: match waivers {
+                Some(Value::Waivers(waivers)) => waivers,
+                _ => Vec::new(),
+            },
+            ..Bundle::default()
+        })
+    }
+
+    /// `metrics` always (the archive says there were none); lists only when not empty.
+    fn values(&self) -> Values {
+        let list = |empty: bool, value: Value| (!empty).then_some(value);
+        filled([
+            self.candidate.clone().map(Value::Text),
+            self.baseline.clone().map(Value::Text),
+            self.stage.clone().map(Value::Text),
+            self.as_of.map(Value::Instant),
+            Some(Value::Metrics(Box::new(self.metrics.clone()))),
+            list(self.flags.is_empty(), Value::Flags(self.flags.clone())),
+            list(
+                self.signoffs.is_empty(),
+                Value::Signoffs(self.signoffs.clone()),
+            ),
+            list(
+                self.waivers.is_empty(),
+                Value::Waivers(self.waivers.clone()),
+            ),
+        ])
+    }
+}
+
+impl Record for Metric {
+    const OBJECT: &'static Object = &METRIC;
+
+    fn build(values: Values) -> Option<Metric> {
+        let [value, baseline, stderr, baseline_stderr, ci, baseline_ci, n, _] = slots(values);
+        let mut metric = Metric::new(value.and_then(Value::number)?, 0);
+        metric.set_baseline(baseline.and_then(Value::number));
+        metric.set_stderr(stderr.and_then(Value::number));
+        metric.set_baseline_stderr(baseline_stderr.and_then(Value::number));
+        metric.set_ci(ci.and_then(Value::interval));
+        metric.set_baseline_ci(baseline_ci.and_then(Value::interval));
+        metric.set_n(n.and_then(Value::count));
+        Some(metric)
+    }
+
+    fn values(&self) -> Values {
+        filled([
+            Some(Value::Number(self.value())),
+            self.baseline().map(Value::Number),
+            self.stderr().map(Value::Number),
+            self.baseline_stderr().map(Value::Number),
+            self.ci().map(Value::Interval),
+            self.baseline_ci().map(Value::Interval),
+            self.n().map(Value::Count),
+        ])
+    }
+}
+
+impl Record for Flag {
+    const OBJECT: &'static Object = &FLAG;
+
+    fn build(values: Values) -> Option<Flag> {
+        let [id, source, author, category, severity, note, stage, _] = slots(values);
+        let flag = Flag::new(
+            source.and_then(Value::word)?,
+            category.and_then(Value::word)?,
+            severity.and_then(Value::severity)?,
+        );
+        Some(flag.with_author(author.and_then(Value::word)).with_texts(
+            id.and_then(Value::text),
+            note.and_then(Value::text),
+            stage.and_then(Value::text),
+        ))
+    }
+
+    fn values(&self) -> Values {
+        let text = |t: Option<&str>| t.map(|t| Value::Text(t.to_string()));
+        filled([
+            text(self.id()),
+            Some(Value::Word(self.source.clone())),
+            self.author.clone().map(Value::Word),
+            Some(Value::Word(self.category.clone())),
+            Some(Value::Severity(self.severity)),
+            text(self.note()),
+            text(self.stage()),
+        ])
+    }
+}
+
+impl Record for Signoff {
+    const OBJECT: &'static Object = &SIGNOFF;
+
+    fn build(values: Values) -> Option<Signoff> {
+        let [role, by, at, expires, ..] = slots(values);
+        Some(Signoff {
+            role: role.and_then(Value::text)?,
+            by: by.and_then(Value::text)?,
+            at: at.and_then(Value::instant),
+            expires: expires.and_then(Value::instant),
+        })
+    }
+
+    fn values(&self) -> Values {
+        filled([
+            Some(Value::Text(self.role.clone())),
+            Some(Value::Text(self.by.clone())),
+            self.at.map(Value::Instant),
+            self.expires.map(Value::Instant),
+        ])
+    }
+}
+
+impl Record for Waiver {
+    const OBJECT: &'static Object = &WAIVER;
+
+    fn build(values: Values) -> Option<Waiver> {
+        let [rule, role, by, reason, expires, ..] = slots(values);
+        Some(Waiver {
+            rule: rule.and_then(Value::text)?,
+            role: role.and_then(Value::text)?,
+            by: by.and_then(Value::text)?,
+            reason: reason.and_then(Value::text)?,
+            expires: expires.and_then(Value::instant)?,
+        })
+    }
+
+    fn values(&self) -> Values {
+        filled([
+            Some(Value::Text(self.rule.clone())),
+            Some(Value::Text(self.role.clone())),
+            Some(Value::Text(self.by.clone())),
+            Some(Value::Text(self.reason.clone())),
+            Some(Value::Instant(self.expires)),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// Whether `value` is of the kind `kind` describes.
+    fn is_kind(value: &Value, kind: Kind) -> bool {
+        matches!(
+            (value, kind),
+            (Value::Text(_), Kind::Text)
+                | (Value::Word(_), Kind::Word)
+                | (Value::Number(_), Kind::Number | Kind::NonNegative)
+                | (Value::Count(_), Kind::Count)
+                | (Value::Interval(_), Kind::Interval)
+                | (Value::Instant(_), Kind::Instant)
+                | (Value::Severity(_), Kind::Severity)
+                | (Value::Metrics(_), Kind::Metrics)
+                | (Value::Flags(_), Kind::Flags)
+                | (Value::Signoffs(_), Kind::Signoffs)
+                | (Value::Waivers(_), Kind::Waivers)
+        )
+    }
+
+    /// Every field of `record` is set, of its table's kind, and builds the record back.
+    fn round_trip<R: Record + PartialEq + std::fmt::Debug + Clone>(record: &R) {
+        let values = record.values();
+        for (i, field) in R::OBJECT.fields.iter().enumerate() {
+            let value = values.get(i);
+            assert!(value.is_some(), "{} is not set", field.name);
+            assert!(
+                value.is_some_and(|v| is_kind(v, field.kind)),
+                "{} is written as {value:?}, not {:?}",
+                field.name,
+                field.kind
+            );
+        }
+        assert_eq!(R::build(values).as_ref(), Some(record));
+    }
+
+    fn instant(text: &str) -> DateTime<Utc> {
+        super::super::time::parse_instant(text).unwrap()
+    }
+
+    fn full_metric() -> Metric {
+        let mut metric = Metric::new(0.5, 0);
+        metric.set_baseline(Some(0.4));
+        metric.set_stderr(Some(0.01));
+        metric.set_baseline_stderr(Some(0.02));
+        metric.set_ci(Some((0.45, 0.55)));
+        metric.set_baseline_ci(Some((0.35, 0.45)));
+        metric.set_n(Some(1800));
+        metric
+    }
+
+    fn full_flag() -> Flag {
+        Flag::new(Arc::from("expert"), Arc::from("tone"), Severity::High)
+            .with_author(Some(Arc::from("tester-3")))
+            .with_texts(
+                Some(String::from("F-1")),
+                Some(String::from("a note")),
+                Some(String::from("alpha")),
+            )
+    }
+
+    fn full_signoff() -> Signoff {
+        Signoff {
+            role: String::from("safety-lead"),
+            by: String::from("reviewer-7"),
+            at: Some(instant("2025-04-24T10:00:00Z")),
+            expires: Some(instant("2025-05-24")),
+        }
+    }
+
+    fn full_waiver() -> Waiver {
+        Waiver {
+            rule: String::from("r"),
+            role: String::from("lead"),
+            by: String::from("reviewer-3"),
+            reason: String::from("known artefact"),
+            expires: instant("2025-05-01"),
+        }
+    }
+
+    #[test]
+    fn each_table_matches_the_model_it_describes() {
+        round_trip(&full_metric());
+        round_trip(&full_flag());
+        round_trip(&full_signoff());
+        round_trip(&full_waiver());
+        round_trip(&Bundle {
+            candidate: Some(String::from("c")),
+            baseline: Some(String::from("b")),
+            stage: Some(String::from("ab")),
+            as_of: Some(instant("2025-04-25T09:00:00Z")),
+            metrics: IndexMap::from([(String::from("m"), full_metric())]),
+            flags: vec![full_flag()],
+            signoffs: vec![full_signoff()],
+            waivers: vec![full_waiver()],
+            ..Bundle::default()
+        });
+    }
+
+    #[test]
+    fn a_metric_checks_its_intervals_against_its_numbers() {
+        let mut metric = full_metric();
+        metric.set_ci(Some((0.6, 0.7)));
+        let values = metric.values();
+        let broken: Vec<(&str, &str)> = METRIC
+            .uncontained(&values)
+            .map(|(interval, _, center, _)| (interval.name, center.name))
+            .collect();
+        assert_eq!(broken, [("ci", "value")]);
+    }
+}
