@@ -202,7 +202,10 @@ const fn metric_doc(
 
 impl Function {
     pub fn from_name(name: &str) -> Option<Function> {
-        FUNCTIONS.iter().find(|d| d.name == name).map(|d| d.function)
+        FUNCTIONS
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.function)
     }
 
     /// Every function name, for "did you mean".
@@ -250,7 +253,10 @@ mod tests {
             std::fs::write(path, updated).unwrap_or_default();
             return;
         }
-        assert_eq!(current, table, "docs/reference.md's function table is out of date");
+        assert_eq!(
+            current, table,
+            "docs/reference.md's function table is out of date"
+        );
     }
 
     #[test]
@@ -261,11 +267,19 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), count, "a name is listed twice");
         for field in MetricField::ALL {
-            assert_eq!(Function::from_name(field.name()), Some(Function::Metric(field)));
+            assert_eq!(
+                Function::from_name(field.name()),
+                Some(Function::Metric(field))
+            );
             assert!(Function::Metric(field).doc().is_some());
         }
-        for name in ["has", "abs", "min", "max", "signed", "count", "any", "none", "authors"] {
-            assert!(Function::from_name(name).and_then(Function::doc).is_some(), "{name}");
+        for name in [
+            "has", "abs", "min", "max", "signed", "count", "any", "none", "authors",
+        ] {
+            assert!(
+                Function::from_name(name).and_then(Function::doc).is_some(),
+                "{name}"
+            );
         }
     }
 }

@@ -236,6 +236,9 @@ fn newcomer_mistakes_explain_themselves() {
         let err = String::from_utf8_lossy(&out.stderr).replace('\n', " ");
         let err = err.split_whitespace().collect::<Vec<_>>().join(" ");
         assert_eq!(out.status.code(), Some(2), "{condition}: {err}");
-        assert!(err.contains(help), "{condition}: expected help `{help}` in\n{err}");
+        assert!(
+            err.contains(help),
+            "{condition}: expected help `{help}` in\n{err}"
+        );
     }
 }

@@ -229,3 +229,71 @@ fn hostile_policies_are_rejected_without_a_panic() {
     std::fs::write(dir.path().join("p.gate"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
     assert_usable_error(&tollgate(&["check", "p.gate"], dir.path()), "not UTF-8");
 }
+
+/// Near misses between the evidence and the policy are warnings with "did you mean", and
+/// baseline warnings name only metrics the policy reads.
+#[test]
+fn near_misses_are_called_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "p.gate",
+        "policy \"p\" {}\n\
+         metric pass1 from \"offline.humaneval.pass_at_1\" higher is better\n\
+         metric other from \"other\" lower is better\n\
+         rule coding { block when regression(pass1) > 1% }\n\
+         rule other_rule { warn when regression(other) > 1% }\n\
+         rule signoff { block unless signed(\"safety-lead\")\n  waivable by \"head-of-safety\" }\n",
+    );
+    write(
+        d,
+        "e.json",
+        r#"{"metrics": {"offline.humaneval.pass_at1": {"value": 0.5, "baseline": 0.5},
+                        "other": 0.1, "unread.a": 1, "unread.b": 2},
+            "signoffs": [{"role": "saftey-lead", "by": "r"}],
+            "waivers": [{"rule": "signoff", "role": "head-of-saftey", "by": "r",
+                         "reason": "known", "expires": "2030-01-01"}]}"#,
+    );
+    write(d, "base.json", r#"{"metrics": {"other": 0.1}}"#);
+    let out = tollgate(
+        &[
+            "eval",
+            "p.gate",
+            "--evidence",
+            "e.json",
+            "--baseline",
+            "base.json",
+            "--now",
+            "2025-04-25",
+            "--format",
+            "json",
+        ],
+        d,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let has = |needle: &str| warnings.iter().any(|w| w.contains(needle));
+    assert!(
+        has("has `offline.humaneval.pass_at1`, which no metric reads: did you mean `offline.humaneval.pass_at1`?")
+            || has("did you mean `offline.humaneval.pass_at1`?"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("role `saftey-lead`, which the policy never asks for: did you mean `safety-lead`?"),
+        "{warnings:#?}"
+    );
+    assert!(has("role head-of-saftey may not waive it (waivable by head-of-safety): did you mean `head-of-safety`?"), "{warnings:#?}");
+    // `other` got its baseline; `offline.humaneval.pass_at1` has its own; the unread ones are
+    // summarised in one line.
+    assert!(
+        !warnings.iter().any(|w| w.contains("metric `unread.")),
+        "{warnings:#?}"
+    );
+    assert!(has("2 other metrics without a baseline"), "{warnings:#?}");
+}

@@ -1,16 +1,4 @@
-//! "Did you mean …" for misspelt names.
-
-/// The candidate closest to `name`, if it is close enough to be a plausible typo.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, c)| {
-            *score >= 0.85 || strsim::levenshtein(name, c) <= 2.min(name.len() / 2)
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+//! Help lines for unknown names, on the one "did you mean" rule of [`crate::suggest`].
 
 /// A help line for an unknown name: the suggestion when there is one, else `fallback`.
 pub fn did_you_mean<'a>(
@@ -18,8 +6,5 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
     fallback: &str,
 ) -> String {
-    match closest(name, candidates) {
-        Some(c) => format!("did you mean `{c}`?"),
-        None => fallback.to_string(),
-    }
+    crate::suggest::did_you_mean(name, candidates).unwrap_or_else(|| fallback.to_string())
 }

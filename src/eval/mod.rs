@@ -7,6 +7,7 @@ pub mod explain;
 mod expr;
 mod logic;
 mod metric;
+mod near_miss;
 mod plan;
 mod record;
 mod rules;
@@ -55,6 +56,7 @@ pub fn evaluate_planned(
         );
     }
     warnings.extend(direction::warnings(program, bundle, &bound));
+    warnings.extend(near_miss::warnings(program, bundle, &bound));
     if program.rules.is_empty() {
         warnings.push(NO_RULES.to_string());
     }

@@ -22,10 +22,10 @@ use crate::builtins::{FlagField, MetricField};
 use crate::compile::ir::{Aggregate, Compare, ElementField, Expr, Node};
 use crate::compile::Program;
 use crate::evidence::{Bundle, Flag};
+use crate::index::to_u32;
 use crate::levels::{Outcome, Severity};
 use crate::outcome::Status;
 use crate::syntax::ast::Direction;
-use crate::index::to_u32;
 use crate::text::same;
 
 use super::bind::{Bound, MetricView};

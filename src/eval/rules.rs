@@ -7,6 +7,7 @@ use crate::compile::ir::{MessagePart, Rule};
 use crate::evidence::Waiver;
 use crate::levels::Outcome;
 use crate::outcome::{AppliedWaiver, RuleResult, Status};
+use crate::suggest::closest;
 
 use super::expr::{Element, Evaluator, Verdict};
 use super::record::Record;
@@ -53,19 +54,23 @@ pub fn sets_aside(outcome: Outcome) -> bool {
 pub fn waiver_warning(waiver: &Waiver, problem: WaiverProblem, rules: &[Rule]) -> String {
     let rule = &waiver.rule;
     match problem {
-        WaiverProblem::NoSuchRule => format!("waiver for {rule} ignored: no rule has that id"),
+        WaiverProblem::NoSuchRule => format!(
+            "waiver for {rule} ignored: no rule has that id{}",
+            hint(closest(rule, rules.iter().map(|r| r.id.as_str())))
+        ),
         WaiverProblem::NotWaivable => {
             format!("waiver for {rule} ignored: the rule is not waivable (it has no `waivable by`)")
         }
         WaiverProblem::RoleMayNotWaive => {
-            let roles = rules
+            let roles: &[String] = rules
                 .iter()
                 .find(|r| &r.id == rule)
-                .map(|r| r.waivable_by.join(", "))
-                .unwrap_or_default();
+                .map_or(&[], |r| r.waivable_by.as_slice());
             format!(
-                "waiver for {rule} ignored: role {} may not waive it (waivable by {roles})",
-                waiver.role
+                "waiver for {rule} ignored: role {} may not waive it (waivable by {}){}",
+                waiver.role,
+                roles.join(", "),
+                hint(closest(&waiver.role, roles.iter().map(String::as_str)))
             )
         }
         WaiverProblem::Expired => format!(
@@ -73,6 +78,11 @@ pub fn waiver_warning(waiver: &Waiver, problem: WaiverProblem, rules: &[Rule]) -
             waiver.expires.to_rfc3339_opts(SecondsFormat::Secs, true)
         ),
     }
+}
+
+/// `: did you mean `x`?` after a warning, when a near miss was found.
+fn hint(near: Option<&str>) -> String {
+    near.map_or_else(String::new, |n| format!(": did you mean `{n}`?"))
 }
 
 /// A rule's result from its verdict: the first valid waiver for it (in bundle order) sets it

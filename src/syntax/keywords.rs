@@ -15,14 +15,5 @@ pub fn is_reserved(word: &str) -> bool {
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely misspelling.
 pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    if word.is_empty() {
-        return None;
-    }
-    candidates
-        .iter()
-        .filter(|c| **c != word)
-        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
-        .filter(|(d, c)| *d <= 2 && *d < c.len().max(word.len()) / 2 + 1)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    crate::suggest::closest(word, candidates.iter().copied())
 }

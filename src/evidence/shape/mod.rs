@@ -416,11 +416,5 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
 
 /// "did you mean `x`?" when one of `choices` is close to `word`.
 pub(crate) fn did_you_mean(word: &str, choices: &[&str]) -> Option<String> {
-    let lower = word.to_lowercase();
-    choices
-        .iter()
-        .map(|c| (strsim::jaro_winkler(&lower, c), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+    crate::suggest::did_you_mean(word, choices.iter().copied())
 }
