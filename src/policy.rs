@@ -113,6 +113,20 @@ impl Policy {
         &self.checked
     }
 
+    /// Errors inside `test` blocks, each test's own: they break that test, not the policy.
+    pub fn test_errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.checked.test_errors.iter().flat_map(|(_, e)| e)
+    }
+
+    /// The errors of the test block at `span`, if it has any.
+    pub fn errors_of_test(&self, span: crate::span::Span) -> Option<&[Diagnostic]> {
+        self.checked
+            .test_errors
+            .iter()
+            .find(|(s, _)| s.file == span.file && s.start == span.start)
+            .map(|(_, e)| e.as_slice())
+    }
+
     /// Lints found while checking (unused names and the like).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.checked.warnings

@@ -610,17 +610,15 @@ fn a_flags_csv_cannot_be_a_baseline() {
 #[test]
 fn baseline_and_candidate_keys_that_do_not_match_are_warnings() {
     let b = ok(&[NA], &[TYPHOON]);
-    // Every candidate metric lacks a baseline; every baseline metric lacks a candidate.
-    assert_eq!(b.warnings.len(), 6 + 10, "{:#?}", b.warnings);
+    // Every baseline metric lacks a candidate. (Candidate metrics without a baseline are
+    // reported by evaluation, only for the metrics a policy reads: tests/cli.rs.)
+    assert_eq!(b.warnings.len(), 10, "{:#?}", b.warnings);
     assert!(b
         .warnings
         .iter()
         .any(|w| w.contains("baseline metric `physical_en.acc`")
             && w.contains("has no candidate metric")));
-    assert!(b
-        .warnings
-        .iter()
-        .any(|w| w.contains("metric `arc_easy.acc`") && w.contains("has no baseline")));
+    assert!(!b.warnings.iter().any(|w| w.contains("has no baseline")));
 }
 
 #[test]

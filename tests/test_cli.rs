@@ -61,3 +61,36 @@ fn a_named_fragment_is_an_error_not_skipped() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `policy` header"));
 }
+
+/// A broken test block is that test's failure: the file's other tests still run, and the
+/// summary counts it.
+#[test]
+fn each_test_stands_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tt.gate");
+    std::fs::write(
+        &path,
+        "policy \"p\" {}\nmetric m from \"m\" lower is better\nrule r { block when m > 1 }\n\
+         test \"bad inline\" {\n evidence {\"metrics\": {\"m\": \"x\"}}\n expect pass\n}\n\
+         test \"bad now\" {\n evidence {\"metrics\": {\"m\": 2}}\n now \"yesterday\"\n expect block\n}\n\
+         test \"good\" {\n evidence {\"metrics\": {\"m\": 2}}\n expect block\n}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate"))
+        .arg("test")
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("ok   "), "{stdout}");
+    assert!(stdout.contains("good"), "{stdout}");
+    assert!(stdout.contains("1 passed, 2 failed"), "{stdout}");
+    assert!(
+        stdout.contains("`yesterday` is not a date-time"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("invalid inline evidence"), "{stdout}");
+    // Tests that could not run make the input unusable: exit 2, as before.
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+}

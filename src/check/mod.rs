@@ -28,6 +28,10 @@ pub struct Checked {
     pub resolution: Resolution,
     /// Lints: suspicious but legal.
     pub warnings: Vec<Diagnostic>,
+    /// Errors inside `test` blocks (an unknown rule, a malformed `now`, invalid inline
+    /// evidence), by the test's span: each breaks its own test, not the policy, so that
+    /// `tollgate test` still runs the others. `tollgate check` reports them as errors.
+    pub test_errors: Vec<(crate::span::Span, Vec<Diagnostic>)>,
 }
 
 impl Checked {
@@ -107,10 +111,15 @@ pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
             }
         }
     }
+    let mut test_errors = Vec::new();
     for (_, file) in &loaded.files {
         for item in &file.items {
             if let ast::Item::Test(test) = item {
-                rules::check_test(test, &symbols, sources, &mut errors);
+                let mut broken = Vec::new();
+                rules::check_test(test, &symbols, sources, &mut broken);
+                if !broken.is_empty() {
+                    test_errors.push((test.span, broken));
+                }
             }
         }
     }
@@ -128,8 +137,10 @@ pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
             declarations,
             resolution,
             warnings,
+            test_errors,
         })
     } else {
+        errors.extend(test_errors.into_iter().flat_map(|(_, e)| e));
         errors.sort_by_key(|d| {
             d.location
                 .as_ref()

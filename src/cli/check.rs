@@ -46,7 +46,13 @@ pub fn run(args: Args) -> Exit {
     for path in &args.files {
         let name = path.display().to_string();
         let (ok, diags): (bool, Vec<Diagnostic>) = match Policy::load(path) {
-            Ok(policy) => (true, policy.warnings().to_vec()),
+            // A broken test block fails `check` as any error does.
+            Ok(policy) => {
+                let mut diags: Vec<Diagnostic> = policy.test_errors().cloned().collect();
+                let ok = diags.is_empty();
+                diags.extend(policy.warnings().iter().cloned());
+                (ok, diags)
+            }
             Err(diags) => (false, diags.0),
         };
         failed |= !ok;

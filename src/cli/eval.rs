@@ -85,7 +85,11 @@ pub fn run(args: Args) -> Exit {
     let now = Now::resolve(now, bundle.as_of);
     let result = policy.evaluate(&bundle, now);
     // Explanations are computed only when asked for, or for the reports that quote them.
-    let wants_explain = args.explain || matches!(args.format, Format::Markdown | Format::Github);
+    let wants_explain = args.explain
+        || matches!(
+            args.format,
+            Format::Human | Format::Markdown | Format::Github
+        );
     let explanations = if wants_explain {
         explain::explain(&policy, &bundle, now)
     } else {
@@ -94,10 +98,10 @@ pub fn run(args: Args) -> Exit {
     let explained = args.explain.then_some(explanations.as_slice());
 
     let text = match (args.format, explained) {
-        (Format::Human, None) => render::human::render(&result, stdout_color()),
+        (Format::Human, None) => render::human::render(&result, &explanations, stdout_color()),
         (Format::Human, Some(x)) => format!(
             "{}\nexplain:\n\n{}",
-            render::human::render(&result, stdout_color()),
+            render::human::render(&result, &explanations, stdout_color()),
             render::explain::render_text(&result, x)
         ),
         (Format::Json, None) => render::json::render(&result),

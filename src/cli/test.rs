@@ -114,7 +114,7 @@ fn print_human(reports: &[FileReport], coverage: bool, passed: usize, failed: us
             }
             if let Some(e) = &t.error {
                 for d in &e.0 {
-                    println!("       evidence could not be used: {}", d.message);
+                    println!("       the test could not run: {}", d.message);
                 }
                 print_diagnostics(&e.0);
             }

@@ -126,6 +126,47 @@ pub struct Elements {
     pub empty_family: Option<String>,
 }
 
+impl RuleExplanation {
+    /// The clause that decided `result`: the first that contributed the rule's outcome (its
+    /// outcome before a waiver), a fired clause before a missing one.
+    pub fn deciding(&self, result: &crate::RuleResult) -> Option<&ClauseExplanation> {
+        let wanted = match (&result.waiver, result.status) {
+            (Some(w), Status::Waived) => w.would_be,
+            _ => result.outcome,
+        };
+        let first = |kind: ClauseResult| {
+            self.clauses
+                .iter()
+                .find(|c| c.result == kind && c.contributes == Some(wanted))
+        };
+        first(ClauseResult::Fired).or_else(|| first(ClauseResult::Missing))
+    }
+}
+
+impl ClauseExplanation {
+    /// The values the clause read, one level down: `regression(sycophancy) = 0.031`, with
+    /// what they came from where that is a note (who signed, and until when).
+    pub fn values(&self) -> String {
+        let c = &self.condition;
+        let steps: Vec<&Step> = if c.children.is_empty() {
+            vec![c]
+        } else {
+            c.children.iter().collect()
+        };
+        let mut parts: Vec<String> = steps
+            .iter()
+            .map(|s| match &s.note {
+                Some(note) if s.children.is_empty() => format!("{} = {} [{note}]", s.text, s.value),
+                _ => format!("{} = {}", s.text, s.value),
+            })
+            .collect();
+        if let (Some(note), false) = (&c.note, c.children.is_empty()) {
+            parts.push(format!("[{note}]"));
+        }
+        parts.join("; ")
+    }
+}
+
 impl Shown {
     pub fn is_unknown(&self) -> bool {
         matches!(self, Shown::Unknown(_))
@@ -444,7 +485,13 @@ impl<'a> Explainer<'_, 'a> {
             }
         }
         if expired.is_empty() {
-            format!("{role}: no sign-off in the evidence")
+            let roles = self.bundle.signoffs.iter().map(|s| s.role.as_str());
+            match crate::suggest::closest(role, roles) {
+                Some(near) => format!(
+                    "{role}: no sign-off in the evidence; one is for `{near}`: did you mean it?"
+                ),
+                None => format!("{role}: no sign-off in the evidence"),
+            }
         } else {
             format!("{role}: sign-off by {}", expired.join(", "))
         }

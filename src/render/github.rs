@@ -20,7 +20,7 @@ use std::fmt::Write;
 use chrono::SecondsFormat;
 
 use crate::diagnostic::Location;
-use crate::eval::explain::{ClauseResult, RuleExplanation};
+use crate::eval::explain::RuleExplanation;
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, RuleResult, Status};
 
@@ -80,21 +80,10 @@ pub fn render(e: &Evaluation, explained: &[RuleExplanation]) -> String {
 
 /// The clause that decided a rule, else the rule itself.
 fn place<'a>(r: &'a RuleResult, explained: &'a [RuleExplanation]) -> &'a Location {
-    let wanted = match (r.status, &r.waiver) {
-        (Status::Waived, Some(w)) => w.would_be,
-        _ => r.outcome,
-    };
     explained
         .iter()
         .find(|x| x.id == r.id)
-        .and_then(|x| {
-            let deciding = |result: ClauseResult| {
-                x.clauses
-                    .iter()
-                    .find(|c| c.result == result && c.contributes == Some(wanted))
-            };
-            deciding(ClauseResult::Fired).or_else(|| deciding(ClauseResult::Missing))
-        })
+        .and_then(|x| x.deciding(r))
         .map_or(&r.location, |c| &c.location)
 }
 

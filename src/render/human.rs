@@ -1,17 +1,26 @@
 //! The human report: what a release manager reads in a CI log. Decision first, then every
-//! rule that blocks, needs review or warns, then waived rules, then passed rules on one line.
+//! rule that blocks, needs review or warns — with its message, else the clause that decided it
+//! and the values it read — then waived rules, then passed rules on one line.
 
 use std::fmt::Write;
 
 use chrono::SecondsFormat;
 use owo_colors::{OwoColorize, Style};
 
+use crate::eval::explain::RuleExplanation;
 use crate::evidence::{InputFormat, Role};
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, NowSource, RuleResult, Status};
 
-/// Render the report; `color` adds ANSI colours (only for a terminal).
-pub fn render(e: &Evaluation, color: bool) -> String {
+/// Render the report; `explained` (from [`crate::eval::explain::explain`]) gives the deciding
+/// clause of a rule without a message; `color` adds ANSI colours (only for a terminal).
+pub fn render(e: &Evaluation, explained: &[RuleExplanation], color: bool) -> String {
+    let deciding = |r: &RuleResult| {
+        explained
+            .iter()
+            .find(|x| x.id == r.id)
+            .and_then(|x| x.deciding(r))
+    };
     let paint = |text: &str, style: Style| {
         if color {
             text.style(style).to_string()
@@ -89,8 +98,18 @@ pub fn render(e: &Evaluation, color: bool) -> String {
             let _ = write!(out, " (missing evidence)");
         }
         out.push('\n');
-        if let Some(m) = &r.message {
-            let _ = writeln!(out, "        {m}");
+        match (&r.message, deciding(r)) {
+            (Some(m), _) => {
+                let _ = writeln!(out, "        {m}");
+            }
+            (None, Some(c)) => {
+                let _ = writeln!(out, "        {}", c.text);
+                // A missing rule's values are unknown; the `missing:` line below says why.
+                if r.status != Status::Missing {
+                    let _ = writeln!(out, "          {}", c.values());
+                }
+            }
+            (None, None) => {}
         }
         if !r.missing.is_empty() {
             let _ = writeln!(out, "        missing: {}", r.missing.join(", "));
@@ -124,6 +143,9 @@ pub fn render(e: &Evaluation, color: bool) -> String {
             );
         }
         out.push('\n');
+        if let Some(m) = &r.message {
+            let _ = writeln!(out, "        {m}");
+        }
     }
 
     let passed: Vec<&str> = e

@@ -124,6 +124,11 @@ fn run_test(policy: &Policy, test: &ast::TestBlock, dir: &Path, line: usize) -> 
         error: None,
         evaluation: None,
     };
+    // A test the checker found broken is reported on its own; the file's other tests run.
+    if let Some(errors) = policy.errors_of_test(test.span) {
+        result.error = Some(Diagnostics(errors.to_vec()));
+        return result;
+    }
     let bundle = match test_bundle(test, dir) {
         Ok(b) => b,
         Err(e) => {
