@@ -296,3 +296,52 @@ fn near_misses_are_called_out() {
     );
     assert!(has("2 other metrics without a baseline"), "{warnings:#?}");
 }
+
+/// The first error points the right way: broken YAML says so first (not a shape error the
+/// broken syntax caused), a file given as the wrong format says which format it looks like,
+/// and a sign-off that expires before it was given is refused.
+#[test]
+fn first_errors_point_the_right_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "p.gate", POLICY);
+    write(
+        d,
+        "broken.yaml",
+        "metrics:\n  m:\n    value: 0.1\n    stderr: 0.0372\n  safety.x: {value: 1\nflags: []\n",
+    );
+    write(
+        d,
+        "signoff.json",
+        r#"{"signoffs": [{"role": "lead", "by": "r", "at": "2025-04-24", "expires": "2025-04-01"}]}"#,
+    );
+    let lm_eval = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/lm-eval/typhoon2-3b-commonsense-en-th.json");
+    let wrong_format = format!("inspect:{}", lm_eval.display());
+    for (evidence, first) in [
+        ("broken.yaml", "invalid YAML"),
+        (
+            wrong_format.as_str(),
+            "this is not inspect output; it looks like lm-eval",
+        ),
+        (
+            "signoff.json",
+            "`signoffs[0].expires` is 2025-04-01T00:00:00Z, before",
+        ),
+    ] {
+        let out = tollgate(&["eval", "p.gate", "--evidence", evidence], d);
+        assert_usable_error(&out, evidence);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // miette wraps long lines, continuing them after a `│`.
+        let flat = stderr
+            .split_whitespace()
+            .filter(|w| *w != "│")
+            .collect::<Vec<_>>()
+            .join(" ");
+        let first_error = flat.split('×').nth(1).unwrap_or_default();
+        assert!(first_error.contains(first), "{evidence}: {flat}");
+        if evidence == "broken.yaml" {
+            assert_eq!(flat.matches('×').count(), 1, "{flat}");
+        }
+    }
+}

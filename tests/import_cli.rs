@@ -251,3 +251,36 @@ fn import_archives_evidence_numbers_exactly() {
         "{archive}"
     );
 }
+
+/// HELM writes the population standard deviation; the standard error of the mean is
+/// `stddev / √(count − 1)`, and a single item has none. Through `tollgate import`.
+#[test]
+fn helm_standard_errors_come_from_stddev_and_count() {
+    // Scores 0.2, 0.4 and 0.9: mean 0.5, population variance 0.26 / 3.
+    let population_sd = (0.26f64 / 3.0).sqrt();
+    let dir = tempfile::tempdir().unwrap();
+    let stats = dir.path().join("stats.json");
+    std::fs::write(
+        &stats,
+        format!(
+            r#"[{{"name": {{"name": "acc", "split": "test"}}, "count": 3, "sum": 1.5,
+                 "sum_squared": 1.01, "mean": 0.5, "variance": {}, "stddev": {population_sd}}},
+               {{"name": {{"name": "one", "split": "test"}}, "count": 1, "sum": 1.0,
+                 "sum_squared": 1.0, "mean": 1.0, "variance": 0.0, "stddev": 0.0}}]"#,
+            population_sd * population_sd
+        ),
+    )
+    .unwrap();
+    let spec = format!("helm:{}", stats.display());
+    let out = tollgate(&["import", "--evidence", &spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let archive: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let se = archive["metrics"]["acc.test"]["stderr"].as_f64().unwrap();
+    // The sample standard deviation (0.26 / 2)^½ over √3.
+    let expected = (0.26f64 / 2.0).sqrt() / 3f64.sqrt();
+    assert!((se - expected).abs() < 1e-12, "{se} vs {expected}");
+    assert!(
+        archive["metrics"]["one.test"].get("stderr").is_none(),
+        "{archive:#}"
+    );
+}

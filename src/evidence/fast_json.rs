@@ -103,7 +103,10 @@ fn read_record<'de, R: Record, A: MapAccess<'de>>(
     }
     let missing =
         (object.fields.iter().enumerate()).any(|(i, f)| f.required && values.get(i).is_none());
-    if missing || object.uncontained(&values).next().is_some() {
+    if missing
+        || object.uncontained(&values).next().is_some()
+        || object.misordered(&values).next().is_some()
+    {
         return Err(give_up());
     }
     R::build(values).ok_or_else(give_up)

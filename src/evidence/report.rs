@@ -74,8 +74,14 @@ impl<'a> Doc<'a> {
     }
 
     /// Every problem of a pass, then the error that stopped it (if any), then a count of the
-    /// problems not shown.
+    /// problems not shown; or the syntax error alone, when the parser failed.
     pub(crate) fn report(&self, found: Findings, native: Option<Native>) -> Vec<Diagnostic> {
+        if let (None, Some(native)) = (&found.fatal, &native) {
+            // The parser itself failed: the document is not valid JSON or YAML. What the shape
+            // pass saw before that point may be an artefact of the broken syntax (YAML reads
+            // `1\nflags` after a missing `}` as one string), so the syntax error stands alone.
+            return vec![self.native(native, &found.path)];
+        }
         let mut out: Vec<Diagnostic> = found
             .problems
             .iter()

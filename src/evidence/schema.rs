@@ -90,6 +90,9 @@ pub(crate) struct Object {
     /// Intervals that must contain a number of the same object: `(interval, number)`, as
     /// indices into `fields`.
     pub contains: &'static [(usize, usize)],
+    /// Instants that may not come after another of the same object: `(earlier, later)`, as
+    /// indices into `fields` (a sign-off cannot expire before it was given).
+    pub ordered: &'static [(usize, usize)],
 }
 
 impl Object {
@@ -118,6 +121,25 @@ impl Object {
             let interval = self.fields.get(interval)?;
             let center = self.fields.get(center)?;
             (!super::rules::contains(*ends, *x)).then_some((interval, *ends, center, *x))
+        })
+    }
+}
+
+impl Object {
+    /// The instants of `values` out of order: `(earlier field, its instant, later field, its
+    /// instant)` where the earlier one is after the later one.
+    pub(crate) fn misordered<'v>(
+        &'static self,
+        values: &'v Values,
+    ) -> impl Iterator<Item = (&'static Field, DateTime<Utc>, &'static Field, DateTime<Utc>)> + 'v
+    {
+        self.ordered.iter().filter_map(move |&(earlier, later)| {
+            let (Some(Value::Instant(a)), Some(Value::Instant(b))) =
+                (values.get(earlier), values.get(later))
+            else {
+                return None;
+            };
+            (a > b).then_some((self.fields.get(earlier)?, *a, self.fields.get(later)?, *b))
         })
     }
 }
@@ -163,6 +185,7 @@ pub(crate) const BUNDLE: Object = Object {
     plural: "evidence bundles",
     fields: BUNDLE_FIELDS,
     contains: &[],
+    ordered: &[],
 };
 
 const METRIC_FIELDS: &[Field] = &[
@@ -190,6 +213,7 @@ pub(crate) const METRIC: Object = Object {
             at(METRIC_FIELDS, "baseline"),
         ),
     ],
+    ordered: &[],
 };
 
 /// An element of `flags`.
@@ -209,22 +233,26 @@ pub(crate) const FLAG: Object = Object {
         optional("stage", Kind::Text),
     ],
     contains: &[],
+    ordered: &[],
 };
+
+const SIGNOFF_FIELDS: &[Field] = &[
+    required("role", Kind::Text),
+    missing_help(
+        required("by", Kind::Text),
+        "a signoff says who signed: `by`",
+    ),
+    optional("at", Kind::Instant),
+    optional("expires", Kind::Instant),
+];
 
 /// An element of `signoffs`.
 pub(crate) const SIGNOFF: Object = Object {
     noun: "signoff",
     plural: "signoffs",
-    fields: &[
-        required("role", Kind::Text),
-        missing_help(
-            required("by", Kind::Text),
-            "a signoff says who signed: `by`",
-        ),
-        optional("at", Kind::Instant),
-        optional("expires", Kind::Instant),
-    ],
+    fields: SIGNOFF_FIELDS,
     contains: &[],
+    ordered: &[(at(SIGNOFF_FIELDS, "at"), at(SIGNOFF_FIELDS, "expires"))],
 };
 
 const WAIVER_HELP: &str = "a waiver must name its rule, role and signer (`by`), say why it is \
@@ -245,6 +273,7 @@ pub(crate) const WAIVER: Object = Object {
         missing_help(required("expires", Kind::Instant), WAIVER_HELP),
     ],
     contains: &[],
+    ordered: &[],
 };
 
 const _: () = {
@@ -258,6 +287,12 @@ const _: () = {
             let (interval, center) = object.contains[j];
             assert!(interval < object.fields.len() && center < object.fields.len());
             j += 1;
+        }
+        let mut k = 0;
+        while k < object.ordered.len() {
+            let (earlier, later) = object.ordered[k];
+            assert!(earlier < object.fields.len() && later < object.fields.len());
+            k += 1;
         }
         i += 1;
     }

@@ -5,6 +5,11 @@
 //! (`exact_match.test.robustness.worst`). The value is `mean`, and `count` is `n`. Stats
 //! with `count: 0` (nothing was measured; HELM writes no `mean` for them) are left out.
 //! HELM states no model in `stats.json`.
+//!
+//! The standard error comes from `stddev` and `count`. HELM's `stddev` is the square root
+//! of the *population* variance (`sum_squared / count − mean²`), so the standard error of
+//! the mean is `stddev / √(count − 1)` (the sample standard deviation `stddev·√(n/(n−1))`
+//! over `√n`); with a count of one there is none.
 
 use serde_json::Value;
 
@@ -51,9 +56,14 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
                     ));
                     continue;
                 }
+                let stderr = stat.get("stddev").and_then(|v| match num(v) {
+                    Num::Finite(sd) => standard_error(sd, n?),
+                    _ => None,
+                });
                 out.metrics.insert(key, {
                     let mut metric = Metric::new(value, 0);
                     metric.set_n(n);
+                    metric.set_stderr(stderr);
                     metric
                 });
             }
@@ -73,6 +83,15 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
         sink.warn("the file holds no stats with a mean");
     }
     (!sink.has_errors()).then_some(out)
+}
+
+/// The standard error of a mean from HELM's population standard deviation over `n` items.
+fn standard_error(population_sd: f64, n: u64) -> Option<f64> {
+    if n < 2 || population_sd.is_nan() || population_sd < 0.0 {
+        return None;
+    }
+    let bessel = (n - 1) as f64;
+    Some(population_sd / bessel.sqrt())
 }
 
 /// `<metric>[.<split>][.<sub_split>][.<perturbation>.<computed_on>]`.

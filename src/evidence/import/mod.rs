@@ -242,7 +242,9 @@ fn from_text(
             }
         }
         foreign => {
-            let imported = import(foreign, &name, &text, extension, options)?;
+            let imported = import(foreign, &name, &text, extension, options).map_err(|errors| {
+                other_format(foreign, &input.path, &name, &text).unwrap_or(errors)
+            })?;
             let (imported, warnings) = imported;
             let mut warnings = warnings;
             if input.prefix.is_some() && foreign == InputFormat::FlagsCsv {
@@ -414,6 +416,37 @@ fn native_keys(outline: &Outline) -> bool {
         Outline::Object(keys) => keys.iter().all(|k| BUNDLE.has(k)),
         _ => false,
     }
+}
+
+/// When a file given as `FORMAT:` fails to import and looks like another format: one error
+/// that says so, instead of the named importer's complaints about a file it never understood.
+fn other_format(
+    named: InputFormat,
+    path: &Path,
+    name: &str,
+    text: &str,
+) -> Option<Vec<Diagnostic>> {
+    let outline = json::outline(text)?;
+    let looks =
+        harness(&outline).or_else(|| native_keys(&outline).then_some(InputFormat::Tollgate))?;
+    if looks == named {
+        return None;
+    }
+    let given = match looks {
+        InputFormat::Tollgate => path.display().to_string(),
+        other => format!("{}:{}", other.as_str(), path.display()),
+    };
+    Some(vec![Diagnostic::error(
+        Code::Evidence,
+        format!(
+            "{name}: this is not {} output; it looks like {}",
+            named.as_str(),
+            looks.as_str()
+        ),
+    )
+    .with_help(format!(
+        "give it as `{given}`, or without a format to let Tollgate tell it from the content"
+    ))])
 }
 
 /// What detection found: a native bundle already parsed, or a format to import.

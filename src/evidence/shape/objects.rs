@@ -58,6 +58,9 @@ pub(crate) fn read_record<'de, R: Record, A: MapAccess<'de>>(
     for (interval, ends, center, x) in object.uncontained(&values) {
         not_contained(ctx, interval.name, ends, center.name, x);
     }
+    for (earlier, a, later, b) in object.misordered(&values) {
+        misordered(ctx, object.noun, earlier.name, a, later.name, b);
+    }
     Ok(if ctx.count() == before {
         R::build(values)
     } else {
@@ -134,6 +137,30 @@ fn not_contained(ctx: &Ctx, field: &'static str, (low, high): (f64, f64), what: 
         .with_help(Some(format!(
             "an interval must contain its {what}: low <= {what} <= high"
         ))),
+    );
+}
+
+fn misordered(
+    ctx: &Ctx,
+    noun: &str,
+    earlier: &'static str,
+    a: chrono::DateTime<chrono::Utc>,
+    later: &'static str,
+    b: chrono::DateTime<chrono::Utc>,
+) {
+    let at =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let path = ctx.here(Some(Seg::Field(later)));
+    let message = format!(
+        "{} is {}, before the {noun}'s `{earlier}` ({})",
+        place(&path),
+        at(b),
+        at(a)
+    );
+    ctx.report(
+        Problem::new(path, Target::Value, message, format!("before `{earlier}`")).with_help(Some(
+            format!("a {noun} cannot end before it begins: `{earlier}` <= `{later}`"),
+        )),
     );
 }
 
