@@ -144,14 +144,22 @@ fn run<'d>(
     };
     // The commonest rules in one tight loop, then the others. A metric rule whose metric is
     // unknown goes to the evaluator like any other rule.
+    let mut decision = Outcome::Pass;
     for rule in &plan.metric_rules {
         match rule.verdict(bundle, bound) {
             Some((outcome, status)) => {
+                decision = decision.max(outcome);
                 if let Some(slot) = verdicts.get_mut(rule.rule as usize) {
                     *slot = RuleVerdict { outcome, status };
                 }
             }
-            None => decide(rule.rule as usize, verdicts),
+            None => {
+                let index = rule.rule as usize;
+                decide(index, verdicts);
+                if let Some(v) = verdicts.get(index) {
+                    decision = decision.max(v.outcome);
+                }
+            }
         }
     }
     for &index in &plan.clause_rules {
@@ -169,8 +177,13 @@ fn run<'d>(
             }
         }
     }
+    // Rules the tight loop did not see, and waivers, change the decision: count them all
+    // then. (A policy without rules blocks: `super::decision`.)
+    if !plan.clause_rules.is_empty() || !bundle.waivers.is_empty() || verdicts.is_empty() {
+        decision = super::decision(verdicts.iter().map(|v| v.outcome));
+    }
     Decision {
-        decision: super::decision(verdicts.iter().map(|v| v.outcome)),
+        decision,
         rules: verdicts,
     }
 }

@@ -84,9 +84,27 @@ pub(super) struct MetricRule {
     /// Its index in the policy's rules.
     pub rule: u32,
     test: MetricTest,
-    outcome: Outcome,
-    unless: bool,
+    /// The rule's outcome and status when the comparison holds, and when it does not:
+    /// folded once, when planning, by the one clause fold ([`Fold`]), so the tight loop only
+    /// picks one.
+    holds: (Outcome, Status),
+    fails: (Outcome, Status),
+}
+
+/// The verdict of a rule of one clause whose condition has the truth `truth`.
+fn one_clause(
+    clause: &crate::compile::ir::Clause,
     missing: Option<Outcome>,
+    truth: bool,
+) -> (Outcome, Status) {
+    let mut fold = Fold::default();
+    fold.add(contribution(
+        clause.outcome,
+        clause.unless,
+        Some(truth),
+        missing,
+    ));
+    fold.finish()
 }
 
 /// `quantity(metric) OP rhs`, the operator already turned to put the metric on the left.
@@ -193,9 +211,8 @@ impl Plan {
                 ([clause], Some(Test::Metric(test))) => metric_rules.push(MetricRule {
                     rule: to_u32(index),
                     test: *test,
-                    outcome: clause.outcome,
-                    unless: clause.unless,
-                    missing: rule.missing,
+                    holds: one_clause(clause, rule.missing, true),
+                    fails: one_clause(clause, rule.missing, false),
                 }),
                 _ => clause_rules.push(to_u32(index)),
             }
@@ -722,15 +739,12 @@ impl MetricRule {
     /// then decides the rule in general.
     #[inline(always)]
     pub(super) fn verdict(&self, bundle: &Bundle, bound: &Bound) -> Option<(Outcome, Status)> {
-        let truth = self.test.run(bundle, bound)?;
-        let mut fold = Fold::default();
-        fold.add(contribution(
-            self.outcome,
-            self.unless,
-            Some(truth),
-            self.missing,
-        ));
-        Some(fold.finish())
+        let bit = self.test.order(bundle, bound)?;
+        Some(if self.test.accepts & bit != 0 {
+            self.holds
+        } else {
+            self.fails
+        })
     }
 }
 
