@@ -170,11 +170,14 @@ fn an_edited_evidence_file_fails_and_says_what_changed() {
         "{text}"
     );
     assert!(
-        text.contains("decision: recorded block, now pass"),
+        text.contains("decision: recorded \"block\", now \"pass\""),
         "{text}"
     );
     assert!(
-        text.contains("rule tester_behavior_concern: recorded block (fired), now pass (passed)"),
+        text.contains(
+            "  rule tester_behavior_concern:\n    rules[0].outcome: recorded \"block\", now \"pass\"\n    \
+             rules[0].status: recorded \"fired\", now \"passed\""
+        ),
         "{text}"
     );
     snapshot!("verify-edited-evidence", text);
@@ -191,7 +194,7 @@ fn an_edit_that_keeps_the_results_still_fails_on_the_hash() {
     let text = stdout(&out);
     assert!(text.contains("CHANGED   evidence"), "{text}");
     assert!(
-        text.contains("results: decision block and all 10 rule result(s) reproduce"),
+        text.contains("results: every field reproduces (decision block, 10 rule(s))"),
         "{text}"
     );
 }
@@ -213,7 +216,7 @@ fn an_edited_policy_fails_and_says_what_changed() {
     );
     assert!(
         text.contains(
-            "rule metrics_disagree_with_testers: recorded review (fired), now pass (passed)"
+            "  rule metrics_disagree_with_testers:\n    rules[5].outcome: recorded \"review\", now \"pass\""
         ),
         "{text}"
     );
@@ -236,7 +239,7 @@ fn an_edited_import_fails() {
         "{text}"
     );
     assert!(
-        text.contains("rule safety_signoff: recorded pass (passed), now block (fired)"),
+        text.contains("rules[8].outcome: recorded \"pass\", now \"block\""),
         "{text}"
     );
 }
@@ -275,7 +278,7 @@ fn a_record_edited_by_hand_fails() {
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("decision: recorded pass, now block"),
+        stdout(&out).contains("decision: recorded \"pass\", now \"block\""),
         "{}",
         stdout(&out)
     );
@@ -290,8 +293,7 @@ fn a_record_edited_by_hand_fails() {
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out)
-            .contains("rule tester_behavior_concern: recorded pass (passed), now block (fired)"),
+        stdout(&out).contains("rules[0].status: recorded \"passed\", now \"fired\""),
         "{}",
         stdout(&out)
     );
@@ -411,10 +413,20 @@ fn verify_json_reports_the_same() {
     assert_eq!(doc["decision"]["now"], "block");
     assert_eq!(doc["files"][0]["state"], "changed");
     assert_eq!(doc["files"][1]["state"], "same");
+    let first = &doc["differences"][0];
+    assert_eq!(first["path"], "rules[5].outcome");
+    assert_eq!(first["rule"], "metrics_disagree_with_testers");
+    assert_eq!(first["recorded"], "review");
+    assert_eq!(first["now"], "pass");
     assert_eq!(
-        doc["differences"][0],
-        "rule metrics_disagree_with_testers: recorded review (fired), now pass (passed)"
+        first["text"],
+        "rules[5].outcome: recorded \"review\", now \"pass\""
     );
+    // The message is gone now: `now` is null, not absent.
+    let message = &doc["differences"][2];
+    assert_eq!(message["path"], "rules[5].message");
+    assert_eq!(message["now"], Value::Null);
+    assert!(message.get("now").is_some());
 }
 
 #[test]
@@ -535,7 +547,7 @@ fn a_record_of_imported_evidence_verifies_and_catches_edits() {
     let text = stdout(&out);
     assert!(text.contains("CHANGED   evidence base.json"), "{text}");
     assert!(
-        text.contains("rule drop: recorded pass (passed), now block (fired)"),
+        text.contains("rules[0].outcome: recorded \"pass\", now \"block\""),
         "{text}"
     );
     write("base.json", r#"{"metrics": {"acc": 0.85}}"#);
