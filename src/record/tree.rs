@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::read::join;
+use super::read::{compact, join};
 use super::verify::Difference;
 
 /// The tool's version may differ: a record is verified by whichever tollgate is at hand, and
@@ -79,22 +79,30 @@ fn id(rule: &Json) -> Option<&str> {
     rule.get("id").and_then(Json::as_str)
 }
 
-/// Rules matched by id; a rule in the wrong place is a difference too (rules are listed in
-/// source order).
+/// Rules matched by id; a recorded rule whose id the policy does not have is compared with
+/// the rule in its place when that one is not recorded either (a renamed rule, or a forged
+/// id). A rule in the wrong place is a difference too: rules are listed in source order.
 fn rules(recorded: &[Json], now: &[Json], out: &mut Vec<Difference>) {
+    let has = |list: &[Json], wanted: Option<&str>| list.iter().any(|x| id(x) == wanted);
     let common = |from: &[Json], other: &[Json]| -> Vec<String> {
         from.iter()
             .filter_map(id)
-            .filter(|i| other.iter().any(|o| id(o) == Some(i)))
+            .filter(|i| has(other, Some(i)))
             .map(str::to_string)
             .collect()
     };
     let (order_recorded, order_now) = (common(recorded, now), common(now, recorded));
+    let mut paired = Vec::new();
     for (i, r) in recorded.iter().enumerate() {
         let path = format!("rules[{i}]");
-        let found = id(r).and_then(|rid| now.iter().enumerate().find(|(_, n)| id(n) == Some(rid)));
-        match (id(r), found) {
-            (Some(rid), Some((j, n))) => {
+        let by_id = now
+            .iter()
+            .enumerate()
+            .find(|(_, n)| id(r).is_some() && id(n) == id(r));
+        let in_place = now.get(i).filter(|n| !has(recorded, id(n)));
+        match (by_id, in_place) {
+            (Some((j, n)), _) => {
+                let rid = id(r).unwrap_or_default();
                 let place = order_recorded.iter().position(|x| x == rid);
                 if place != order_now.iter().position(|x| x == rid) {
                     out.push(Difference::RuleMoved {
@@ -105,22 +113,22 @@ fn rules(recorded: &[Json], now: &[Json], out: &mut Vec<Difference>) {
                 }
                 walk(&path, r, n, Some(rid), out);
             }
-            (Some(rid), None) => out.push(Difference::RuleGone {
+            (None, Some(n)) => {
+                paired.push(i);
+                walk(&path, r, n, id(n), out);
+            }
+            (None, None) => out.push(Difference::RuleGone {
                 path,
-                id: rid.to_string(),
+                id: id(r).map_or_else(|| compact(r), str::to_string),
             }),
-            // The parser takes no rule without an id; compared whole all the same.
-            (None, _) => out.push(field(path, None, Some(r), None)),
         }
     }
-    for n in now {
-        if let Some(nid) = id(n) {
-            if !recorded.iter().any(|r| id(r) == Some(nid)) {
-                out.push(Difference::RuleNew {
-                    id: nid.to_string(),
-                    now: n.clone(),
-                });
-            }
+    for (j, n) in now.iter().enumerate() {
+        if !has(recorded, id(n)) && !paired.contains(&j) {
+            out.push(Difference::RuleNew {
+                id: id(n).unwrap_or_default().to_string(),
+                now: n.clone(),
+            });
         }
     }
 }

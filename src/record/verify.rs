@@ -128,7 +128,8 @@ pub fn parse(text: &str) -> Result<Record, Invalid> {
     let format = meta.key("format")?;
     if format.u64()? != u64::from(FORMAT) {
         return Err(Invalid(format!(
-            "record format {} is not supported (this tollgate reads format {FORMAT})",
+            "{}: record format {} is not supported (this tollgate reads format {FORMAT})",
+            format.path,
             super::read::compact(format.value)
         )));
     }
