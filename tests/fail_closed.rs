@@ -784,6 +784,20 @@ fn records_that_do_not_hold() {
         Some(0),
         "edited record"
     );
+    // A field no decision depends on, edited: still not the record of this evaluation.
+    let mut doc: serde_json::Value = serde_json::from_str(&record).unwrap();
+    doc["policy"]["version"] = serde_json::json!("2099");
+    write(
+        d,
+        "edited.json",
+        &serde_json::to_string_pretty(&doc).unwrap(),
+    );
+    let out = run(d, &["verify", "edited.json"]);
+    assert_eq!(out.status.code(), Some(1), "edited policy version");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("policy.version: recorded \"2099\""),
+        "edited policy version"
+    );
     for (name, text) in [
         ("garbage.json", "not json"),
         ("empty.json", ""),

@@ -170,11 +170,14 @@ fn an_edited_evidence_file_fails_and_says_what_changed() {
         "{text}"
     );
     assert!(
-        text.contains("decision: recorded block, now pass"),
+        text.contains("decision: recorded \"block\", now \"pass\""),
         "{text}"
     );
     assert!(
-        text.contains("rule tester_behavior_concern: recorded block (fired), now pass (passed)"),
+        text.contains(
+            "  rule tester_behavior_concern:\n    rules[0].outcome: recorded \"block\", now \"pass\"\n    \
+             rules[0].status: recorded \"fired\", now \"passed\""
+        ),
         "{text}"
     );
     snapshot!("verify-edited-evidence", text);
@@ -191,7 +194,7 @@ fn an_edit_that_keeps_the_results_still_fails_on_the_hash() {
     let text = stdout(&out);
     assert!(text.contains("CHANGED   evidence"), "{text}");
     assert!(
-        text.contains("results: decision block and all 10 rule result(s) reproduce"),
+        text.contains("results: every field reproduces (decision block, 10 rule(s))"),
         "{text}"
     );
 }
@@ -213,7 +216,7 @@ fn an_edited_policy_fails_and_says_what_changed() {
     );
     assert!(
         text.contains(
-            "rule metrics_disagree_with_testers: recorded review (fired), now pass (passed)"
+            "  rule metrics_disagree_with_testers:\n    rules[5].outcome: recorded \"review\", now \"pass\""
         ),
         "{text}"
     );
@@ -236,7 +239,7 @@ fn an_edited_import_fails() {
         "{text}"
     );
     assert!(
-        text.contains("rule safety_signoff: recorded pass (passed), now block (fired)"),
+        text.contains("rules[8].outcome: recorded \"pass\", now \"block\""),
         "{text}"
     );
 }
@@ -275,7 +278,7 @@ fn a_record_edited_by_hand_fails() {
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("decision: recorded pass, now block"),
+        stdout(&out).contains("decision: recorded \"pass\", now \"block\""),
         "{}",
         stdout(&out)
     );
@@ -290,8 +293,7 @@ fn a_record_edited_by_hand_fails() {
     let out = verify(dir.path(), "record.json");
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out)
-            .contains("rule tester_behavior_concern: recorded pass (passed), now block (fired)"),
+        stdout(&out).contains("rules[0].status: recorded \"passed\", now \"fired\""),
         "{}",
         stdout(&out)
     );
@@ -411,10 +413,20 @@ fn verify_json_reports_the_same() {
     assert_eq!(doc["decision"]["now"], "block");
     assert_eq!(doc["files"][0]["state"], "changed");
     assert_eq!(doc["files"][1]["state"], "same");
+    let first = &doc["differences"][0];
+    assert_eq!(first["path"], "rules[5].outcome");
+    assert_eq!(first["rule"], "metrics_disagree_with_testers");
+    assert_eq!(first["recorded"], "review");
+    assert_eq!(first["now"], "pass");
     assert_eq!(
-        doc["differences"][0],
-        "rule metrics_disagree_with_testers: recorded review (fired), now pass (passed)"
+        first["text"],
+        "rules[5].outcome: recorded \"review\", now \"pass\""
     );
+    // The message is gone now: `now` is null, not absent.
+    let message = &doc["differences"][2];
+    assert_eq!(message["path"], "rules[5].message");
+    assert_eq!(message["now"], Value::Null);
+    assert!(message.get("now").is_some());
 }
 
 #[test]
@@ -535,7 +547,7 @@ fn a_record_of_imported_evidence_verifies_and_catches_edits() {
     let text = stdout(&out);
     assert!(text.contains("CHANGED   evidence base.json"), "{text}");
     assert!(
-        text.contains("rule drop: recorded pass (passed), now block (fired)"),
+        text.contains("rules[0].outcome: recorded \"pass\", now \"block\""),
         "{text}"
     );
     write("base.json", r#"{"metrics": {"acc": 0.85}}"#);
@@ -552,6 +564,289 @@ fn a_record_of_imported_evidence_verifies_and_catches_edits() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("could not evaluate again"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// A record with a waiver, missing evidence and a warning: the waived chat bundle without
+/// its sycophancy eval and with a waiver that is ignored (expired), evaluated from a work
+/// folder.
+fn setup_waived() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let policy = std::fs::read_to_string(root.join("policies/chat-mainline.gate")).unwrap();
+    let policy = &policy[..policy.find("\ntest ").unwrap_or(policy.len())];
+    std::fs::write(dir.path().join("chat.gate"), policy).unwrap();
+    let mut bundle: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("examples/chat-waived/evidence.json")).unwrap(),
+    )
+    .unwrap();
+    bundle["metrics"]
+        .as_object_mut()
+        .unwrap()
+        .remove("behavior.sycophancy_rate");
+    bundle["waivers"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "rule": "critical_flag", "role": "safety-lead", "by": "reviewer-7",
+            "reason": "old", "expires": "2025-01-01"
+        }));
+    std::fs::write(
+        dir.path().join("evidence.json"),
+        serde_json::to_string_pretty(&bundle).unwrap(),
+    )
+    .unwrap();
+    let out = tollgate(
+        dir.path(),
+        &[
+            "eval",
+            "chat.gate",
+            "--evidence",
+            "evidence.json",
+            "--record",
+            "record.json",
+        ],
+    );
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(verify(dir.path(), "record.json").status.code(), Some(0));
+    dir
+}
+
+fn rule_index(doc: &Value, id: &str) -> usize {
+    doc["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|r| r["id"] == id)
+        .unwrap()
+}
+
+/// Every field an auditor reads is verified: each forgery of the issue fails, and the report
+/// names the field with what was recorded and what it is now.
+#[test]
+fn every_forged_field_is_named() {
+    let dir = setup_waived();
+    let record = dir.path().join("record.json");
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    let waived = rule_index(&original, "capability_floor");
+    let missing = rule_index(&original, "sycophancy_regression");
+    assert_eq!(original["rules"][waived]["status"], "waived");
+    assert_eq!(
+        original["rules"][missing]["missing"],
+        serde_json::json!(["behavior.sycophancy_rate"])
+    );
+    assert_eq!(original["warnings"].as_array().unwrap().len(), 1);
+
+    let forgeries: Vec<(&str, Value, String)> = vec![
+        (
+            "/waiver/by",
+            "ceo".into(),
+            format!("rules[{waived}].waiver.by: recorded \"ceo\", now \"reviewer-4\""),
+        ),
+        (
+            "/waiver/reason",
+            "approved by board".into(),
+            format!("rules[{waived}].waiver.reason: recorded \"approved by board\", now \"MMLU"),
+        ),
+        (
+            "/waiver/expires",
+            "2099-01-01T00:00:00Z".into(),
+            format!("rules[{waived}].waiver.expires: recorded \"2099-01-01T00:00:00Z\", now \"2025-07-15T00:00:00Z\""),
+        ),
+        (
+            "/missing",
+            serde_json::json!(["behavior.hallucination_rate"]),
+            format!("rules[{missing}].missing[0]: recorded \"behavior.hallucination_rate\", now \"behavior.sycophancy_rate\""),
+        ),
+        (
+            "/message",
+            "all fine".into(),
+            format!("rules[{missing}].message: recorded \"all fine\", now null"),
+        ),
+        (
+            "/title",
+            "Nothing to see".into(),
+            format!("rules[{missing}].title: recorded \"Nothing to see\", now \"Sycophancy regressed\""),
+        ),
+        (
+            "/warnings",
+            Value::Array(Vec::new()),
+            "warnings[0]: recorded absent, now \"waiver for critical_flag ignored".to_string(),
+        ),
+        (
+            "/candidate",
+            "coder-v9".into(),
+            "candidate: recorded \"coder-v9\", now \"chat-2025-07-01\"".to_string(),
+        ),
+        (
+            "/baseline",
+            Value::Null,
+            "baseline: recorded null, now \"chat-2025-06-10\"".to_string(),
+        ),
+        (
+            "/policy/version",
+            "2099".into(),
+            "policy.version: recorded \"2099\", now \"2025.05.02\"".to_string(),
+        ),
+        (
+            "/policy/owner",
+            "the board".into(),
+            "policy.owner: recorded \"the board\", now".to_string(),
+        ),
+        (
+            "/now/value",
+            "2025-06-01T00:00:00Z".into(),
+            "now.value: recorded \"2025-06-01T00:00:00Z\", now \"2025-06-30T18:00:00Z\"".to_string(),
+        ),
+        // (`option` with the bundle's own `as_of` is what `eval --now` at that instant
+        // records: nothing tells the two apart.)
+        (
+            "/now/from",
+            "clock".into(),
+            "now.from: recorded \"clock\", now \"as_of\"".to_string(),
+        ),
+    ];
+    for (field, forged, expected) in forgeries {
+        let mut doc = original.clone();
+        let target = match field {
+            "/waiver/by" | "/waiver/reason" | "/waiver/expires" => {
+                doc["rules"][waived].pointer_mut(field).unwrap()
+            }
+            "/missing" | "/message" | "/title" => doc["rules"][missing].pointer_mut(field).unwrap(),
+            _ => doc.pointer_mut(field).unwrap(),
+        };
+        *target = forged;
+        std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+        let out = verify(dir.path(), "record.json");
+        let text = stdout(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{field}: {text}{}",
+            stderr(&out)
+        );
+        assert!(text.starts_with("NOT VERIFIED"), "{field}: {text}");
+        assert!(text.contains(&expected), "{field}: {expected}\n{text}");
+    }
+
+    // A rule message rewritten, and the message of a passed rule invented (in the April
+    // 25 record, where rules fired with messages).
+    let dir = setup();
+    let record = dir.path().join("record.json");
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    let mut doc = original.clone();
+    doc["rules"][0]["message"] = "nothing of note".into();
+    doc["rules"][1]["message"] = "blocked by the board".into();
+    std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "rules[0].message: recorded \"nothing of note\", now \"2 behavior flag(s) of medium"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("rules[1].message: recorded \"blocked by the board\", now null"),
+        "{text}"
+    );
+    snapshot!("verify-forged-messages", text);
+
+    // The same through `--format json`: the path, the rule and both values.
+    let out = tollgate(dir.path(), &["verify", "record.json", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verified"], false);
+    let first = &report["differences"][0];
+    assert_eq!(first["path"], "rules[0].message");
+    assert_eq!(first["recorded"], "nothing of note");
+    assert_eq!(first["rule"], "tester_behavior_concern");
+    let second = &report["differences"][1];
+    assert_eq!(second["path"], "rules[1].message");
+    assert_eq!(second["now"], Value::Null);
+}
+
+/// A field of the wrong form is named as such, with the path to it; the record is unusable.
+#[test]
+fn a_malformed_field_is_named() {
+    let dir = setup_waived();
+    let record = dir.path().join("record.json");
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    let waived = rule_index(&original, "capability_floor");
+    let cases: Vec<(String, Value, String)> = vec![
+        (
+            "/rules/0/outcome".to_string(),
+            "maybe".into(),
+            "rules[0].outcome: not an outcome: \"maybe\"".to_string(),
+        ),
+        (
+            "/rules/1/status".to_string(),
+            3.into(),
+            "rules[1].status: not a string: 3".to_string(),
+        ),
+        (
+            format!("/rules/{waived}/waiver/expires"),
+            "next summer".into(),
+            format!("rules[{waived}].waiver.expires: not an RFC 3339 instant: \"next summer\""),
+        ),
+        (
+            "/now/value".to_string(),
+            "yesterday".into(),
+            "now.value: not an RFC 3339 instant: \"yesterday\"".to_string(),
+        ),
+        (
+            "/decision".to_string(),
+            Value::Null,
+            "decision: not a string: null".to_string(),
+        ),
+        (
+            "/record/evidence_files/0/role".to_string(),
+            "witness".into(),
+            "record.evidence_files[0].role: not evidence or baseline: \"witness\"".to_string(),
+        ),
+    ];
+    for (pointer, value, expected) in cases {
+        let mut doc = original.clone();
+        *doc.pointer_mut(&pointer).unwrap() = value;
+        std::fs::write(&record, serde_json::to_string(&doc).unwrap()).unwrap();
+        let out = verify(dir.path(), "record.json");
+        assert_eq!(out.status.code(), Some(2), "{pointer}: {}", stdout(&out));
+        // Diagnostics wrap long lines; compare with the line breaks and gutters folded.
+        let err = stderr(&out)
+            .split_whitespace()
+            .filter(|w| *w != "│")
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(err.contains(&expected), "{pointer}: {expected}\n{err}");
+        assert!(!err.contains("contradicts"), "{pointer}: {err}");
+    }
+}
+
+/// Only the tool's version may differ: it is reported, and the record still verifies.
+#[test]
+fn another_tool_version_is_a_note() {
+    let dir = setup_waived();
+    let record = dir.path().join("record.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    doc["tool"]["version"] = "0.0.1".into();
+    std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("recorded with tollgate 0.0.1; verified with"),
+        "{}",
+        stdout(&out)
+    );
+    // The tool's name is compared like any field.
+    doc["tool"]["name"] = "other".into();
+    std::fs::write(&record, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = verify(dir.path(), "record.json");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("tool.name: recorded \"other\", now \"tollgate\""),
         "{}",
         stdout(&out)
     );

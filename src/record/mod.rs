@@ -7,15 +7,18 @@
 //! (format, key prefix, evidence or baseline), so that it can be read again the same way.
 //!
 //! Verifying re-reads every file the record names, compares hashes, evaluates again at the
-//! recorded instant and compares the decision and each rule's outcome and status. The record
-//! verifies only when every hash matches and every result reproduces. Paths are stored as
+//! recorded instant, writes the record of that evaluation and compares the two trees field by
+//! field. The record verifies only when every hash matches and every field but the tool's
+//! version reproduces. Paths are stored as
 //! they were given (relative to the folder `eval` ran in); on verify a relative path is
 //! looked up from the current folder first, then from the record's folder.
 
+mod read;
 mod report;
+mod tree;
 mod verify;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::evidence::{self, InputFormat, Role};
@@ -26,13 +29,13 @@ use crate::render::context::{self, PolicyFile};
 pub use report::{render_human, render_json};
 pub use verify::{
     parse, resolve, verify, Difference, FileCheck, FileKind, FileState, Invalid, Record,
-    RecordedEvidence, RecordedRule, Verification,
+    RecordedEvidence, Verification,
 };
 
 /// The record format written; `verify` reads this one only.
 pub const FORMAT: u32 = 1;
 
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Meta {
     pub format: u32,
     /// Every policy file read, the entry file first.
@@ -40,12 +43,11 @@ pub struct Meta {
     /// Every evidence file, in the order of the result's `evidence`, with how it was read.
     pub evidence_files: Vec<EvidenceInput>,
     /// Whether unfinished Inspect logs were accepted (`--allow-incomplete`).
-    #[serde(default)]
     pub allow_incomplete: bool,
 }
 
 /// An evidence file and how it was read.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceInput {
     pub path: String,
     pub sha256: String,
@@ -79,10 +81,16 @@ pub(crate) fn parse_format(name: &str) -> Option<InputFormat> {
 /// The record of one evaluation, as a JSON value. `options` are those the evidence was read
 /// with.
 pub fn to_value(e: &Evaluation, policy: &Policy, options: &evidence::Options) -> Json {
+    build(e, context::policy_files(policy), options)
+}
+
+/// The record of an evaluation of a policy read from `policy_files`: what `eval` writes and
+/// what `verify` writes again to compare.
+fn build(e: &Evaluation, policy_files: Vec<PolicyFile>, options: &evidence::Options) -> Json {
     let mut doc = crate::render::json::to_value(e);
     let meta = Meta {
         format: FORMAT,
-        policy_files: context::policy_files(policy),
+        policy_files,
         evidence_files: e
             .evidence
             .iter()

@@ -5,31 +5,40 @@ use std::fmt::Write;
 use chrono::SecondsFormat;
 use serde_json::{json, Value as Json};
 
-use crate::levels::Outcome;
-use crate::outcome::Status;
-
+use super::read::compact;
 use super::verify::{Difference, FileState, Verification};
 
-fn result(r: (Outcome, Status)) -> String {
-    format!("{} ({})", r.0, r.1.as_str())
+fn value(v: Option<&Json>) -> String {
+    v.map_or_else(|| "absent".to_string(), compact)
+}
+
+/// `block (fired)`, from a rule's result as the record writes it.
+fn result(rule: &Json) -> String {
+    let word = |key: &str| rule.get(key).and_then(Json::as_str).unwrap_or("?");
+    format!("{} ({})", word("outcome"), word("status"))
 }
 
 /// One line per difference, as the human report and the JSON `differences` list say it.
 pub fn describe(d: &Difference) -> String {
     match d {
-        Difference::Decision { recorded, now } => {
-            format!("decision: recorded {recorded}, now {now}")
-        }
-        Difference::Rule { id, recorded, now } => format!(
-            "rule {id}: recorded {}, now {}",
-            result(*recorded),
-            result(*now)
+        Difference::Field {
+            path,
+            recorded,
+            now,
+            ..
+        } => format!(
+            "{path}: recorded {}, now {}",
+            value(recorded.as_ref()),
+            value(now.as_ref())
         ),
-        Difference::RuleGone { id } => {
-            format!("rule {id}: recorded, but the policy no longer has it")
+        Difference::RuleGone { path, id } => {
+            format!("{path}: rule {id} recorded, but the policy no longer has it")
         }
         Difference::RuleNew { id, now } => {
-            format!("rule {id}: not in the record, now {}", result(*now))
+            format!("rule {id}: not in the record, now {}", result(now))
+        }
+        Difference::RuleMoved { path, id, now } => {
+            format!("{path}: rule {id} recorded here, now at rules[{now}]")
         }
     }
 }
@@ -115,15 +124,29 @@ pub fn render_human(v: &Verification, name: &str) -> String {
         Some(e) if v.differences.is_empty() => {
             let _ = writeln!(
                 out,
-                "\nresults: decision {} and all {} rule result(s) reproduce",
+                "\nresults: every field reproduces (decision {}, {} rule(s))",
                 e.decision,
                 e.rules.len()
             );
         }
         Some(_) => {
             let _ = writeln!(out, "\nresults: {} difference(s)", v.differences.len());
+            // A rule's fields under a line naming the rule, so that `rules[3]` need not be
+            // counted by hand.
+            let mut rule = None;
             for d in &v.differences {
-                let _ = writeln!(out, "  {}", describe(d));
+                let of = match d {
+                    Difference::Field { rule, .. } => rule.as_deref(),
+                    _ => None,
+                };
+                if of != rule {
+                    if let Some(id) = of {
+                        let _ = writeln!(out, "  rule {id}:");
+                    }
+                    rule = of;
+                }
+                let indent = if rule.is_some() { "    " } else { "  " };
+                let _ = writeln!(out, "{indent}{}", describe(d));
             }
         }
     }
@@ -160,11 +183,43 @@ pub fn render_json(v: &Verification, name: &str) -> String {
         },
         "files": files,
         "errors": v.errors.iter().map(|d| d.message.clone()).collect::<Vec<_>>(),
-        "differences": v.differences.iter().map(describe).collect::<Vec<_>>(),
+        "differences": v.differences.iter().map(difference).collect::<Vec<_>>(),
         "recorded_with": v.record.tool_version,
         "tool": crate::render::json::tool(),
     });
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// A difference in the JSON report: where, which rule, both values (absent when the field
+/// is missing on that side) and the line the human report prints.
+fn difference(d: &Difference) -> Json {
+    let (path, rule, recorded, now) = match d {
+        Difference::Field {
+            path,
+            rule,
+            recorded,
+            now,
+        } => (
+            Some(path.as_str()),
+            rule.as_deref(),
+            recorded.clone(),
+            now.clone(),
+        ),
+        Difference::RuleGone { path, id } => (Some(path.as_str()), Some(id.as_str()), None, None),
+        Difference::RuleNew { id, now } => (None, Some(id.as_str()), None, Some(now.clone())),
+        Difference::RuleMoved { path, id, .. } => {
+            (Some(path.as_str()), Some(id.as_str()), None, None)
+        }
+    };
+    let mut out = json!({ "path": path, "rule": rule, "text": describe(d) });
+    if let Some(o) = out.as_object_mut() {
+        for (key, v) in [("recorded", recorded), ("now", now)] {
+            if let Some(v) = v {
+                o.insert(key.to_string(), v);
+            }
+        }
+    }
+    out
 }

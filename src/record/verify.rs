@@ -3,16 +3,17 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde_json::Value as Json;
 
 use crate::diagnostic::Diagnostic;
 use crate::evidence::{self, Input, InputFormat, Role};
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, Now, NowSource, Status};
 use crate::policy::{sha256_hex, Policy};
-use crate::render::context::PolicyFile;
+use crate::render::context::{self, PolicyFile};
 
-use super::{parse_format, parse_role, EvidenceInput, Meta, FORMAT};
+use super::read::At;
+use super::{parse_format, parse_role, tree, FORMAT};
 
 /// A record that parsed and is consistent with itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +26,10 @@ pub struct Record {
     pub candidate: Option<String>,
     pub now: Now,
     pub decision: Outcome,
-    pub rules: Vec<RecordedRule>,
     pub tool_version: String,
+    /// The whole record as read: every field of it is compared with the record written
+    /// again.
+    pub doc: Json,
 }
 
 /// An evidence file as recorded, with how to read it again.
@@ -39,13 +42,6 @@ pub struct RecordedEvidence {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordedRule {
-    pub id: String,
-    pub outcome: Outcome,
-    pub status: Status,
-}
-
 /// Why a record cannot be used at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid(pub String);
@@ -54,45 +50,6 @@ impl std::fmt::Display for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-// The shape read from the file. Fields the verifier does not need are ignored.
-#[derive(Deserialize)]
-struct RawRecord {
-    record: Option<Meta>,
-    policy: RawPolicy,
-    evidence: Vec<PolicyFile>,
-    candidate: Option<String>,
-    now: RawNow,
-    decision: Outcome,
-    rules: Vec<RawRule>,
-    tool: RawTool,
-}
-
-#[derive(Deserialize)]
-struct RawPolicy {
-    name: String,
-    version: Option<String>,
-    path: String,
-    sha256: String,
-}
-
-#[derive(Deserialize)]
-struct RawNow {
-    value: String,
-    from: String,
-}
-
-#[derive(Deserialize)]
-struct RawRule {
-    id: String,
-    outcome: Outcome,
-    status: String,
-}
-
-#[derive(Deserialize)]
-struct RawTool {
-    version: String,
 }
 
 fn status(word: &str) -> Option<Status> {
@@ -106,148 +63,175 @@ fn status(word: &str) -> Option<Status> {
     .find(|s| s.as_str() == word)
 }
 
+fn source(word: &str) -> Option<NowSource> {
+    match word {
+        "option" => Some(NowSource::Option),
+        "as_of" => Some(NowSource::AsOf),
+        "clock" => Some(NowSource::Clock),
+        _ => None,
+    }
+}
+
+fn instant(word: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(word)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
 fn is_sha256(s: &str) -> bool {
     s.len() == 64
         && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// A file as the record names it: a path and a well-formed sha256.
+fn file(at: &At) -> Result<PolicyFile, Invalid> {
+    let sha256 = at.key("sha256")?;
+    Ok(PolicyFile {
+        path: at.key("path")?.str()?.to_string(),
+        sha256: sha256.word("a sha256 (64 lowercase hex digits)", |s| {
+            is_sha256(s).then(|| s.to_string())
+        })?,
+    })
+}
+
+/// Two fields that must hold the same value.
+fn agree(a: &At, b: &At) -> Result<(), Invalid> {
+    if a.value == b.value {
+        Ok(())
+    } else {
+        Err(Invalid(format!(
+            "the record contradicts itself: {} is {} but {} is {}",
+            a.path,
+            super::read::compact(a.value),
+            b.path,
+            super::read::compact(b.value)
+        )))
+    }
+}
+
 /// Parse a record's text and check that it is a record of this format and agrees with
-/// itself.
+/// itself. Fields whose meaning verify needs (how to read the files again, the instant, the
+/// outcomes, statuses and dates) must be well-formed; every field is then compared as a
+/// value, so a field checked here for its form is not the only place it is checked.
 pub fn parse(text: &str) -> Result<Record, Invalid> {
-    let raw: RawRecord =
+    let doc: Json =
         serde_json::from_str(text).map_err(|e| Invalid(format!("not a decision record: {e}")))?;
-    let meta = raw.record.ok_or_else(|| {
+    let root = At::root(&doc);
+    let meta = root.optional("record")?.ok_or_else(|| {
         Invalid(
             "not a decision record: it has no `record` field (write one with `tollgate eval \
              --record FILE`)"
                 .to_string(),
         )
     })?;
-    if meta.format != FORMAT {
+    let format = meta.key("format")?;
+    if format.u64()? != u64::from(FORMAT) {
         return Err(Invalid(format!(
-            "record format {} is not supported (this tollgate reads format {FORMAT})",
-            meta.format
+            "{}: record format {} is not supported (this tollgate reads format {FORMAT})",
+            format.path,
+            super::read::compact(format.value)
         )));
     }
-    let Some(entry) = meta.policy_files.first() else {
-        return Err(Invalid("the record lists no policy file".to_string()));
-    };
-    if entry.path != raw.policy.path || entry.sha256 != raw.policy.sha256 {
-        return Err(Invalid(format!(
-            "the record contradicts itself: policy {} ({}) is not its first policy file {} ({})",
-            raw.policy.path, raw.policy.sha256, entry.path, entry.sha256
-        )));
-    }
-    let hashes = meta
-        .policy_files
+    let policy_files_at = meta.key("policy_files")?.items()?;
+    let policy_files = policy_files_at
         .iter()
-        .map(|f| (&f.path, &f.sha256))
-        .chain(raw.evidence.iter().map(|f| (&f.path, &f.sha256)));
-    for (path, sha256) in hashes {
-        if !is_sha256(sha256) {
-            return Err(Invalid(format!(
-                "the sha256 recorded for {path} is not 64 lowercase hex digits"
-            )));
-        }
-    }
-    if raw.evidence.is_empty() {
-        return Err(Invalid("the record lists no evidence file".to_string()));
-    }
-    let evidence = recorded_evidence(&raw.evidence, &meta.evidence_files)?;
-    let value = DateTime::parse_from_rfc3339(&raw.now.value)
-        .map_err(|e| {
-            Invalid(format!(
-                "the recorded instant {} is invalid: {e}",
-                raw.now.value
-            ))
-        })?
-        .with_timezone(&Utc);
-    let from = match raw.now.from.as_str() {
-        "option" => NowSource::Option,
-        "as_of" => NowSource::AsOf,
-        "clock" => NowSource::Clock,
-        other => {
-            return Err(Invalid(format!(
-                "the recorded instant's source {other:?} is not option, as_of or clock"
-            )))
-        }
+        .map(file)
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(entry) = policy_files_at.first() else {
+        return Err(Invalid(
+            "record.policy_files: the record lists no policy file".to_string(),
+        ));
     };
-    let mut rules = Vec::with_capacity(raw.rules.len());
-    for r in raw.rules {
-        let Some(status) = status(&r.status) else {
-            return Err(Invalid(format!(
-                "rule {}: status {:?} is not passed, fired, missing or waived",
-                r.id, r.status
-            )));
-        };
-        if rules.iter().any(|x: &RecordedRule| x.id == r.id) {
-            return Err(Invalid(format!("rule {} is recorded twice", r.id)));
-        }
-        rules.push(RecordedRule {
-            id: r.id,
-            outcome: r.outcome,
-            status,
-        });
+    let policy = root.key("policy")?;
+    for key in ["path", "sha256"] {
+        agree(&policy.key(key)?, &entry.key(key)?)?;
     }
-    Ok(Record {
-        policy_name: raw.policy.name,
-        policy_version: raw.policy.version,
-        policy_files: meta.policy_files,
-        evidence,
-        allow_incomplete: meta.allow_incomplete,
-        candidate: raw.candidate,
-        now: Now { value, from },
-        decision: raw.decision,
-        rules,
-        tool_version: raw.tool.version,
-    })
-}
-
-/// The evidence files of the record: the result's list, which must agree file by file with
-/// the record's, which says how each was read.
-fn recorded_evidence(
-    listed: &[PolicyFile],
-    inputs: &[EvidenceInput],
-) -> Result<Vec<RecordedEvidence>, Invalid> {
+    let listed = root.key("evidence")?.items()?;
+    if listed.is_empty() {
+        return Err(Invalid(
+            "evidence: the record lists no evidence file".to_string(),
+        ));
+    }
+    let inputs = meta.key("evidence_files")?.items()?;
     if listed.len() != inputs.len() {
         return Err(Invalid(format!(
-            "the record contradicts itself: {} evidence file(s) in the result, {} in the record",
+            "the record contradicts itself: {} evidence file(s) in evidence, {} in \
+             record.evidence_files",
             listed.len(),
             inputs.len()
         )));
     }
-    listed
-        .iter()
-        .zip(inputs)
-        .map(|(l, i)| {
-            if l.path != i.path || l.sha256 != i.sha256 {
-                return Err(Invalid(format!(
-                    "the record contradicts itself: evidence {} ({}) is recorded as {} ({})",
-                    l.path, l.sha256, i.path, i.sha256
-                )));
-            }
-            let format = parse_format(&i.format).ok_or_else(|| {
-                Invalid(format!(
-                    "evidence {}: unknown format {:?}",
-                    i.path, i.format
-                ))
-            })?;
-            let role = parse_role(&i.role).ok_or_else(|| {
-                Invalid(format!(
-                    "evidence {}: role {:?} is not evidence or baseline",
-                    i.path, i.role
-                ))
-            })?;
-            Ok(RecordedEvidence {
-                path: i.path.clone(),
-                sha256: i.sha256.clone(),
-                format,
-                prefix: i.prefix.clone(),
-                role,
-            })
-        })
-        .collect()
+    let mut evidence = Vec::with_capacity(inputs.len());
+    for (l, i) in listed.iter().zip(&inputs) {
+        file(l)?;
+        let recorded = file(i)?;
+        for key in ["path", "sha256"] {
+            agree(&l.key(key)?, &i.key(key)?)?;
+        }
+        evidence.push(RecordedEvidence {
+            path: recorded.path,
+            sha256: recorded.sha256,
+            format: i.key("format")?.word("a known format", parse_format)?,
+            prefix: match i.optional("prefix")? {
+                Some(p) => Some(p.str()?.to_string()),
+                None => None,
+            },
+            role: i.key("role")?.word("evidence or baseline", parse_role)?,
+        });
+    }
+    let allow_incomplete = match meta.optional("allow_incomplete")? {
+        Some(a) => a.bool()?,
+        None => false,
+    };
+    let now = root.key("now")?;
+    let now = Now {
+        value: now.key("value")?.word("an RFC 3339 instant", instant)?,
+        from: now.key("from")?.word("option, as_of or clock", source)?,
+    };
+    let decision = root.key("decision")?.word("an outcome", Outcome::parse)?;
+    let mut ids: Vec<&str> = Vec::new();
+    for rule in root.key("rules")?.items()? {
+        let id = rule.key("id")?.str()?;
+        if ids.contains(&id) {
+            return Err(Invalid(format!(
+                "{}: rule {id} is recorded twice",
+                rule.path
+            )));
+        }
+        ids.push(id);
+        rule.key("outcome")?.word("an outcome", Outcome::parse)?;
+        rule.key("status")?
+            .word("passed, fired, missing or waived", status)?;
+        if let Some(waiver) = rule.optional("waiver")? {
+            waiver
+                .key("expires")?
+                .word("an RFC 3339 instant", instant)?;
+            waiver.key("would_be")?.word("an outcome", Outcome::parse)?;
+        }
+    }
+    let policy_name = policy.key("name")?.str()?.to_string();
+    let policy_version = match policy.optional("version")? {
+        Some(v) => Some(v.str()?.to_string()),
+        None => None,
+    };
+    let candidate = match root.optional("candidate")? {
+        Some(c) => Some(c.str()?.to_string()),
+        None => None,
+    };
+    let tool_version = root.key("tool")?.key("version")?.str()?.to_string();
+    Ok(Record {
+        policy_name,
+        policy_version,
+        policy_files,
+        evidence,
+        allow_incomplete,
+        candidate,
+        now,
+        decision,
+        tool_version,
+        doc,
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -287,26 +271,26 @@ pub struct FileCheck {
     pub state: FileState,
 }
 
-/// A result that did not reproduce.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A field of the record that the record written again does not hold as recorded.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Difference {
-    Decision {
-        recorded: Outcome,
-        now: Outcome,
-    },
-    Rule {
-        id: String,
-        recorded: (Outcome, Status),
-        now: (Outcome, Status),
+    /// `path` is where the field is in the record (`rules[3].waiver.by`); `rule` the id of
+    /// the rule it belongs to, if any. `None` for a value: the field is absent on that side.
+    Field {
+        path: String,
+        rule: Option<String>,
+        recorded: Option<Json>,
+        now: Option<Json>,
     },
     /// A recorded rule the policy no longer has.
-    RuleGone {
+    RuleGone { path: String, id: String },
+    /// A rule the policy has now that the record does not; `now` is its result.
+    RuleNew { id: String, now: Json },
+    /// A rule recorded in another place among the rules than it has now (at `now`).
+    RuleMoved {
+        path: String,
         id: String,
-    },
-    /// A rule the policy has now that the record does not.
-    RuleNew {
-        id: String,
-        now: (Outcome, Status),
+        now: usize,
     },
 }
 
@@ -319,6 +303,7 @@ pub struct Verification {
     pub errors: Vec<Diagnostic>,
     /// The evaluation at the recorded instant, when the files could be used.
     pub evaluation: Option<Evaluation>,
+    /// Every field that differs, except a sha256 already reported as a changed file.
     pub differences: Vec<Difference>,
 }
 
@@ -427,14 +412,14 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
             None
         }
     };
-    let evaluation = match (policy, bundle) {
-        (Some(p), Some(b)) => Some(p.evaluate(&b, record.now)),
-        _ => None,
+    let (evaluation, differences) = match (policy, bundle) {
+        (Some(p), Some(b)) => {
+            let e = p.evaluate(&b, instant_now(record.now, b.as_of));
+            let differences = compare(&record, &e, &p, &files, &options);
+            (Some(e), differences)
+        }
+        _ => (None, Vec::new()),
     };
-    let differences = evaluation
-        .as_ref()
-        .map(|e| compare(&record, e))
-        .unwrap_or_default();
     Verification {
         record,
         files,
@@ -444,34 +429,73 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
     }
 }
 
-fn compare(record: &Record, e: &Evaluation) -> Vec<Difference> {
-    let mut out = Vec::new();
-    if record.decision != e.decision {
-        out.push(Difference::Decision {
-            recorded: record.decision,
-            now: e.decision,
-        });
+/// The instant `eval` would take now: the recorded one when it was given with `--now`;
+/// else the bundle's `as_of` when it has one; else the clock's reading, which cannot be
+/// taken again, so the recorded one.
+fn instant_now(recorded: Now, as_of: Option<DateTime<Utc>>) -> Now {
+    match (recorded.from, as_of) {
+        (NowSource::Option, _) => recorded,
+        (_, Some(value)) => Now {
+            value,
+            from: NowSource::AsOf,
+        },
+        (_, None) => Now {
+            value: recorded.value,
+            from: NowSource::Clock,
+        },
     }
-    for r in &record.rules {
-        match e.rule(&r.id) {
-            None => out.push(Difference::RuleGone { id: r.id.clone() }),
-            Some(now) if (now.outcome, now.status) != (r.outcome, r.status) => {
-                out.push(Difference::Rule {
-                    id: r.id.clone(),
-                    recorded: (r.outcome, r.status),
-                    now: (now.outcome, now.status),
-                });
+}
+
+/// Write the record again from the evaluation and compare the two, field by field.
+fn compare(
+    record: &Record,
+    e: &Evaluation,
+    policy: &Policy,
+    files: &[FileCheck],
+    options: &evidence::Options,
+) -> Vec<Difference> {
+    let mut now = super::build(e, context::policy_files(policy), options);
+    // Files read from beside the record are named as recorded, as `eval` named them.
+    let renames: Vec<(String, &str)> = files
+        .iter()
+        .map(|f| (f.resolved.display().to_string(), f.path.as_str()))
+        .filter(|(resolved, path)| resolved != path)
+        .collect();
+    if !renames.is_empty() {
+        as_recorded(&mut now, &renames);
+    }
+    tree::differences(&record.doc, &now)
+        .into_iter()
+        .filter(|d| !reported_as_file(d, files))
+        .collect()
+}
+
+fn as_recorded(value: &mut Json, renames: &[(String, &str)]) {
+    match value {
+        Json::String(s) => {
+            for (resolved, path) in renames {
+                if s.contains(resolved.as_str()) {
+                    *s = s.replace(resolved.as_str(), path);
+                }
             }
-            Some(_) => {}
         }
+        Json::Array(items) => items.iter_mut().for_each(|v| as_recorded(v, renames)),
+        Json::Object(map) => map.values_mut().for_each(|v| as_recorded(v, renames)),
+        _ => {}
     }
-    for now in &e.rules {
-        if !record.rules.iter().any(|r| r.id == now.id) {
-            out.push(Difference::RuleNew {
-                id: now.id.clone(),
-                now: (now.outcome, now.status),
-            });
-        }
-    }
-    out
+}
+
+/// A sha256 that differs because its file changed: the file list already says so.
+fn reported_as_file(d: &Difference, files: &[FileCheck]) -> bool {
+    let Difference::Field {
+        recorded: Some(Json::String(recorded)),
+        now: Some(Json::String(now)),
+        ..
+    } = d
+    else {
+        return false;
+    };
+    files.iter().any(|f| {
+        f.sha256 == *recorded && matches!(&f.state, FileState::Changed { sha256 } if sha256 == now)
+    })
 }
