@@ -30,23 +30,31 @@ pub struct Bound {
 }
 
 /// The numbers of one metric that planned comparisons read, as lanes: a planned test reads
-/// `lanes[a] - lanes[b]` (`value - baseline` for `delta`, `upper - 0` for `upper`), so it
-/// needs no branch on the quantity. Evidence numbers are finite, so NaN can stand for
-/// "absent": an absent metric is all NaN (but the zero lane), a metric without a baseline
-/// has a NaN baseline, one with neither `ci` nor `stderr` NaN interval ends.
+/// `lane(a) - lane(b)` (`value - baseline` for `delta`, `upper - 0` for `upper`), so it needs
+/// no branch on the quantity. NaN stands for "the planned test cannot answer": an absent
+/// metric is all NaN (but the zero lane), a metric without a baseline has a NaN baseline, one
+/// with neither `ci` nor `stderr` NaN interval ends — and so is a number of magnitude 2^1022
+/// or more, whose difference with another lane could overflow. Every lane that is not NaN is
+/// below 2^1022, so `lane(a) - lane(b)` is NaN or finite, and a test defers to the evaluator
+/// exactly when it meets NaN.
 #[derive(Debug, Clone, Copy)]
 pub struct MetricView {
-    pub lanes: [f64; 5],
+    lanes: [f64; 5],
+}
+
+/// A lane of a [`MetricView`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Lane {
+    Value,
+    Baseline,
+    Lower,
+    Upper,
+    /// Always 0.0: `x - 0.0` is `x` for every finite `x`, and NaN for NaN.
+    Zero,
 }
 
 impl MetricView {
-    pub const VALUE: u8 = 0;
-    pub const BASELINE: u8 = 1;
-    pub const LOWER: u8 = 2;
-    pub const UPPER: u8 = 3;
-    /// Always 0.0: `x - 0.0` is `x` for every finite `x`, and NaN for NaN.
-    pub const ZERO: u8 = 4;
-
     const ABSENT: MetricView = MetricView {
         lanes: [f64::NAN, f64::NAN, f64::NAN, f64::NAN, 0.0],
     };
@@ -55,17 +63,27 @@ impl MetricView {
         // The interval ends exactly as the general path computes them (`ci`, else from
         // `stderr`): one definition, no second copy to drift.
         let (lower, upper) = interval(m).unwrap_or((f64::NAN, f64::NAN));
+        let lane = |x: f64| if x.abs() < LANE_LIMIT { x } else { f64::NAN };
         MetricView {
             lanes: [
-                m.value(),
-                m.baseline().unwrap_or(f64::NAN),
-                lower,
-                upper,
+                lane(m.value()),
+                lane(m.baseline().unwrap_or(f64::NAN)),
+                lane(lower),
+                lane(upper),
                 0.0,
             ],
         }
     }
+
+    /// One lane. (A `Lane` is below 5, so the look-up never misses.)
+    #[inline(always)]
+    pub fn lane(&self, lane: Lane) -> f64 {
+        self.lanes.get(lane as usize).copied().unwrap_or(f64::NAN)
+    }
 }
+
+/// 2^1022: two lanes below it in magnitude differ by less than `f64::MAX`.
+const LANE_LIMIT: f64 = 4.49423283715579e307;
 
 pub fn bind(program: &Program, plan: &Plan, bundle: &Bundle, now: DateTime<Utc>) -> Bound {
     let mut bound = Bound::default();

@@ -132,19 +132,23 @@ fn run<'d>(
             status: Status::Passed,
         },
     );
+    // A rule through the evaluator; its outcome.
     let decide = |index: usize, verdicts: &mut Vec<RuleVerdict>| {
         let (Some(rule), Some(slot)) = (program.rules.get(index), verdicts.get_mut(index)) else {
-            return;
+            return Outcome::Pass;
         };
         let v = ev.rule_verdict(plan.tests(index), rule);
         *slot = RuleVerdict {
             outcome: v.outcome,
             status: v.status,
         };
+        v.outcome
     };
     // The commonest rules in one tight loop, then the others. A metric rule whose metric is
-    // unknown goes to the evaluator like any other rule.
+    // unknown goes to the evaluator like any other rule, after the loop, which so calls
+    // nothing.
     let mut decision = Outcome::Pass;
+    let mut deferred = false;
     for rule in &plan.metric_rules {
         match rule.verdict(bundle, bound) {
             Some((outcome, status)) => {
@@ -153,18 +157,20 @@ fn run<'d>(
                     *slot = RuleVerdict { outcome, status };
                 }
             }
-            None => {
-                let index = rule.rule as usize;
-                decide(index, verdicts);
-                if let Some(v) = verdicts.get(index) {
-                    decision = decision.max(v.outcome);
-                }
+            None => deferred = true,
+        }
+    }
+    if deferred {
+        for rule in &plan.metric_rules {
+            if rule.verdict(bundle, bound).is_none() {
+                decision = decision.max(decide(rule.rule as usize, verdicts));
             }
         }
     }
     for &index in &plan.clause_rules {
-        decide(index as usize, verdicts);
+        decision = decision.max(decide(index as usize, verdicts));
     }
+    let mut waived = false;
     for waiver in &bundle.waivers {
         if let Ok((index, _)) = waived_rule(waiver, &program.rules, now.value) {
             if let Some(verdict) = verdicts.get_mut(index) {
@@ -173,13 +179,14 @@ fn run<'d>(
                         outcome: Outcome::Pass,
                         status: Status::Waived,
                     };
+                    waived = true;
                 }
             }
         }
     }
-    // Rules the tight loop did not see, and waivers, change the decision: count them all
-    // then. (A policy without rules blocks: `super::decision`.)
-    if !plan.clause_rules.is_empty() || !bundle.waivers.is_empty() || verdicts.is_empty() {
+    // A waiver lowers an outcome, so the decision is counted again; and a policy without
+    // rules blocks (`super::decision`).
+    if waived || verdicts.is_empty() {
         decision = super::decision(verdicts.iter().map(|v| v.outcome));
     }
     Decision {

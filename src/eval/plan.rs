@@ -28,7 +28,7 @@ use crate::outcome::Status;
 use crate::syntax::ast::Direction;
 use crate::text::same;
 
-use super::bind::{Bound, MetricView};
+use super::bind::{Bound, Lane};
 use super::logic::{contribution, holds, kleene, Fold, Keep, Tally};
 use super::metric::{quantity, Quantity};
 use super::value::{compare_numbers, Value, NUMBER_TOLERANCE};
@@ -124,8 +124,8 @@ pub struct MetricTest {
 /// How a metric test reads its quantity.
 #[derive(Debug, Clone, Copy)]
 enum Read {
-    /// `lanes[a] - lanes[b]` of the metric's [`MetricView`].
-    Lanes(u8, u8),
+    /// `lane(a) - lane(b)` of the metric's [`MetricView`].
+    Lanes(Lane, Lane),
     /// Any other quantity: computed from the bundle's entry.
     Quantity(MetricField, Option<Direction>),
 }
@@ -365,11 +365,11 @@ fn metric_test(
         Some(slot) if !field.is_bool() => Test::Metric(MetricTest {
             slot: to_u32(metric),
             read: match field {
-                MetricField::Value => Read::Lanes(MetricView::VALUE, MetricView::ZERO),
-                MetricField::Baseline => Read::Lanes(MetricView::BASELINE, MetricView::ZERO),
-                MetricField::Delta => Read::Lanes(MetricView::VALUE, MetricView::BASELINE),
-                MetricField::Lower => Read::Lanes(MetricView::LOWER, MetricView::ZERO),
-                MetricField::Upper => Read::Lanes(MetricView::UPPER, MetricView::ZERO),
+                MetricField::Value => Read::Lanes(Lane::Value, Lane::Zero),
+                MetricField::Baseline => Read::Lanes(Lane::Baseline, Lane::Zero),
+                MetricField::Delta => Read::Lanes(Lane::Value, Lane::Baseline),
+                MetricField::Lower => Read::Lanes(Lane::Lower, Lane::Zero),
+                MetricField::Upper => Read::Lanes(Lane::Upper, Lane::Zero),
                 field => Read::Quantity(field, slot.direction),
             },
             accepts: match op {
@@ -639,11 +639,19 @@ pub fn run(test: &Test, bundle: &Bundle, bound: &Bound) -> Option<bool> {
                     field,
                     code,
                     negated,
-                } => bound
-                    .flag_codes
-                    .iter()
-                    .filter(|c| (c.get(*field) == *code) != *negated)
-                    .count() as f64,
+                } => {
+                    // Counting stops once more elements could not change the answer.
+                    let mut count = 0.0;
+                    for c in &bound.flag_codes {
+                        if (c.get(*field) == *code) != *negated {
+                            count += 1.0;
+                            if count_settled(*op, count, *rhs) {
+                                break;
+                            }
+                        }
+                    }
+                    count
+                }
                 pred => match flags_tally(Aggregate::Count, pred, bundle, bound).finish(|_| 0.0) {
                     Ok(Value::Number(n)) => n,
                     _ => return None,
@@ -652,6 +660,17 @@ pub fn run(test: &Test, bundle: &Bundle, bound: &Bound) -> Option<bool> {
             Some(holds(*op, compare_numbers(count, *rhs)))
         }
         Test::General => None,
+    }
+}
+
+/// Whether `count OP rhs` is settled: a count only grows, so once `>`/`>=` hold, or
+/// `<`/`<=` fail, or the count passes `rhs` (for `==`, `!=`), more elements change nothing.
+fn count_settled(op: Compare, count: f64, rhs: f64) -> bool {
+    let order = compare_numbers(count, rhs);
+    match op {
+        Compare::Gt | Compare::Ge => holds(op, order),
+        Compare::Lt | Compare::Le => !holds(op, order),
+        Compare::Eq | Compare::Ne => order.is_gt(),
     }
 }
 
@@ -685,14 +704,10 @@ impl MetricTest {
         let Read::Lanes(a, b) = self.read else {
             return self.order_other(bundle, bound);
         };
-        let lanes = &bound.views.get(self.slot as usize)?.lanes;
-        let x = lanes.get(usize::from(a))? - lanes.get(usize::from(b))?;
-        // NaN marks an absent metric or field (see `MetricView`); an infinite difference
-        // overflowed. Either way the evaluator decides, and says why.
-        if !x.is_finite() {
-            return None;
-        }
-        Some(order_banded(x, self.rhs, self.band))
+        let view = bound.views.get(self.slot as usize)?;
+        // NaN or finite (see `MetricView`).
+        let x = view.lane(a) - view.lane(b);
+        order_banded(x, self.rhs, self.band)
     }
 
     /// The quantities a view does not hold, from the bundle's entry.
@@ -710,16 +725,21 @@ impl MetricTest {
     }
 }
 
-/// [`order_exact`], deciding by the sign of `x - rhs` alone outside `band` (see [`band`]).
+/// [`order_exact`], deciding by the sign of `x - rhs` alone outside `band` (see [`band`]);
+/// `None` for NaN, which marks an absent metric or field, or a number too large for the lanes
+/// (see `MetricView`): the evaluator then decides, and says why. The NaN test sits after the
+/// sign tests, which NaN fails, so the common path does not pay for it.
 #[inline(always)]
-fn order_banded(x: f64, rhs: f64, band: f64) -> u8 {
+fn order_banded(x: f64, rhs: f64, band: f64) -> Option<u8> {
     let d = x - rhs;
     if d > band {
-        GREATER
+        Some(GREATER)
     } else if d < -band {
-        LESS
+        Some(LESS)
+    } else if x.is_nan() {
+        None
     } else {
-        order_exact(x, rhs)
+        Some(order_exact(x, rhs))
     }
 }
 
@@ -766,7 +786,7 @@ mod tests {
                     let x = rhs + k * edge * (1.0 + wiggle);
                     assert_eq!(
                         order_banded(x, rhs, band(rhs)),
-                        order_exact(x, rhs),
+                        Some(order_exact(x, rhs)),
                         "x = {x:e}, rhs = {rhs:e}"
                     );
                     checked += 1;
