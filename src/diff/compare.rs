@@ -135,14 +135,19 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 Cond::NonEmpty {
                     collection: ca,
                     counted: counted_a,
-                    ..
+                    at: at_a,
                 },
                 Cond::NonEmpty {
                     collection: cb,
                     counted: counted_b,
-                    ..
+                    at: at_b,
                 },
             ) => {
+                // Two counts compare as the comparisons they are; going through `any` would
+                // lose that both turn unknown on the same bundles.
+                if *counted_a && *counted_b {
+                    return Pairs::of(self.expr(at_a, at_b));
+                }
                 let mut pairs = Pairs::of(self.any(ca, cb));
                 if *counted_a {
                     pairs = counted().reversed().then(pairs);
