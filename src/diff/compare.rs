@@ -657,7 +657,7 @@ impl<'m, 'a> Comparer<'m, 'a> {
             (Some(x), Some(y), _, _) => Dir::of_order(x.partial_cmp(&y)),
             (_, _, Some(x), Some(y)) if x == y => Dir::Same,
             (_, _, Some(x), Some(y)) => match sign {
-                Some(t) if t == 0.0 => Dir::Same,
+                Some(0.0) => Dir::Same,
                 Some(t) if (t > 0.0) == (y > x) => Dir::Up,
                 Some(_) => Dir::Down,
                 None => return None,

@@ -157,10 +157,8 @@ fn count_test<'e>(
     };
     // A count is a whole number: `>= 1`, `> 0` and `!= 0` all say "at least one".
     let holds = match (op, k) {
-        (BinaryOp::Ge, k) if k == 1.0 => true,
-        (BinaryOp::Gt | BinaryOp::Ne, k) if k == 0.0 => true,
-        (BinaryOp::Lt, k) if k == 1.0 => false,
-        (BinaryOp::Le | BinaryOp::Eq, k) if k == 0.0 => false,
+        (BinaryOp::Ge, 1.0) | (BinaryOp::Gt | BinaryOp::Ne, 0.0) => true,
+        (BinaryOp::Lt, 1.0) | (BinaryOp::Le | BinaryOp::Eq, 0.0) => false,
         _ => return None,
     };
     Some((whole, collection, holds))
