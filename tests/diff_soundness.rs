@@ -12,6 +12,14 @@
 //! `where` over a `where`, a `where` inside a predicate, and the let `n` (also the name of a
 //! metric field) read inside predicates.
 //!
+//! Beside those edits, rewrites (`rewrite`): a clause turned from `when X` into `unless not
+//! X`, a double negation, the sides of `and`/`or` swapped, `none` as `not any`, `any(C)` as
+//! `count(C) >= 1` (over flags that are always known, and over `experts`, whose elements may be
+//! uncertain), `worst` as `upper` or `lower`, a conjunct or disjunct added or dropped, a
+//! `has(a) and` guard, and arithmetic with a literal around a compared value. Each rewrite is
+//! replayed like an edit; the exact ones must moreover be reported cosmetic, and
+//! `generated_rewrites_cover_every_kind` counts that the generator writes each of them.
+//!
 //! Bundles carry no waivers: a waiver only matters through `waivable by`, which is checked by
 //! the unit tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -28,6 +36,8 @@ const CATEGORIES: [&str; 4] = ["x", "y", "z", "w"];
 const OUTCOMES: [&str; 3] = ["warn", "review", "block"];
 const MISSING: [&str; 4] = ["pass", "warn", "review", "block"];
 const OPS: [&str; 4] = [">", ">=", "<", "<="];
+/// Arithmetic with a literal around a compared value.
+const ARITH: [&str; 5] = [" * 0.5", " * 2", " / 2", " - 0.5%", " + 1%"];
 
 #[derive(Clone, Debug)]
 enum Num {
@@ -36,17 +46,27 @@ enum Num {
     ImpC,
     ValA,
     DeltaB,
+    /// `worst(a)`, `upper(a)` and `lower(a)`: `a` is lower-is-better, so `worst` is `upper`.
+    WorstA,
+    UpperA,
+    LowerA,
+    /// `(NUM) ARITH[k]`
+    Scaled(Box<Num>, usize),
 }
 
 impl Num {
-    fn text(&self) -> &'static str {
-        match self {
+    fn text(&self) -> String {
+        String::from(match self {
             Num::RegA => "regression(a)",
             Num::RegB => "regression(b)",
             Num::ImpC => "improvement(c)",
             Num::ValA => "a",
             Num::DeltaB => "delta(b)",
-        }
+            Num::WorstA => "worst(a)",
+            Num::UpperA => "upper(a)",
+            Num::LowerA => "lower(a)",
+            Num::Scaled(n, k) => return format!("({}){}", n.text(), ARITH[*k]),
+        })
     }
 }
 
@@ -63,6 +83,8 @@ enum Filter {
     SevN(usize, i32),
     /// `count(flags where severity >= S) > T`: a `where` inside the predicate.
     Inner(usize, i32),
+    /// `severity >= S or a > T%`: uncertain for flags below S when `a` is missing.
+    SevOrA(usize, i32),
 }
 
 #[derive(Clone, Debug)]
@@ -79,6 +101,14 @@ enum Cond {
     CountC(usize, i32),
     /// `any((experts where F) where G)`
     Nested(Filter, Filter),
+    /// `count(flags where …) >= 1`, the count form of `Any`.
+    CountAny(usize, Vec<usize>),
+    /// `count(experts where F) >= 1`, the count form of `AnyC`.
+    CountAnyC(Filter),
+    /// `not any(flags where severity >= S)`, `None` written with `any`.
+    NotAny(usize),
+    /// `has(a) and (C)`
+    HasA(Box<Cond>),
     Not(Box<Cond>),
     And(Box<Cond>, Box<Cond>),
     Or(Box<Cond>, Box<Cond>),
@@ -124,13 +154,14 @@ impl Filter {
             Filter::Inner(s, t) => {
                 format!("count(flags where severity >= {}) > {t}", SEVERITIES[*s])
             }
+            Filter::SevOrA(s, t) => format!("severity >= {} or a > {t}%", SEVERITIES[*s]),
         }
     }
 
     /// Move a threshold to `value`; false when there is none.
     fn set_threshold(&mut self, value: i32) -> bool {
         match self {
-            Filter::N(t) | Filter::SevN(_, t) | Filter::Inner(_, t) => {
+            Filter::N(t) | Filter::SevN(_, t) | Filter::Inner(_, t) | Filter::SevOrA(_, t) => {
                 *t = value;
                 true
             }
@@ -141,7 +172,7 @@ impl Filter {
     /// Move a severity literal to `s`; false when there is none.
     fn set_severity(&mut self, s: usize) -> bool {
         match self {
-            Filter::Sev(x) | Filter::SevN(x, _) | Filter::Inner(x, _) => {
+            Filter::Sev(x) | Filter::SevN(x, _) | Filter::Inner(x, _) | Filter::SevOrA(x, _) => {
                 *x = s;
                 true
             }
@@ -180,17 +211,11 @@ impl Cond {
         match self {
             Cond::Cmp(n, op, Some(t)) => format!("{} {} {t}%", n.text(), OPS[*op]),
             Cond::Cmp(n, op, None) => format!("{} {} lim", n.text(), OPS[*op]),
-            Cond::Any(s, cats) => {
-                let list: Vec<String> = cats
-                    .iter()
-                    .map(|c| format!("\"{}\"", CATEGORIES[*c]))
-                    .collect();
-                format!(
-                    "any(flags where severity >= {} and category in [{}])",
-                    SEVERITIES[*s],
-                    list.join(", ")
-                )
-            }
+            Cond::Any(s, cats) => format!("any({})", flags_where(*s, cats)),
+            Cond::CountAny(s, cats) => format!("count({}) >= 1", flags_where(*s, cats)),
+            Cond::CountAnyC(f) => format!("count(experts where {}) >= 1", f.text()),
+            Cond::NotAny(s) => format!("not any(flags where severity >= {})", SEVERITIES[*s]),
+            Cond::HasA(c) => format!("has(a) and ({})", c.text()),
             Cond::Count(s, op, k) => format!(
                 "count(flags where severity >= {}) {} {k}",
                 SEVERITIES[*s], OPS[*op]
@@ -209,10 +234,198 @@ impl Cond {
     /// Visit the leaves in order, letting `f` edit one; stops when `f` returns true.
     fn leaves(&mut self, f: &mut dyn FnMut(&mut Cond) -> bool) -> bool {
         match self {
-            Cond::Not(c) => c.leaves(f),
+            Cond::Not(c) | Cond::HasA(c) => c.leaves(f),
             Cond::And(a, b) | Cond::Or(a, b) => a.leaves(f) || b.leaves(f),
             leaf => f(leaf),
         }
+    }
+}
+
+fn flags_where(s: usize, cats: &[usize]) -> String {
+    let list: Vec<String> = cats
+        .iter()
+        .map(|c| format!("\"{}\"", CATEGORIES[*c]))
+        .collect();
+    format!(
+        "flags where severity >= {} and category in [{}]",
+        SEVERITIES[s],
+        list.join(", ")
+    )
+}
+
+/// A rewrite that was applied: its name, and whether it means exactly the same, unknowns
+/// included (then diff must call it cosmetic).
+#[derive(Clone, Copy, Debug)]
+struct Rewrite {
+    name: &'static str,
+    exact: bool,
+}
+
+const REWRITES: [&str; 14] = [
+    "when X -> unless not X",
+    "not not X",
+    "sides of and/or swapped",
+    "none -> not any",
+    "any -> count >= 1 (known)",
+    "any -> count >= 1 (uncertain)",
+    "worst -> upper",
+    "worst -> lower",
+    "conjunct added",
+    "conjunct dropped",
+    "has(a) and guard",
+    "disjunct added",
+    "disjunct dropped",
+    "arithmetic around a value",
+];
+
+impl Gate {
+    /// Apply rewrite `kind` (an index into `REWRITES`) to the clause or leaf at `at`.
+    fn rewrite(&mut self, kind: u8, at: usize, value: i32) -> Option<Rewrite> {
+        let kind = usize::from(kind) % REWRITES.len();
+        let name = REWRITES[kind];
+        let v = value.unsigned_abs() as usize;
+        let clause_count: usize = self.rules.iter().map(|r| r.clauses.len()).sum();
+        if clause_count == 0 {
+            return None;
+        }
+        let mut i = at % clause_count;
+        let mut clause = None;
+        for r in &mut self.rules {
+            if i < r.clauses.len() {
+                clause = r.clauses.get_mut(i);
+                break;
+            }
+            i -= r.clauses.len();
+        }
+        let clause = clause?;
+        let take = |c: &mut Cond| std::mem::replace(c, Cond::Signed);
+        let extra = || Cond::Cmp(Num::RegB, v % OPS.len(), Some(value % 3));
+        let (done, exact) = match kind {
+            0 => {
+                clause.unless = !clause.unless;
+                let c = take(&mut clause.cond);
+                clause.cond = Cond::Not(Box::new(c));
+                (true, true)
+            }
+            1 => {
+                let c = take(&mut clause.cond);
+                clause.cond = Cond::Not(Box::new(Cond::Not(Box::new(c))));
+                (true, true)
+            }
+            2 => (swap_first(&mut clause.cond), true),
+            3 => (
+                clause.cond.leaves(&mut |c| match c {
+                    Cond::None(s) => {
+                        *c = Cond::NotAny(*s);
+                        true
+                    }
+                    _ => false,
+                }),
+                true,
+            ),
+            4 => (
+                clause.cond.leaves(&mut |c| match c {
+                    Cond::Any(s, cats) => {
+                        *c = Cond::CountAny(*s, std::mem::take(cats));
+                        true
+                    }
+                    _ => false,
+                }),
+                true,
+            ),
+            5 => (
+                clause.cond.leaves(&mut |c| match c {
+                    Cond::AnyC(f) => {
+                        *c = Cond::CountAnyC(f.clone());
+                        true
+                    }
+                    _ => false,
+                }),
+                false,
+            ),
+            6 | 7 => {
+                let to = if kind == 6 { Num::UpperA } else { Num::LowerA };
+                (
+                    clause.cond.leaves(&mut |c| match c {
+                        Cond::Cmp(n @ Num::WorstA, _, _) => {
+                            *n = to.clone();
+                            true
+                        }
+                        _ => false,
+                    }),
+                    kind == 6,
+                )
+            }
+            8 => {
+                let c = take(&mut clause.cond);
+                clause.cond = if value % 2 == 0 {
+                    Cond::And(Box::new(c), Box::new(extra()))
+                } else {
+                    Cond::And(Box::new(extra()), Box::new(c))
+                };
+                (true, false)
+            }
+            9 => match take(&mut clause.cond) {
+                Cond::And(a, b) => {
+                    clause.cond = if value % 2 == 0 { *a } else { *b };
+                    (true, false)
+                }
+                other => {
+                    clause.cond = other;
+                    (false, false)
+                }
+            },
+            10 => {
+                let c = take(&mut clause.cond);
+                clause.cond = Cond::HasA(Box::new(c));
+                (true, false)
+            }
+            11 => {
+                let c = take(&mut clause.cond);
+                clause.cond = Cond::Or(Box::new(c), Box::new(extra()));
+                (true, false)
+            }
+            12 => match take(&mut clause.cond) {
+                Cond::Or(a, b) => {
+                    clause.cond = if value % 2 == 0 { *a } else { *b };
+                    (true, false)
+                }
+                other => {
+                    clause.cond = other;
+                    (false, false)
+                }
+            },
+            _ => (
+                clause.cond.leaves(&mut |c| match c {
+                    Cond::Cmp(n, _, _) => {
+                        *n = match std::mem::replace(n, Num::ValA) {
+                            Num::Scaled(inner, _) if value % 3 == 0 => *inner,
+                            // Another step than the one there.
+                            Num::Scaled(inner, k) => {
+                                Num::Scaled(inner, (k + 1 + v % (ARITH.len() - 1)) % ARITH.len())
+                            }
+                            inner => Num::Scaled(Box::new(inner), v % ARITH.len()),
+                        };
+                        true
+                    }
+                    _ => false,
+                }),
+                false,
+            ),
+        };
+        done.then_some(Rewrite { name, exact })
+    }
+}
+
+/// Swap the sides of the first `and` or `or`; false when there is none.
+fn swap_first(c: &mut Cond) -> bool {
+    match c {
+        Cond::And(a, b) | Cond::Or(a, b) => {
+            std::mem::swap(a, b);
+            true
+        }
+        Cond::Not(c) | Cond::HasA(c) => swap_first(c),
+        _ => false,
     }
 }
 
@@ -261,17 +474,21 @@ impl Gate {
                     *t = value % 4;
                     true
                 }
-                Cond::AnyC(f) => f.set_threshold(value % 4),
+                Cond::AnyC(f) | Cond::CountAnyC(f) => f.set_threshold(value % 4),
                 Cond::Nested(f, g) => g.set_threshold(value % 4) || f.set_threshold(value % 4),
                 _ => false,
             }),
             // A severity literal in a flag filter moves.
             1 => self.leaf(at, &mut |c| match c {
-                Cond::Any(s, _) | Cond::Count(s, _, _) | Cond::None(s) => {
+                Cond::Any(s, _)
+                | Cond::CountAny(s, _)
+                | Cond::Count(s, _, _)
+                | Cond::None(s)
+                | Cond::NotAny(s) => {
                     *s = v % SEVERITIES.len();
                     true
                 }
-                Cond::AnyC(f) => f.set_severity(v % SEVERITIES.len()),
+                Cond::AnyC(f) | Cond::CountAnyC(f) => f.set_severity(v % SEVERITIES.len()),
                 Cond::Nested(f, g) => {
                     f.set_severity(v % SEVERITIES.len()) || g.set_severity(v % SEVERITIES.len())
                 }
@@ -279,11 +496,11 @@ impl Gate {
             }),
             // A category list gains or loses a member.
             2 => self.leaf(at, &mut |c| match c {
-                Cond::Any(_, cats) => {
+                Cond::Any(_, cats) | Cond::CountAny(_, cats) => {
                     toggle(cats, v % CATEGORIES.len());
                     true
                 }
-                Cond::AnyC(f) => f.toggle_category(v % CATEGORIES.len()),
+                Cond::AnyC(f) | Cond::CountAnyC(f) => f.toggle_category(v % CATEGORIES.len()),
                 Cond::Nested(f, g) => {
                     f.toggle_category(v % CATEGORIES.len())
                         || g.toggle_category(v % CATEGORIES.len())
@@ -361,11 +578,12 @@ impl Gate {
             // A comparison reads another quantity.
             11 => self.leaf(at, &mut |c| match c {
                 Cond::Cmp(n, _, _) => {
-                    *n = match v % 5 {
+                    *n = match v % 6 {
                         0 => Num::RegA,
                         1 => Num::RegB,
                         2 => Num::ImpC,
                         3 => Num::ValA,
+                        4 => Num::WorstA,
                         _ => Num::DeltaB,
                     };
                     true
@@ -443,11 +661,15 @@ impl Gate {
 
 fn num() -> impl Strategy<Value = Num> {
     prop_oneof![
-        Just(Num::RegA),
-        Just(Num::RegB),
-        Just(Num::ImpC),
-        Just(Num::ValA),
-        Just(Num::DeltaB)
+        2 => Just(Num::RegA),
+        2 => Just(Num::RegB),
+        2 => Just(Num::ImpC),
+        2 => Just(Num::ValA),
+        2 => Just(Num::DeltaB),
+        3 => Just(Num::WorstA),
+        1 => Just(Num::UpperA),
+        1 => Just(Num::LowerA),
+        2 => (0..5usize).prop_map(|k| Num::Scaled(Box::new(Num::RegA), k)),
     ]
 }
 
@@ -459,6 +681,7 @@ fn filter() -> impl Strategy<Value = Filter> {
         (0..3i32).prop_map(Filter::N),
         (0..5usize, 0..3i32).prop_map(|(s, t)| Filter::SevN(s, t)),
         (0..5usize, 0..3i32).prop_map(|(s, t)| Filter::Inner(s, t)),
+        (0..5usize, 0..3i32).prop_map(|(s, t)| Filter::SevOrA(s, t)),
     ]
 }
 
@@ -519,20 +742,23 @@ fn gate() -> impl Strategy<Value = Gate> {
         })
 }
 
-/// A metric entry: absent, value only, or value and baseline, on a grid of whole percents.
+/// A metric entry: absent, or a value with or without a baseline and a standard error, on a
+/// grid of whole percents.
 fn metric(key: &'static str) -> impl Strategy<Value = Option<String>> {
-    prop::option::weighted(0.85, (0..7u32, prop::option::weighted(0.85, 0..7u32))).prop_map(
-        move |m| {
-            m.map(|(v, b)| match b {
-                Some(b) => format!(
-                    "\"{key}\": {{ \"value\": {}, \"baseline\": {} }}",
-                    f64::from(v) / 100.0,
-                    f64::from(b) / 100.0
-                ),
-                None => format!("\"{key}\": {{ \"value\": {} }}", f64::from(v) / 100.0),
-            })
-        },
-    )
+    let part = |name: &'static str| {
+        prop::option::weighted(0.85, 0..7u32)
+            .prop_map(move |x| x.map(|x| format!(", \"{name}\": {}", f64::from(x) / 100.0)))
+    };
+    prop::option::weighted(0.85, (0..7u32, part("baseline"), part("stderr"))).prop_map(move |m| {
+        m.map(|(v, b, e)| {
+            format!(
+                "\"{key}\": {{ \"value\": {}{}{} }}",
+                f64::from(v) / 100.0,
+                b.unwrap_or_default(),
+                e.unwrap_or_default()
+            )
+        })
+    })
 }
 
 fn bundle() -> impl Strategy<Value = String> {
@@ -587,6 +813,8 @@ proptest! {
     // 256 cases take about a second; PROPTEST_CASES=5000 searches harder.
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+        // About a third of the rewrites do not apply to a given policy (no `or` to drop).
+        max_global_rejects: 1 << 16,
         ..ProptestConfig::default()
     })]
 
@@ -599,13 +827,29 @@ proptest! {
         bundles in prop::collection::vec(bundle(), 32),
     ) {
         let mut edited = gate.clone();
-        prop_assume!(edited.edit(kind, at, value));
+        // Edits and rewrites in turn; a rewrite that means the same must be cosmetic.
+        let rewrite = if kind % 2 == 0 {
+            prop_assume!(edited.edit(kind / 2, at, value));
+            None
+        } else {
+            let applied = edited.rewrite(kind / 2, at, value);
+            prop_assume!(applied.is_some());
+            applied
+        };
         let (old_text, new_text) = (gate.text(), edited.text());
         let old = Policy::from_source("old.gate", old_text.clone())
             .unwrap_or_else(|d| panic!("generated policy does not load: {d:?}\n{old_text}"));
         let new = Policy::from_source("new.gate", new_text.clone())
             .unwrap_or_else(|d| panic!("edited policy does not load: {d:?}\n{new_text}"));
         let report = diff::diff(Version::new(&old), Version::new(&new));
+        if let Some(Rewrite { name, exact: true }) = rewrite {
+            prop_assert!(
+                matches!(report.verdict, Verdict::Cosmetic | Verdict::Unchanged),
+                "{name} is {:?}\nold:\n{old_text}\nnew:\n{new_text}\nchanges: {:#?}",
+                report.verdict,
+                report.changes
+            );
+        }
         let now = Now::resolve(evidence::parse_instant("2025-06-01T00:00:00Z"), None);
         let mut ids: Vec<&str> = gate.rules.iter().map(|r| r.id.as_str()).collect();
         ids.extend(edited.rules.iter().map(|r| r.id.as_str()));
@@ -696,4 +940,29 @@ fn generated_policies_hold_every_shape() {
     assert!(nested >= 50, "where over where: {nested}");
     assert!(inner >= 50, "where inside a predicate: {inner}");
     assert!(n_in_where >= 100, "n read inside a where: {n_in_where}");
+}
+
+#[test]
+fn generated_rewrites_cover_every_kind() {
+    // Each rewrite must be replayed often enough to say something: count those that apply
+    // over a fixed sample of policies.
+    let mut runner = TestRunner::deterministic();
+    let strategy = (gate(), any::<usize>(), -7..8i32);
+    let mut applied = [0usize; REWRITES.len()];
+    for round in 0..4000usize {
+        let (gate, at, value) = strategy.new_tree(&mut runner).unwrap().current();
+        let kind = round % REWRITES.len();
+        let mut edited = gate.clone();
+        if let Some(r) = edited.rewrite(u8::try_from(kind).unwrap(), at, value) {
+            assert_eq!(r.name, REWRITES[kind]);
+            // Swapping equal sides writes the same text: that one says nothing.
+            if gate.text() != edited.text() {
+                applied[kind] += 1;
+            }
+        }
+    }
+    for (name, n) in REWRITES.iter().zip(applied) {
+        eprintln!("{name}: {n}");
+        assert!(n >= 25, "{name} applied {n} times in 4000 tries");
+    }
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use tollgate::diagnostic::{Code, Diagnostic};
 use tollgate::diff::{self, git::Spec, render, replay, FailOn as LibFailOn, Version};
 
 use super::output::{parse_now, print_diagnostics, stdout_color};
@@ -46,8 +47,8 @@ pub fn run(args: Args) -> Exit {
         return Exit::Unusable;
     };
     let (old_spec, new_spec) = (Spec::parse(&args.old), Spec::parse(&args.new));
-    let (old, new) = match (old_spec.load(), new_spec.load()) {
-        (Ok(old), Ok(new)) => (old, new),
+    let (old, new, test_errors) = match (old_spec.load_for_diff(), new_spec.load_for_diff()) {
+        (Ok((old, a)), Ok((new, b))) => (old, new, [a, b].concat()),
         (old, new) => {
             for result in [old, new] {
                 if let Err(diags) = result {
@@ -74,6 +75,15 @@ pub fn run(args: Args) -> Exit {
         Format::Json => print!("{}", render::json::render(&report)),
         Format::Markdown => print!("{}", render::markdown::render(&report)),
     }
+    // After the report, so that neither hides the other: tests that name rules a version
+    // does not have (they decide nothing, so the diff stands), and warnings.
+    print_diagnostics(&test_errors);
+    let warnings: Vec<Diagnostic> = report
+        .warnings
+        .iter()
+        .map(|w| Diagnostic::warning(Code::Header, w.clone()))
+        .collect();
+    print_diagnostics(&warnings);
     let fail_on = args.fail_on.map(|f| match f {
         FailOn::Loosened => LibFailOn::Loosened,
         FailOn::Changed => LibFailOn::Changed,

@@ -11,11 +11,13 @@ use crate::builtins::Function;
 use crate::check::Ranges;
 use crate::levels::Severity;
 use crate::span::Span;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, MetricDecl, UnaryOp};
+use crate::syntax::ast::{BinaryOp, Clause, Expr, ExprKind, Ident, MetricDecl, UnaryOp};
 
 use super::known::never_unknown;
 use super::model::{visit_names, Model};
+use super::normal::{self, Cond};
 use super::polarity::{Dir, Rel};
+use super::truth::{Pairs, Truth};
 
 /// How deep the comparison goes (nesting and let definitions) before it gives up.
 const MAX_DEPTH: usize = 128;
@@ -51,6 +53,12 @@ pub enum SlotKind {
     },
     /// `>` became `>=` or the like.
     Operator { old: BinaryOp, new: BinaryOp },
+    /// Parts of an `and` (`all` true) or an `or` added to or dropped from it.
+    Parts {
+        all: bool,
+        added: Vec<String>,
+        dropped: Vec<String>,
+    },
     /// Anything else: the sub-expressions differ and no direction follows.
     Other,
 }
@@ -65,7 +73,7 @@ impl SlotKind {
                     *subject = Some(text.to_string());
                 }
             }
-            SlotKind::Operator { .. } | SlotKind::Other => {}
+            SlotKind::Operator { .. } | SlotKind::Parts { .. } | SlotKind::Other => {}
         }
     }
 }
@@ -105,9 +113,156 @@ impl<'m, 'a> Comparer<'m, 'a> {
         }
     }
 
-    /// Compare two rule conditions.
-    pub fn condition(&mut self, old: &Expr, new: &Expr) -> Rel {
-        self.expr(old, new)
+    /// How the firing conditions of two clauses relate, each read in its normal form.
+    pub fn firing(&mut self, old: &Clause, new: &Clause) -> Pairs {
+        let a = normal::firing(self.old, old);
+        let b = normal::firing(self.new, new);
+        self.cond(&a, &b)
+    }
+
+    fn cond(&mut self, a: &Cond<'_>, b: &Cond<'_>) -> Pairs {
+        let before = self.slots.len();
+        let pairs = match (a, b) {
+            (Cond::Not(x), Cond::Not(y)) => self.cond(x, y).not(),
+            (Cond::All(xs, _), Cond::All(ys, _)) => self.parts(a, xs, b, ys, true),
+            (Cond::Either(xs, _), Cond::Either(ys, _)) => self.parts(a, xs, b, ys, false),
+            // One side is an `and` (or `or`) the other is a single part of.
+            (Cond::All(xs, _), _) => self.parts(a, xs, b, std::slice::from_ref(b), true),
+            (_, Cond::All(ys, _)) => self.parts(a, std::slice::from_ref(a), b, ys, true),
+            (Cond::Either(xs, _), _) => self.parts(a, xs, b, std::slice::from_ref(b), false),
+            (_, Cond::Either(ys, _)) => self.parts(a, std::slice::from_ref(a), b, ys, false),
+            (
+                Cond::NonEmpty {
+                    collection: ca,
+                    counted: counted_a,
+                    at: at_a,
+                },
+                Cond::NonEmpty {
+                    collection: cb,
+                    counted: counted_b,
+                    at: at_b,
+                },
+            ) => {
+                // Two counts compare as the comparisons they are; going through `any` would
+                // lose that both turn unknown on the same bundles.
+                if *counted_a && *counted_b {
+                    return Pairs::of(self.expr(at_a, at_b));
+                }
+                let mut pairs = Pairs::of(self.any(ca, cb));
+                if *counted_a {
+                    pairs = counted().reversed().then(pairs);
+                }
+                if *counted_b {
+                    pairs = pairs.then(counted());
+                }
+                pairs
+            }
+            (Cond::Atom(x), Cond::Atom(y)) => Pairs::of(self.expr(x, y)),
+            _ => Pairs::of(self.opaque(a.at(), b.at(), before)),
+        };
+        // Unknown only where a side can be unknown at all.
+        let (old_unknown, new_unknown) = (a.may_be_unknown(self.old), b.may_be_unknown(self.new));
+        pairs.filter(|x, y| {
+            (x != Truth::Unknown || old_unknown) && (y != Truth::Unknown || new_unknown)
+        })
+    }
+
+    /// Two `and`s (`all`) or `or`s, whatever the order of their parts: equivalent parts are
+    /// paired first, then parts of the same shape; a part left over was added or dropped. A
+    /// dropped part of an `and` is read as `true` in the new version (the condition gets
+    /// weaker), an added one as `true` in the old; for `or`, `false`.
+    fn parts(
+        &mut self,
+        a: &Cond<'_>,
+        xs: &[Cond<'_>],
+        b: &Cond<'_>,
+        ys: &[Cond<'_>],
+        all: bool,
+    ) -> Pairs {
+        let (unit, op): (Truth, fn(Truth, Truth) -> Truth) = if all {
+            (Truth::True, Truth::and)
+        } else {
+            (Truth::False, Truth::or)
+        };
+        let mut new_used = vec![false; ys.len()];
+        let mut matched: Vec<Option<usize>> = vec![None; xs.len()];
+        let passes: [fn(&mut Self, &Cond<'_>, &Cond<'_>) -> bool; 2] = [
+            |c, x, y| {
+                let before = c.slots.len();
+                let same = c.cond(x, y).is_same();
+                c.slots.truncate(before);
+                same
+            },
+            |_, x, y| same_shape(x, y),
+        ];
+        // Tracing a let reads one text twice: each part is itself.
+        let passes = if self.injected.is_some() {
+            matched = (0..xs.len()).map(Some).collect();
+            new_used = vec![true; ys.len()];
+            &passes[..0]
+        } else {
+            &passes[..]
+        };
+        for pass in passes {
+            for (i, x) in xs.iter().enumerate() {
+                if matched.get(i).copied().flatten().is_some() {
+                    continue;
+                }
+                let found = ys
+                    .iter()
+                    .enumerate()
+                    .find(|(j, y)| !new_used.get(*j).copied().unwrap_or(true) && pass(self, x, y));
+                if let Some((j, _)) = found {
+                    if let Some(u) = new_used.get_mut(j) {
+                        *u = true;
+                    }
+                    if let Some(m) = matched.get_mut(i) {
+                        *m = Some(j);
+                    }
+                }
+            }
+        }
+        let mut pairs = Pairs::NONE.with(unit, unit);
+        let mut dropped = Vec::new();
+        for (i, x) in xs.iter().enumerate() {
+            let part = match matched.get(i).copied().flatten().and_then(|j| ys.get(j)) {
+                Some(y) => self.cond(x, y),
+                None => {
+                    dropped.push(collapse(self.old.text(x.at().span)));
+                    values(x.may_be_unknown(self.old)).fold(Pairs::NONE, |p, v| p.with(v, unit))
+                }
+            };
+            pairs = pairs.combine(part, op);
+        }
+        let mut added = Vec::new();
+        for (j, y) in ys.iter().enumerate() {
+            if !new_used.get(j).copied().unwrap_or(true) {
+                added.push(collapse(self.new.text(y.at().span)));
+                let part =
+                    values(y.may_be_unknown(self.new)).fold(Pairs::NONE, |p, v| p.with(unit, v));
+                pairs = pairs.combine(part, op);
+            }
+        }
+        if !added.is_empty() || !dropped.is_empty() {
+            self.push(
+                a.at(),
+                b.at(),
+                SlotKind::Parts {
+                    all,
+                    added,
+                    dropped,
+                },
+            );
+        }
+        pairs
+    }
+
+    /// `any(C)`: true more often as `C` keeps more elements; whether it is unknown may change
+    /// unless the collection is always known.
+    fn any(&mut self, ca: &Expr, cb: &Expr) -> Rel {
+        let rel = self.expr(ca, cb);
+        let defined = never_unknown(self.old, ca) && never_unknown(self.new, cb);
+        Rel::new(rel.dir, defined)
     }
 
     pub fn expr(&mut self, a: &Expr, b: &Expr) -> Rel {
@@ -146,6 +301,9 @@ impl<'m, 'a> Comparer<'m, 'a> {
         let before = self.slots.len();
         if let (Some(x), Some(y)) = (literal_number(a), literal_number(b)) {
             return self.number(a, x, b, y);
+        }
+        if let Some(rel) = self.affine(a, b, None) {
+            return rel;
         }
         match (&a.kind, &b.kind) {
             (ExprKind::Severity(x), ExprKind::Severity(y)) => {
@@ -453,15 +611,63 @@ impl<'m, 'a> Comparer<'m, 'a> {
     /// `l > r` (or `l < r`): monotone in one side, antitone in the other.
     fn ordered(&mut self, class: Order, (la, ra): (&Expr, &Expr), (lb, rb): (&Expr, &Expr)) -> Rel {
         let at = self.slots.len();
-        let l = self.expr(la, lb).numeric();
+        let l = self.operand(la, lb, rb);
         self.set_subjects(at, rb);
         let at = self.slots.len();
-        let r = self.expr(ra, rb).numeric();
+        let r = self.operand(ra, rb, lb);
         self.set_subjects(at, lb);
         match class {
             Order::Greater => l.join(r.flip()),
             Order::Less => l.flip().join(r),
         }
+    }
+
+    /// One side of a comparison whose other side in the new version is `against`. Scaling a
+    /// value by a positive constant moves it away from zero, so against a literal threshold
+    /// `t` it moves the comparison the way a larger value would when `t > 0` and the other way
+    /// when `t < 0`: where `x * c > t` and `x > t` disagree, `x` lies between `t` and `t / c`,
+    /// which has the sign of `t`. (The threshold may itself have moved: that is a second step
+    /// from the new threshold, judged on its own.)
+    fn operand(&mut self, a: &Expr, b: &Expr, against: &Expr) -> Rel {
+        let sign = literal_number(against).map(|(t, _)| t);
+        match self.affine(a, b, sign) {
+            Some(rel) => rel,
+            None => self.expr(a, b).numeric(),
+        }
+    }
+
+    /// `x` against `x + c`, `x - c`, `x * c` or `x / c` (`c` a literal, positive for a
+    /// factor), or two such forms of the same `x`. An offset moves the value by its sign; a
+    /// factor moves it by its sign and that of `x`, which is known only against a threshold
+    /// (`sign`, see [`Comparer::operand`]). A factor compared against `0` changes nothing
+    /// (`x * c > 0` exactly when `x > 0`).
+    fn affine(&mut self, a: &Expr, b: &Expr, sign: Option<f64>) -> Option<Rel> {
+        let (xa, sa) = affine_parts(a);
+        let (xb, sb) = affine_parts(b);
+        if sa == Step::Id && sb == Step::Id {
+            return None;
+        }
+        let before = self.slots.len();
+        let base = self.expr(xa, xb);
+        self.slots.truncate(before);
+        if !base.is_same() {
+            return None;
+        }
+        let dir = match (sa.offset(), sb.offset(), sa.scale(), sb.scale()) {
+            (Some(x), Some(y), _, _) => Dir::of_order(x.partial_cmp(&y)),
+            (_, _, Some(x), Some(y)) if x == y => Dir::Same,
+            (_, _, Some(x), Some(y)) => match sign {
+                Some(0.0) => Dir::Same,
+                Some(t) if (t > 0.0) == (y > x) => Dir::Up,
+                Some(_) => Dir::Down,
+                None => return None,
+            },
+            _ => return None,
+        };
+        if dir != Dir::Same {
+            self.push(a, b, SlotKind::Other);
+        }
+        Some(Rel::new(dir, true))
     }
 
     fn call(
@@ -472,7 +678,11 @@ impl<'m, 'a> Comparer<'m, 'a> {
         (fb, ab): (&Ident, &[Expr]),
     ) -> Rel {
         let before = self.slots.len();
-        if fa.name != fb.name || aa.len() != ab.len() {
+        let (na, nb) = (
+            normal::function_name(self.old, &fa.name, aa),
+            normal::function_name(self.new, &fb.name, ab),
+        );
+        if na != nb || aa.len() != ab.len() {
             return self.opaque(a, b, before);
         }
         let rels: Vec<Rel> = aa.iter().zip(ab).map(|(x, y)| self.expr(x, y)).collect();
@@ -480,14 +690,14 @@ impl<'m, 'a> Comparer<'m, 'a> {
             return Rel::SAME;
         }
         let joined = rels.iter().fold(Rel::SAME, |acc, r| acc.join(*r));
-        match Function::from_name(&fa.name) {
+        match Function::from_name(na) {
             Some(Function::Any | Function::None) => {
                 // Truth-monotone in the elements kept; whether it is unknown may change unless
                 // the filter is always known.
                 let defined = aa.iter().all(|x| never_unknown(self.old, x))
                     && ab.iter().all(|y| never_unknown(self.new, y));
                 let rel = Rel::new(joined.dir, defined);
-                if fa.name == "none" {
+                if na == "none" {
                     rel.flip()
                 } else {
                     rel
@@ -528,6 +738,84 @@ impl<'m, 'a> Comparer<'m, 'a> {
         for slot in self.slots.iter_mut().skip(at) {
             slot.kind.set_subject(&text);
         }
+    }
+}
+
+/// From `any(C)` to `count(C) >= 1` when elements may be uncertain: true may become unknown
+/// (LANGUAGE.md section 6); false and unknown stay.
+fn counted() -> Pairs {
+    Pairs::NONE
+        .with(Truth::True, Truth::True)
+        .with(Truth::True, Truth::Unknown)
+        .with(Truth::Unknown, Truth::Unknown)
+        .with(Truth::False, Truth::False)
+}
+
+/// The truth values a condition takes: unknown only when it can be.
+fn values(may_be_unknown: bool) -> impl Iterator<Item = Truth> {
+    [Truth::False, Truth::Unknown, Truth::True]
+        .into_iter()
+        .filter(move |v| may_be_unknown || *v != Truth::Unknown)
+}
+
+/// The same kind of part, and for an expression the same tree up to literals.
+fn same_shape(a: &Cond<'_>, b: &Cond<'_>) -> bool {
+    match (a, b) {
+        (Cond::Not(x), Cond::Not(y)) => same_shape(x, y),
+        (Cond::All(..), Cond::All(..)) | (Cond::Either(..), Cond::Either(..)) => true,
+        (Cond::NonEmpty { collection: x, .. }, Cond::NonEmpty { collection: y, .. }) => {
+            super::match_rules::same_shape(x, y)
+        }
+        (Cond::Atom(x), Cond::Atom(y)) => super::match_rules::same_shape(x, y),
+        _ => false,
+    }
+}
+
+/// One arithmetic step with a literal around a value.
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    Id,
+    Offset(f64),
+    Scale(f64),
+}
+
+impl Step {
+    fn offset(self) -> Option<f64> {
+        match self {
+            Step::Id => Some(0.0),
+            Step::Offset(c) => Some(c),
+            Step::Scale(_) => None,
+        }
+    }
+
+    fn scale(self) -> Option<f64> {
+        match self {
+            Step::Id => Some(1.0),
+            Step::Scale(c) => Some(c),
+            Step::Offset(_) => None,
+        }
+    }
+}
+
+/// `x + c`, `c + x`, `x - c`, `x * c`, `c * x`, `x / c` as `x` and the step; anything else
+/// as itself.
+fn affine_parts(e: &Expr) -> (&Expr, Step) {
+    let e = strip_parens(e);
+    let ExprKind::Binary { op, lhs, rhs } = &e.kind else {
+        return (e, Step::Id);
+    };
+    let (l, r) = (
+        literal_number(lhs).map(|x| x.0),
+        literal_number(rhs).map(|x| x.0),
+    );
+    match (op, l, r) {
+        (BinaryOp::Add, _, Some(c)) => (lhs, Step::Offset(c)),
+        (BinaryOp::Add, Some(c), None) => (rhs, Step::Offset(c)),
+        (BinaryOp::Sub, _, Some(c)) => (lhs, Step::Offset(-c)),
+        (BinaryOp::Mul, _, Some(c)) if c > 0.0 => (lhs, Step::Scale(c)),
+        (BinaryOp::Mul, Some(c), None) if c > 0.0 => (rhs, Step::Scale(c)),
+        (BinaryOp::Div, _, Some(c)) if c > 0.0 => (lhs, Step::Scale(1.0 / c)),
+        _ => (e, Step::Id),
     }
 }
 

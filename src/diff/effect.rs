@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::levels::Outcome;
 
-use super::polarity::{Dir, Rel};
+use super::truth::{Pairs, Truth};
 
 /// What one change does to what the policy lets through.
 ///
@@ -125,48 +125,23 @@ impl Contribution {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Truth {
-    False,
-    Unknown,
-    True,
-}
-
-const TRUTHS: [Truth; 3] = [Truth::False, Truth::Unknown, Truth::True];
-
-/// The effect of replacing one clause by another, where `rel` relates the new firing
-/// condition to the old one. Every pair of truth values the relation allows is tried: the
-/// change is `tightened` when the new contribution is never below the old one, `loosened` when
-/// never above, `cosmetic` when both, else `changed`.
-pub fn clause_effect(old: Contribution, new: Contribution, rel: Rel) -> Effect {
+/// The effect of replacing one clause by another, where `pairs` says which truth values the
+/// old and new firing conditions can take together. Every such pair is tried: the change is
+/// `tightened` when the new contribution is never below the old one, `loosened` when never
+/// above, `cosmetic` when both, else `changed`.
+pub fn clause_effect(old: Contribution, new: Contribution, pairs: impl Into<Pairs>) -> Effect {
     let mut never_lower = true;
     let mut never_higher = true;
-    for a in TRUTHS {
-        for b in TRUTHS {
-            if !possible(rel, a, b) {
-                continue;
-            }
-            let (before, after) = (old.at(a), new.at(b));
-            never_lower &= after >= before;
-            never_higher &= after <= before;
-        }
+    for (a, b) in pairs.into().iter() {
+        let (before, after) = (old.at(a), new.at(b));
+        never_lower &= after >= before;
+        never_higher &= after <= before;
     }
     match (never_lower, never_higher) {
         (true, true) => Effect::Cosmetic,
         (true, false) => Effect::Tightened,
         (false, true) => Effect::Loosened,
         (false, false) => Effect::Changed,
-    }
-}
-
-/// Whether the old condition can be `a` while the new one is `b` on the same bundle.
-fn possible(rel: Rel, a: Truth, b: Truth) -> bool {
-    let moves_definedness = (a == Truth::Unknown) != (b == Truth::Unknown);
-    match rel.dir {
-        Dir::Same => a == b,
-        Dir::Up => b >= a && !(rel.defined_same && moves_definedness),
-        Dir::Down => b <= a && !(rel.defined_same && moves_definedness),
-        Dir::Unknown => true,
     }
 }
 

@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 
-use crate::syntax::ast::{ClauseKind, Comment, HeaderField, HeaderKey, PolicyHeader};
+use crate::syntax::ast::{Comment, HeaderField, HeaderKey, PolicyHeader};
 
 use super::compare::Comparer;
 use super::effect::{clause_effect, Contribution, Effect};
@@ -296,12 +296,7 @@ pub fn lets(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule: &
             };
             let missing = missing_stmt(rule).map(|m| m.outcome);
             let effect = clauses(rule).fold(Effect::Cosmetic, |acc, c| {
-                let traced =
-                    Comparer::tracing(new, name, rel).condition(&c.condition, &c.condition);
-                let firing = match c.kind {
-                    ClauseKind::When => traced,
-                    ClauseKind::Unless => traced.flip(),
-                };
+                let firing = Comparer::tracing(new, name, rel).firing(c, c);
                 let contribution = Contribution::new(c.outcome, missing);
                 acc.join(clause_effect(contribution, contribution, firing))
             });

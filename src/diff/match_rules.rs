@@ -12,13 +12,13 @@
 //! effect holds whatever the others did, so steps that agree give that direction overall.
 
 use crate::levels::Outcome;
-use crate::syntax::ast::{BinaryOp, Clause, ClauseKind, Expr, ExprKind, Rule};
+use crate::syntax::ast::{BinaryOp, Clause, Expr, ExprKind, Rule};
 
 use super::compare::{strip_parens, Comparer};
 use super::effect::{clause_effect, Contribution, Effect};
 use super::model::{clauses, message_stmt, missing_stmt, waivable_stmt, Model};
-use super::polarity::Rel;
 use super::summary;
+use super::truth::Pairs;
 use super::Change;
 
 /// A rule that only the new version has: it can only add outcomes.
@@ -120,7 +120,7 @@ fn missing(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule) -> Opti
         acc.join(clause_effect(
             Contribution::new(c.outcome, om),
             Contribution::new(c.outcome, nm),
-            Rel::SAME,
+            Pairs::same(),
         ))
     });
     Some(Change::on_rule(
@@ -202,18 +202,34 @@ fn waivable(old_m: &Model<'_>, new_m: &Model<'_>, old: &Rule, new: &Rule) -> Opt
     ))
 }
 
-type Pass = fn(&Clause, &Clause) -> bool;
+/// A pass of clause pairing: the two clauses and whether their firing conditions are
+/// equivalent (the same normal form).
+type Pass = fn(&Clause, &Clause, bool) -> bool;
 
 const PASSES: [Pass; 5] = [
-    |a, b| a == b,
-    |a, b| a.kind == b.kind && a.condition == b.condition,
-    |a, b| a.outcome == b.outcome && a.kind == b.kind && same_shape(&a.condition, &b.condition),
-    |a, b| same_shape(&a.condition, &b.condition),
-    |a, b| a.outcome == b.outcome && a.kind == b.kind,
+    |a, b, _| a == b,
+    |_, _, equivalent| equivalent,
+    |a, b, _| a.outcome == b.outcome && a.kind == b.kind && same_shape(&a.condition, &b.condition),
+    |a, b, _| a.kind == b.kind && same_shape(&a.condition, &b.condition),
+    // `when` against `unless` too: their firing conditions are compared in normal form.
+    |a, b, _| a.outcome == b.outcome,
 ];
 
 /// Pair old and new clauses; returns the pairs (old index, new index).
-fn pair_clauses(old: &[&Clause], new: &[&Clause]) -> Vec<(usize, usize)> {
+fn pair_clauses(
+    old_m: &Model<'_>,
+    new_m: &Model<'_>,
+    old: &[&Clause],
+    new: &[&Clause],
+) -> Vec<(usize, usize)> {
+    let equivalent: Vec<Vec<bool>> = old
+        .iter()
+        .map(|a| {
+            new.iter()
+                .map(|b| Comparer::text(old_m, new_m).firing(a, b).is_same())
+                .collect()
+        })
+        .collect();
     let mut taken = vec![false; new.len()];
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for pass in PASSES {
@@ -221,10 +237,14 @@ fn pair_clauses(old: &[&Clause], new: &[&Clause]) -> Vec<(usize, usize)> {
             if pairs.iter().any(|(p, _)| *p == i) {
                 continue;
             }
-            let found = new
-                .iter()
-                .enumerate()
-                .find(|(j, b)| !taken.get(*j).copied().unwrap_or(true) && pass(a, b));
+            let found = new.iter().enumerate().find(|(j, b)| {
+                let same = equivalent
+                    .get(i)
+                    .and_then(|row| row.get(*j))
+                    .copied()
+                    .unwrap_or(false);
+                !taken.get(*j).copied().unwrap_or(true) && pass(a, b, same)
+            });
             if let Some((j, _)) = found {
                 if let Some(t) = taken.get_mut(j) {
                     *t = true;
@@ -247,7 +267,7 @@ fn clause_changes(
     let id = new.id.name.as_str();
     let old_clauses: Vec<&Clause> = clauses(old).collect();
     let new_clauses: Vec<&Clause> = clauses(new).collect();
-    let pairs = pair_clauses(&old_clauses, &new_clauses);
+    let pairs = pair_clauses(old_m, new_m, &old_clauses, &new_clauses);
     let mut out = Vec::new();
     for (i, a) in old_clauses.iter().enumerate() {
         if !pairs.iter().any(|(p, _)| *p == i) {
@@ -268,21 +288,18 @@ fn clause_changes(
             continue;
         }
         let mut cmp = Comparer::text(old_m, new_m);
-        let rel = cmp.condition(&a.condition, &b.condition);
-        let firing = match (a.kind, b.kind) {
-            (ClauseKind::When, ClauseKind::When) => rel,
-            (ClauseKind::Unless, ClauseKind::Unless) => rel.flip(),
-            _ => Rel::UNKNOWN,
-        };
+        let firing = cmp.firing(a, b);
         let effect = clause_effect(
             Contribution::new(a.outcome, missing),
             Contribution::new(b.outcome, missing),
             firing,
         );
-        let text = if effect == Effect::Cosmetic && a.outcome == b.outcome && a.kind == b.kind {
+        let text = if effect == Effect::Cosmetic && a.outcome == b.outcome {
             format!(
-                "clause written differently: `{}` is now `{}`",
+                "clause written differently: `{} {}` is now `{} {}`",
+                a.kind.as_str(),
                 summary::quote(old_m, a.condition.span),
+                b.kind.as_str(),
                 summary::quote(new_m, b.condition.span)
             )
         } else {
@@ -323,7 +340,7 @@ fn clause_changes(
 }
 
 /// The same tree up to literal values and the strictness of comparisons.
-fn same_shape(a: &Expr, b: &Expr) -> bool {
+pub fn same_shape(a: &Expr, b: &Expr) -> bool {
     let (a, b) = (strip_parens(a), strip_parens(b));
     match (&a.kind, &b.kind) {
         (ExprKind::Number(_), ExprKind::Number(_))

@@ -16,10 +16,12 @@ mod items;
 mod known;
 mod match_rules;
 mod model;
+mod normal;
 mod polarity;
 pub mod render;
 pub mod replay;
 mod summary;
+mod truth;
 
 use indexmap::IndexMap;
 
@@ -112,6 +114,9 @@ pub struct Report {
     pub verdict: Verdict,
     pub changes: Vec<Change>,
     pub replay: Option<Replay>,
+    /// Things an auditor should look at that change no decision: a policy whose decisions
+    /// changed under the same `version`.
+    pub warnings: Vec<String>,
 }
 
 /// When `diff --fail-on` exits 1.
@@ -143,12 +148,34 @@ impl Report {
 /// Compare two versions of a policy.
 pub fn diff(old: Version<'_>, new: Version<'_>) -> Report {
     let changes = changes(old, new);
+    let (old, new) = (Side::of(old), Side::of(new));
+    let verdict = Verdict::of(changes.iter().map(|c| c.effect));
+    let warnings = version_kept(&old, &new, verdict).into_iter().collect();
     Report {
-        old: Side::of(old),
-        new: Side::of(new),
-        verdict: Verdict::of(changes.iter().map(|c| c.effect)),
+        old,
+        new,
+        verdict,
         changes,
         replay: None,
+        warnings,
+    }
+}
+
+/// A change that can move a decision under the same `version` leaves two different gates
+/// with one name in records and audits.
+fn version_kept(old: &Side, new: &Side, verdict: Verdict) -> Option<String> {
+    let kind = match verdict {
+        Verdict::Unchanged | Verdict::Cosmetic => return None,
+        Verdict::Loosened => "loosening",
+        Verdict::Tightened => "tightening",
+        Verdict::Mixed => "loosening and tightening",
+        Verdict::Changed => "semantic",
+    };
+    match (&old.version, &new.version) {
+        (Some(a), Some(b)) if a == b => {
+            Some(format!("version {a} unchanged across a {kind} change"))
+        }
+        _ => None,
     }
 }
 

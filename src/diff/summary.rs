@@ -128,6 +128,29 @@ fn slot_phrase(slot: &Slot) -> Option<String> {
             old.as_str(),
             new.as_str()
         )),
+        SlotKind::Parts {
+            all,
+            added,
+            dropped,
+        } => {
+            let word = if *all { "and" } else { "or" };
+            let list = |parts: &[String]| {
+                let quoted: Vec<String> = parts
+                    .iter()
+                    .map(|p| format!("`{word} {}`", shorten(p)))
+                    .collect();
+                quoted.join(", ")
+            };
+            Some(match (added.is_empty(), dropped.is_empty()) {
+                (false, true) => format!("condition gains {}", list(added)),
+                (true, false) => format!("condition loses {}", list(dropped)),
+                _ => format!(
+                    "condition gains {} and loses {}",
+                    list(added),
+                    list(dropped)
+                ),
+            })
+        }
         SlotKind::Other => None,
     }
 }
