@@ -698,10 +698,21 @@ fn load_files_detects_harness_json_but_keeps_native_errors() {
 
 #[test]
 fn a_named_format_wins_over_detection_and_a_wrong_one_says_so() {
+    // A file given as the wrong format is named for what it looks like, in one error.
     let errors = err(&[&format!("helm:{TYPHOON}")], &[]);
-    assert_mentions(&errors[0], &["not a list of stats", "HELM"]);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_mentions(
+        &errors[0],
+        &[
+            "this is not helm output; it looks like lm-eval",
+            "`lm-eval:",
+        ],
+    );
     let errors = err(&[&format!("inspect:{HELM}")], &[]);
-    assert!(!errors.is_empty());
+    assert_mentions(
+        &errors[0],
+        &["this is not inspect output; it looks like helm"],
+    );
 }
 
 #[test]

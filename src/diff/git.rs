@@ -2,7 +2,6 @@
 //! the same revision. Paths are taken relative to the current folder, as for plain files, and
 //! turned into paths from the repository root with `git rev-parse --show-prefix`.
 
-use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -10,8 +9,6 @@ use std::process::Command;
 use crate::check::{FsReader, SourceReader};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::policy::Policy;
-use crate::span::Span;
-use crate::syntax::ast::{Item, TestStmt};
 
 /// What a command-line argument names: a file on disk, or a file at a git revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,106 +54,13 @@ impl Spec {
 }
 
 impl Spec {
-    /// Load the policy for a diff. Tests decide nothing, so a version whose only errors are
-    /// in its tests (an `expect` naming a rule this version no longer has) is still compared:
-    /// those expectations are read as blank, and the errors come back beside the policy for
-    /// the caller to report with the diff.
+    /// Load the policy for a diff. Tests decide nothing, so errors in a version's tests (an
+    /// `expect` naming a rule this version no longer has) do not stop the diff: they come
+    /// back beside the policy for the caller to report with it.
     pub fn load_for_diff(&self) -> Result<(Policy, Vec<Diagnostic>), Diagnostics> {
-        match self {
-            Spec::Path(path) => load_despite_tests(path, &FsReader),
-            Spec::Git { rev, path } => {
-                let reader = GitReader::open(rev).map_err(Diagnostics::one)?;
-                load_despite_tests(path, &reader)
-            }
-        }
-    }
-}
-
-fn load_despite_tests(
-    path: &Path,
-    reader: &dyn SourceReader,
-) -> Result<(Policy, Vec<Diagnostic>), Diagnostics> {
-    let errors = match Policy::load_with(path, reader) {
-        Ok(policy) => return Ok((policy, Vec::new())),
-        Err(errors) => errors,
-    };
-    if !errors.0.iter().all(|d| d.code == Code::Test) {
-        return Err(errors);
-    }
-    let Ok(loaded) = crate::check::load(path, reader) else {
-        return Err(errors);
-    };
-    let rules: HashSet<&str> = loaded
-        .files
-        .iter()
-        .flat_map(|(_, file)| &file.items)
-        .filter_map(|item| match item {
-            Item::Rule(r) => Some(r.id.name.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut blanks: HashMap<PathBuf, Vec<Span>> = HashMap::new();
-    for (id, file) in &loaded.files {
-        for item in &file.items {
-            let Item::Test(test) = item else { continue };
-            let dangling = |s: &TestStmt| matches!(s, TestStmt::ExpectRule { rule, .. } if !rules.contains(rule.name.as_str()));
-            let expects = test.body.iter().filter(|s| {
-                matches!(
-                    s,
-                    TestStmt::ExpectDecision { .. } | TestStmt::ExpectRule { .. }
-                )
-            });
-            let spans: Vec<Span> = if expects.clone().all(dangling) {
-                // Nothing left to check: the whole test goes.
-                vec![test.span]
-            } else {
-                expects
-                    .filter(|s| dangling(s))
-                    .map(TestStmt::span)
-                    .collect()
-            };
-            if test.body.iter().any(dangling) {
-                let source = loaded.sources.get(*id).path.clone();
-                blanks.entry(source).or_default().extend(spans);
-            }
-        }
-    }
-    let blanking = Blanking { reader, blanks };
-    match Policy::load_with(path, &blanking) {
-        Ok(policy) => Ok((policy, errors.0)),
-        Err(_) => Err(errors),
-    }
-}
-
-/// Reads through another reader with some spans replaced by spaces, so that every other span
-/// stays where it was.
-struct Blanking<'r> {
-    reader: &'r dyn SourceReader,
-    blanks: HashMap<PathBuf, Vec<Span>>,
-}
-
-impl SourceReader for Blanking<'_> {
-    fn read(&self, path: &Path) -> io::Result<String> {
-        let text = self.reader.read(path)?;
-        let Some(spans) = self.blanks.get(path) else {
-            return Ok(text);
-        };
-        let blanked = text
-            .char_indices()
-            .map(|(at, c)| {
-                let inside = spans
-                    .iter()
-                    .any(|s| (s.start as usize) <= at && at < s.end as usize);
-                // Line breaks stay, and a multi-byte character becomes as many spaces as it
-                // had bytes.
-                if inside && c != '\n' && c != '\r' {
-                    " ".repeat(c.len_utf8())
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect();
-        Ok(blanked)
+        let policy = self.load()?;
+        let test_errors = policy.test_errors().cloned().collect();
+        Ok((policy, test_errors))
     }
 }
 
