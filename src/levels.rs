@@ -1,4 +1,5 @@
-//! The ordered scales of the language: flag severities and rule outcomes.
+//! The shared levels of the language: flag severities, rule outcomes, and which way a metric
+//! is better.
 
 use std::fmt;
 
@@ -83,5 +84,21 @@ impl Outcome {
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Which way a metric is better, as `metric … higher is better` declares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher is better",
+            Direction::LowerIsBetter => "lower is better",
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 use tollgate::diagnostic::Diagnostic;
 use tollgate::evidence::{self, Bundle, Input, InputFormat, Options, Role};
-use tollgate::syntax::ast::Direction;
+use tollgate::levels::Direction;
 use tollgate::{Now, Outcome, Policy, Status};
 
 const FIXTURES: &str = "tests/fixtures/import";

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use crate::builtins::{FlagField, MetricField};
 use crate::diagnostic::Location;
+use crate::levels::Direction;
 use crate::levels::{Outcome, Severity};
 use crate::span::Span;
-use crate::syntax::ast::Direction;
 
 /// A compiled policy.
 #[derive(Debug, Clone)]

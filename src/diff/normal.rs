@@ -193,8 +193,8 @@ pub fn function_name<'n>(model: &Model<'_>, name: &'n str, args: &[Expr]) -> &'n
         _ => None,
     };
     match direction {
-        Some(crate::syntax::ast::Direction::LowerIsBetter) => "upper",
-        Some(crate::syntax::ast::Direction::HigherIsBetter) => "lower",
+        Some(crate::levels::Direction::LowerIsBetter) => "upper",
+        Some(crate::levels::Direction::HigherIsBetter) => "lower",
         None => name,
     }
 }

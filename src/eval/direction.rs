@@ -4,7 +4,7 @@
 
 use crate::compile::Program;
 use crate::evidence::{Bundle, Metric};
-use crate::syntax::ast::Direction;
+use crate::levels::Direction;
 
 use super::bind::Bound;
 

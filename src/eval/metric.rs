@@ -3,7 +3,7 @@
 
 use crate::builtins::MetricField;
 use crate::evidence::Metric;
-use crate::syntax::ast::Direction;
+use crate::levels::Direction;
 
 /// z above which a difference is significant (two-sided 95%).
 const Z_95: f64 = 1.96;

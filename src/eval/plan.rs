@@ -23,9 +23,9 @@ use crate::compile::ir::{Aggregate, Compare, ElementField, Expr, Node};
 use crate::compile::Program;
 use crate::evidence::{Bundle, Flag};
 use crate::index::to_u32;
+use crate::levels::Direction;
 use crate::levels::{Outcome, Severity};
 use crate::outcome::Status;
-use crate::syntax::ast::Direction;
 use crate::text::same;
 
 use super::bind::{Bound, Lane};

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 
+use crate::levels::Direction;
 use crate::levels::Severity;
-use crate::syntax::ast::Direction;
 
 /// A bundle after loading, validation and merging. Nothing in it needs checking again.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,7 +4,7 @@
 //! The tree keeps what the author wrote (statement order, number and string spelling,
 //! parentheses, comments) so that the formatter can print it back and `diff` can quote it.
 
-use crate::levels::{Outcome, Severity};
+use crate::levels::{Direction, Outcome, Severity};
 use crate::span::Span;
 
 /// One parsed file: its items in source order and every comment in it.
@@ -117,21 +117,6 @@ pub struct MetricDecl {
     pub key: StrLit,
     pub direction: Option<DirectionSpec>,
     pub span: Span,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    HigherIsBetter,
-    LowerIsBetter,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::HigherIsBetter => "higher is better",
-            Direction::LowerIsBetter => "lower is better",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

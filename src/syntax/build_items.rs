@@ -4,12 +4,13 @@
 use pest::iterators::Pair;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::levels::Direction;
 use crate::levels::Outcome;
 use crate::span::Span;
 
 use super::ast::{
-    Clause, ClauseKind, Direction, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item,
-    LetDecl, MessageStmt, MetricDecl, MissingStmt, PolicyHeader, Rule, RuleStmt, WaivableStmt,
+    Clause, ClauseKind, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item, LetDecl,
+    MessageStmt, MetricDecl, MissingStmt, PolicyHeader, Rule, RuleStmt, WaivableStmt,
 };
 use super::build_expr::build_expr;
 use super::build_test::build_test;

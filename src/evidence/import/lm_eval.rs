@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::evidence::ctx::Seg;
 use crate::evidence::model::Metric;
-use crate::syntax::ast::Direction;
+use crate::levels::Direction;
 
 use super::json::{count, describe, num, Num};
 use super::sink::Sink;
