@@ -1,9 +1,7 @@
 //! Each item kind, item order, and rule/test statements.
 
-use tollgate::levels::Outcome;
-use tollgate::syntax::ast::{
-    ClauseKind, Direction, HeaderKey, Item, RuleExpectation, RuleStmt, TestStmt,
-};
+use tollgate::levels::{Direction, Outcome};
+use tollgate::syntax::ast::{ClauseKind, HeaderKey, Item, RuleExpectation, RuleStmt, TestStmt};
 
 use super::{conditions, parse_ok, rules, slice};
 
