@@ -364,12 +364,12 @@ impl<'de> Visitor<'de> for MetricValue<'_> {
         f.write_str("a metric")
     }
 
-    #[allow(clippy::cast_precision_loss)] // as the validating pass converts it
+    // As a float: as the validating pass converts it.
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Metric, E> {
         MetricValue::bare(v as f64)
     }
 
-    #[allow(clippy::cast_precision_loss)] // as the validating pass converts it
+    // As a float: as the validating pass converts it.
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Metric, E> {
         MetricValue::bare(v as f64)
     }

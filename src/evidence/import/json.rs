@@ -105,7 +105,7 @@ pub(crate) fn count(value: &Value) -> Option<u64> {
         Value::Number(n) => n.as_u64().or_else(|| {
             let f = n.as_f64()?;
             // Whole and exact: below 2^53.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            #[allow(clippy::cast_possible_truncation)]
             ((0.0..9_007_199_254_740_992.0).contains(&f) && f.fract() == 0.0).then_some(f as u64)
         }),
         _ => None,

@@ -189,7 +189,7 @@ fn provider_name(provider: &Value) -> Option<String> {
     (!name.trim().is_empty()).then(|| name.to_string())
 }
 
-#[allow(clippy::cast_precision_loss)] // counts far below 2^53
+// As a float: counts far below 2^53.
 fn ratio(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
@@ -200,7 +200,7 @@ fn ratio(part: u64, whole: u64) -> f64 {
 
 /// The Wilson score interval at 95% for `successes` out of `n` (n > 0), clamped to [0, 1]
 /// and widened, if rounding left it out, to contain the observed rate.
-#[allow(clippy::cast_precision_loss)] // counts far below 2^53
+// As a float: counts far below 2^53.
 pub(crate) fn wilson(successes: u64, n: u64) -> (f64, f64) {
     if n == 0 {
         return (0.0, 1.0);
@@ -217,7 +217,7 @@ pub(crate) fn wilson(successes: u64, n: u64) -> (f64, f64) {
 }
 
 /// The mean with `n` and, for n ≥ 2, the standard error of the mean.
-#[allow(clippy::cast_precision_loss)] // counts far below 2^53
+// As a float: counts far below 2^53.
 fn mean(values: &[f64]) -> Option<Metric> {
     if values.is_empty() {
         return None;

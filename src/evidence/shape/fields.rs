@@ -37,7 +37,7 @@ impl<'c> Number<'c> {
 
     /// The number a scalar holds, reporting non-finite and wrong-type values.
     pub(crate) fn convert(&self, found: Scalar<'_>) -> Option<f64> {
-        #[allow(clippy::cast_precision_loss)] // a metric is a measurement, not an exact count
+        // As a float: a metric is a measurement, not an exact count.
         let value = match found {
             Scalar::U64(n) => n as f64,
             Scalar::I64(n) => n as f64,
@@ -142,7 +142,7 @@ impl<'de> Shape<'de> for Count<'_> {
                 }
             },
             Scalar::F64(n) if (0.0..=MAX_EXACT_FLOAT).contains(&n) && n.fract() == 0.0 => {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                #[allow(clippy::cast_possible_truncation)]
                 // checked just above: whole, non-negative, exact
                 Some(n as u64)
             }

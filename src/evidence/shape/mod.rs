@@ -197,12 +197,12 @@ impl<'de, S: Shape<'de>> Visitor<'de> for Visit<S> {
         Ok(self.scalar(Scalar::U64(v)))
     }
 
-    #[allow(clippy::cast_precision_loss)] // beyond 64 bits only the magnitude matters
+    // As a float: beyond 64 bits only the magnitude matters.
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
         Ok(self.scalar(Scalar::F64(v as f64)))
     }
 
-    #[allow(clippy::cast_precision_loss)] // beyond 64 bits only the magnitude matters
+    // As a float: beyond 64 bits only the magnitude matters.
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
         Ok(self.scalar(Scalar::F64(v as f64)))
     }
