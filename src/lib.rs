@@ -1,10 +1,11 @@
 //! Tollgate: a declarative policy language that decides whether a model update may launch.
 //!
 //! The pipeline, one module per stage: source text → [`syntax`] (pest parse tree → typed AST
-//! with spans) → [`check`] (imports, names, types) → [`compile`] (an index-based form) →
-//! [`eval`] (three-valued evaluation over a bound [`evidence`] bundle) → [`outcome`] →
-//! [`render`] (human, JSON, …). The library never prints or exits; the `tollgate` binary is
-//! a thin layer over it.
+//! with spans) → [`check`] (imports, names, types; it resolves every name once, into a
+//! [`check::Resolution`] that the compiler, `diff` and `--explain` read) → [`compile`] (an
+//! index-based form with spans) → [`eval`] (one three-valued evaluator over a bound
+//! [`evidence`] bundle, generic over what it records) → [`outcome`] → [`render`] (human, JSON,
+//! …). The library never prints or exits; the `tollgate` binary is a thin layer over it.
 //!
 //! ```
 //! use tollgate::{evidence, Now, Outcome, Policy, Status};
