@@ -1,4 +1,4 @@
-//! Help lines for unknown names, on the one "did you mean" rule of [`crate::suggest`].
+//! Help lines for unknown names, on the one "did you mean" rule of `crate::suggest`.
 
 /// A help line for an unknown name: the suggestion when there is one, else `fallback`.
 pub fn did_you_mean<'a>(

@@ -34,7 +34,7 @@ pub enum MissingKey {
 pub type Missing = Vec<MissingKey>;
 
 /// A value, or unknown with why: `W` is `()` when deciding (nothing is recorded) and
-/// [`Missing`] when reporting (see [`super::record`]).
+/// [`Missing`] when reporting (see `eval::record`).
 pub type Tri<'a, W> = Result<Value<'a, W>, W>;
 
 /// Union of two sets of missing keys, keeping first-seen order without duplicates.
