@@ -42,24 +42,12 @@ impl Checked {
 
     /// The declared metrics (families excluded), in the order [`Resolved::Metric`] indexes.
     pub fn metrics(&self) -> impl Iterator<Item = &ast::MetricDecl> {
-        self.declarations
-            .metrics
-            .iter()
-            .filter_map(|&at| match self.item(at) {
-                Some(ast::Item::Metric(m)) => Some(m),
-                _ => None,
-            })
+        self.declared(&self.declarations.metrics, metric)
     }
 
     /// The declared metric families, in the order [`Resolved::Family`] indexes.
     pub fn families(&self) -> impl Iterator<Item = &ast::MetricDecl> {
-        self.declarations
-            .families
-            .iter()
-            .filter_map(|&at| match self.item(at) {
-                Some(ast::Item::Metric(m)) => Some(m),
-                _ => None,
-            })
+        self.declared(&self.declarations.families, metric)
     }
 
     /// The `let` at declaration index `index` (as [`Resolved::Let`] names it).
@@ -72,13 +60,28 @@ impl Checked {
 
     /// The rules, in source order.
     pub fn rules(&self) -> impl Iterator<Item = &ast::Rule> {
-        self.declarations
-            .rules
+        self.declared(&self.declarations.rules, |item| match item {
+            ast::Item::Rule(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The items at `positions`, as `pick` reads them.
+    fn declared<'c, T: 'c>(
+        &'c self,
+        positions: &'c [ItemAt],
+        pick: fn(&'c ast::Item) -> Option<&'c T>,
+    ) -> impl Iterator<Item = &'c T> {
+        positions
             .iter()
-            .filter_map(|&at| match self.item(at) {
-                Some(ast::Item::Rule(r)) => Some(r),
-                _ => None,
-            })
+            .filter_map(move |&at| self.item(at).and_then(pick))
+    }
+}
+
+fn metric(item: &ast::Item) -> Option<&ast::MetricDecl> {
+    match item {
+        ast::Item::Metric(m) => Some(m),
+        _ => None,
     }
 }
 
