@@ -10,7 +10,8 @@
 //! hand-written evaluator that is the evaluation limit (metrics resolved to indices ahead of
 //! time, flag fields as small integers).
 
-#![allow(dead_code)] // each includer uses a different part
+#![allow(dead_code)]
+// each includer uses a different part
 // A generator: every draw is below the small bound it was asked for.
 #![allow(clippy::cast_possible_truncation)]
 

@@ -143,7 +143,7 @@ pub fn bind_into(
         bundle
             .signoffs
             .iter()
-            .any(|s| &s.role == role && s.expires.is_none_or(|e| e > now))
+            .any(|s| &s.role == role && s.holds_at(now))
     }));
 
     plan.flag_codes(&bundle.flags, &mut bound.flag_codes);

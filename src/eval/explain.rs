@@ -476,12 +476,11 @@ impl<'a> Explainer<'_, 'a> {
         let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
         let mut expired = Vec::new();
         for s in self.bundle.signoffs.iter().filter(|s| s.role == role) {
-            match s.expires {
-                Some(e) if e <= self.now.value => {
-                    expired.push(format!("{} expired {}", s.by, at(e)))
-                }
-                Some(e) => return format!("{role}: signed by {} until {}", s.by, at(e)),
-                None => return format!("{role}: signed by {}", s.by),
+            match (s.holds_at(self.now.value), s.expires) {
+                (false, Some(e)) => expired.push(format!("{} expired {}", s.by, at(e))),
+                (false, None) => {}
+                (true, Some(e)) => return format!("{role}: signed by {} until {}", s.by, at(e)),
+                (true, None) => return format!("{role}: signed by {}", s.by),
             }
         }
         if expired.is_empty() {

@@ -39,7 +39,7 @@ pub fn waived_rule<'r>(
     if !rule.waivable_by.contains(&waiver.role) {
         return Err(WaiverProblem::RoleMayNotWaive);
     }
-    if waiver.expires <= now {
+    if waiver.expired_at(now) {
         return Err(WaiverProblem::Expired);
     }
     Ok((index, rule))

@@ -348,3 +348,18 @@ pub struct Waiver {
     pub reason: String,
     pub expires: DateTime<Utc>,
 }
+
+impl Signoff {
+    /// Whether the sign-off counts at `now`: it has no expiry, or expires after `now` (one
+    /// expiring at `now` exactly has expired).
+    pub fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        self.expires.is_none_or(|e| e > now)
+    }
+}
+
+impl Waiver {
+    /// Whether the waiver has expired at `now` (at `now` exactly counts as expired).
+    pub fn expired_at(&self, now: DateTime<Utc>) -> bool {
+        self.expires <= now
+    }
+}
