@@ -150,7 +150,7 @@ fn run<'d>(
     let mut decision = Outcome::Pass;
     let mut deferred = false;
     for rule in &plan.metric_rules {
-        match rule.verdict(bundle, bound) {
+        match rule.verdict(bound) {
             Some((outcome, status)) => {
                 decision = decision.max(outcome);
                 if let Some(slot) = verdicts.get_mut(rule.rule as usize) {
@@ -162,7 +162,7 @@ fn run<'d>(
     }
     if deferred {
         for rule in &plan.metric_rules {
-            if rule.verdict(bundle, bound).is_none() {
+            if rule.verdict(bound).is_none() {
                 decision = decision.max(decide(rule.rule as usize, verdicts));
             }
         }

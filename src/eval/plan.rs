@@ -78,17 +78,23 @@ impl FlagCodes {
     }
 }
 
-/// The commonest rule of all: one clause, `SEVERITY when|unless quantity(m) OP number`.
+/// The commonest rule of all: one clause, `SEVERITY when|unless quantity(m) OP number`, for
+/// a quantity a [`MetricView`](super::bind::MetricView) holds (`value`, `baseline`, `delta`,
+/// `lower`, `upper`): `lane(a) - lane(b)` against `rhs`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct MetricRule {
     /// Its index in the policy's rules.
     pub rule: u32,
-    test: MetricTest,
-    /// The rule's outcome and status when the comparison holds, and when it does not:
-    /// folded once, when planning, by the one clause fold ([`Fold`]), so the tight loop only
-    /// picks one.
-    holds: (Outcome, Status),
-    fails: (Outcome, Status),
+    slot: u32,
+    a: Lane,
+    b: Lane,
+    rhs: f64,
+    band: f64,
+    /// The rule's outcome and status for each order of the quantity against the number
+    /// (below, equal, above: the positions of [`LESS`], [`EQUAL`], [`GREATER`]), folded once,
+    /// when planning, by the one clause fold ([`Fold`]): the tight loop only looks one up,
+    /// with no branch on the data.
+    verdicts: [(Outcome, Status); 3],
 }
 
 /// The verdict of a rule of one clause whose condition has the truth `truth`.
@@ -208,11 +214,23 @@ impl Plan {
                 tests.push(test(program, &clause.condition, &mut texts));
             }
             match (rule.clauses.as_slice(), tests.last()) {
-                ([clause], Some(Test::Metric(test))) => metric_rules.push(MetricRule {
+                (
+                    [clause],
+                    Some(Test::Metric(
+                        test @ MetricTest {
+                            read: Read::Lanes(a, b),
+                            ..
+                        },
+                    )),
+                ) => metric_rules.push(MetricRule {
                     rule: to_u32(index),
-                    test: *test,
-                    holds: one_clause(clause, rule.missing, true),
-                    fails: one_clause(clause, rule.missing, false),
+                    slot: test.slot,
+                    a: *a,
+                    b: *b,
+                    rhs: test.rhs,
+                    band: test.band,
+                    verdicts: [LESS, EQUAL, GREATER]
+                        .map(|bit| one_clause(clause, rule.missing, test.accepts & bit != 0)),
                 }),
                 _ => clause_rules.push(to_u32(index)),
             }
@@ -694,25 +712,24 @@ impl MetricTest {
     /// The comparison, or `None` when the metric or a field it needs is absent.
     #[inline]
     pub(super) fn run(&self, bundle: &Bundle, bound: &Bound) -> Option<bool> {
-        self.order(bundle, bound).map(|bit| self.accepts & bit != 0)
+        self.order(bundle, bound)
+            .map(|position| self.accepts & (1 << position) != 0)
     }
 
-    /// How the quantity is ordered against `rhs` ([`LESS`], [`EQUAL`] or [`GREATER`]), or
-    /// `None` when the metric or a field it needs is absent.
+    /// How the quantity is ordered against `rhs`, as the position of its bit: 0 below
+    /// ([`LESS`]), 1 equal ([`EQUAL`]), 2 above ([`GREATER`]); or `None` when the metric or a
+    /// field it needs is absent.
     #[inline(always)]
-    fn order(&self, bundle: &Bundle, bound: &Bound) -> Option<u8> {
+    fn order(&self, bundle: &Bundle, bound: &Bound) -> Option<usize> {
         let Read::Lanes(a, b) = self.read else {
             return self.order_other(bundle, bound);
         };
-        let view = bound.views.get(self.slot as usize)?;
-        // NaN or finite (see `MetricView`).
-        let x = view.lane(a) - view.lane(b);
-        order_banded(x, self.rhs, self.band)
+        order_lanes(bound, self.slot, a, b, self.rhs, self.band)
     }
 
     /// The quantities a view does not hold, from the bundle's entry.
     #[inline(never)]
-    fn order_other(&self, bundle: &Bundle, bound: &Bound) -> Option<u8> {
+    fn order_other(&self, bundle: &Bundle, bound: &Bound) -> Option<usize> {
         let Read::Quantity(field, direction) = self.read else {
             return None;
         };
@@ -725,32 +742,42 @@ impl MetricTest {
     }
 }
 
-/// [`order_exact`], deciding by the sign of `x - rhs` alone outside `band` (see [`band`]);
-/// `None` for NaN, which marks an absent metric or field, or a number too large for the lanes
-/// (see `MetricView`): the evaluator then decides, and says why. The NaN test sits after the
-/// sign tests, which NaN fails, so the common path does not pay for it.
+/// The order of `lane(a) - lane(b)` of view `slot` against `rhs`.
 #[inline(always)]
-fn order_banded(x: f64, rhs: f64, band: f64) -> Option<u8> {
-    let d = x - rhs;
-    if d > band {
-        Some(GREATER)
-    } else if d < -band {
-        Some(LESS)
-    } else if x.is_nan() {
-        None
-    } else {
-        Some(order_exact(x, rhs))
-    }
+fn order_lanes(bound: &Bound, slot: u32, a: Lane, b: Lane, rhs: f64, band: f64) -> Option<usize> {
+    let view = bound.views.get(slot as usize)?;
+    // NaN or finite (see `MetricView`).
+    let x = view.lane(a) - view.lane(b);
+    order_banded(x, rhs, band)
 }
 
-/// [`compare_numbers`] as an order bit, for finite numbers (evidence numbers are finite, and
-/// arithmetic that is not yields unknown): equal within the tolerance, else by plain order.
+/// [`order_exact`], deciding by the sign of `x - rhs` alone outside `band` (see [`band`]);
+/// `None` for NaN, which marks an absent metric or field, or a number too large for the lanes
+/// (see `MetricView`): the evaluator then decides, and says why. Outside the band the position
+/// is computed without a branch on which side: the sides of random data are not predictable.
+#[inline(always)]
+fn order_banded(x: f64, rhs: f64, band: f64) -> Option<usize> {
+    let d = x - rhs;
+    // One test for "outside the band", nearly always true, so predicted; then the side as a
+    // number (NaN fails the test and goes on).
+    if d.abs() > band {
+        return Some(2 * usize::from(d > 0.0));
+    }
+    if x.is_nan() {
+        return None;
+    }
+    Some(order_exact(x, rhs))
+}
+
+/// [`compare_numbers`] as a position (0 below, 1 equal, 2 above), for finite numbers
+/// (evidence numbers are finite, and arithmetic that is not yields unknown): equal within the
+/// tolerance, else by plain order.
 #[inline(never)]
-fn order_exact(x: f64, rhs: f64) -> u8 {
+fn order_exact(x: f64, rhs: f64) -> usize {
     match compare_numbers(x, rhs) {
-        Ordering::Less => LESS,
-        Ordering::Equal => EQUAL,
-        Ordering::Greater => GREATER,
+        Ordering::Less => 0,
+        Ordering::Equal => 1,
+        Ordering::Greater => 2,
     }
 }
 
@@ -758,13 +785,9 @@ impl MetricRule {
     /// The rule's outcome and status, or `None` when the metric is unknown: the evaluator
     /// then decides the rule in general.
     #[inline(always)]
-    pub(super) fn verdict(&self, bundle: &Bundle, bound: &Bound) -> Option<(Outcome, Status)> {
-        let bit = self.test.order(bundle, bound)?;
-        Some(if self.test.accepts & bit != 0 {
-            self.holds
-        } else {
-            self.fails
-        })
+    pub(super) fn verdict(&self, bound: &Bound) -> Option<(Outcome, Status)> {
+        let position = order_lanes(bound, self.slot, self.a, self.b, self.rhs, self.band)?;
+        self.verdicts.get(position).copied()
     }
 }
 
