@@ -19,10 +19,16 @@ pub enum MetricField {
     Stderr,
     SignificantlyWorse,
     SignificantlyBetter,
+    PairedDelta,
+    PairedStderr,
+    Pairs,
+    Unpaired,
+    Pvalue,
+    Mde,
 }
 
 impl MetricField {
-    pub const ALL: [MetricField; 14] = [
+    pub const ALL: [MetricField; 20] = [
         MetricField::Value,
         MetricField::Baseline,
         MetricField::Delta,
@@ -37,6 +43,12 @@ impl MetricField {
         MetricField::Stderr,
         MetricField::SignificantlyWorse,
         MetricField::SignificantlyBetter,
+        MetricField::PairedDelta,
+        MetricField::PairedStderr,
+        MetricField::Pairs,
+        MetricField::Unpaired,
+        MetricField::Pvalue,
+        MetricField::Mde,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -55,6 +67,12 @@ impl MetricField {
             MetricField::Stderr => "stderr",
             MetricField::SignificantlyWorse => "significantly_worse",
             MetricField::SignificantlyBetter => "significantly_better",
+            MetricField::PairedDelta => "paired_delta",
+            MetricField::PairedStderr => "paired_stderr",
+            MetricField::Pairs => "pairs",
+            MetricField::Unpaired => "unpaired",
+            MetricField::Pvalue => "pvalue",
+            MetricField::Mde => "mde",
         }
     }
 
@@ -72,6 +90,22 @@ impl MetricField {
                 | MetricField::Worst
                 | MetricField::SignificantlyWorse
                 | MetricField::SignificantlyBetter
+                | MetricField::Pvalue
+        )
+    }
+
+    /// Whether the quantity reads the metric's per-item scores (when it has them).
+    pub fn reads_samples(self) -> bool {
+        matches!(
+            self,
+            MetricField::SignificantlyWorse
+                | MetricField::SignificantlyBetter
+                | MetricField::PairedDelta
+                | MetricField::PairedStderr
+                | MetricField::Pairs
+                | MetricField::Unpaired
+                | MetricField::Pvalue
+                | MetricField::Mde
         )
     }
 
@@ -157,9 +191,11 @@ pub struct FunctionDoc {
 }
 
 const NEEDS_BASELINE: &str = "the metric or its `baseline` is missing";
+const SIGNIFICANCE_UNKNOWN: &str =
+    "a baseline or a standard error is missing (for the paired test: the pairs fall in fewer than 2 clusters)";
 
 /// Every built-in function, in the order the reference lists them.
-pub const FUNCTIONS: [FunctionDoc; 23] = [
+pub const FUNCTIONS: [FunctionDoc; 29] = [
     metric_doc(MetricField::Value, "value(m) → number", "the metric's value; a bare metric name means the same", "the metric is missing"),
     metric_doc(MetricField::Baseline, "baseline(m) → number", "the baseline's value", NEEDS_BASELINE),
     metric_doc(MetricField::Delta, "delta(m) → number", "`value − baseline`", NEEDS_BASELINE),
@@ -172,8 +208,14 @@ pub const FUNCTIONS: [FunctionDoc; 23] = [
     metric_doc(MetricField::Worst, "worst(m) → number", "the pessimistic end of the interval by direction: `upper` when lower is better, `lower` when higher is better", "the metric has neither `ci` nor `stderr`"),
     metric_doc(MetricField::N, "n(m) → number", "the sample count", "the metric has no `n`"),
     metric_doc(MetricField::Stderr, "stderr(m) → number", "the standard error: `stderr` when given, else the `ci` half-width / 1.96", "the metric has neither `stderr` nor `ci`"),
-    metric_doc(MetricField::SignificantlyWorse, "significantly_worse(m) → bool", "`regression(m) / √(se_v² + se_b²) > 1.96`, with `se_v` and `se_b` the standard errors of the value and of the baseline", "a baseline or a standard error is missing, or both standard errors are zero"),
-    metric_doc(MetricField::SignificantlyBetter, "significantly_better(m) → bool", "the same test the other way: `regression(m) / √(se_v² + se_b²) < −1.96`", "a baseline or a standard error is missing, or both standard errors are zero"),
+    metric_doc(MetricField::SignificantlyWorse, "significantly_worse(m) → bool", "`z > 1.96` with `z = r / se` of the regression test: paired when at least 2 items have scores on both sides (`r` the paired delta oriented by direction, `se = paired_stderr(m)`), else unpaired (`r = regression(m)`, `se = √(se_v² + se_b²)`, the standard errors of value and baseline); with `se = 0` the sign of `r` decides", SIGNIFICANCE_UNKNOWN),
+    metric_doc(MetricField::SignificantlyBetter, "significantly_better(m) → bool", "the same test the other way: `z < −1.96`", SIGNIFICANCE_UNKNOWN),
+    metric_doc(MetricField::PairedDelta, "paired_delta(m) → number", "the mean of candidate − baseline over the items both sides scored", "the metric has no `samples` (or no `samples.baseline`), or fewer than 2 items are paired"),
+    metric_doc(MetricField::PairedStderr, "paired_stderr(m) → number", "the clustered standard error of those differences", "as for `paired_delta`, or the pairs fall in fewer than 2 clusters"),
+    metric_doc(MetricField::Pairs, "pairs(m) → number", "how many items both sides scored", "the metric has no `samples` or no `samples.baseline`"),
+    metric_doc(MetricField::Unpaired, "unpaired(m) → number", "how many items only one side scored", "as for `pairs`"),
+    metric_doc(MetricField::Pvalue, "pvalue(m) → number", "the one-sided p-value of a regression, `1 − Φ(z)` with `z` as for `significantly_worse`; `significantly_worse(m)` holds exactly when it is below 0.0249979", SIGNIFICANCE_UNKNOWN),
+    metric_doc(MetricField::Mde, "mde(m) → number", "the smallest regression the test detects with 80% power: `(1.96 + 0.8416) · se`", "`se` of the regression test is unknown"),
     FunctionDoc { function: Function::Has, name: "has", signature: "has(m) → bool", meaning: "whether the metric is in the evidence; for a family, whether its glob matches any metric", unknown_when: "never" },
     FunctionDoc { function: Function::Abs, name: "abs", signature: "abs(x) → number", meaning: "the absolute value", unknown_when: "`x` is unknown" },
     FunctionDoc { function: Function::Min, name: "min", signature: "min(a, b, …) → number", meaning: "the smallest of one or more numbers", unknown_when: "any argument is unknown" },

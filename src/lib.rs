@@ -46,6 +46,7 @@ pub mod record;
 pub mod render;
 pub mod source;
 pub mod span;
+pub mod stats;
 mod suggest;
 pub mod syntax;
 pub mod testing;

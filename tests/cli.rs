@@ -345,3 +345,66 @@ fn first_errors_point_the_right_way() {
         }
     }
 }
+
+#[test]
+fn samples_of_one_metric_in_two_files_is_an_error_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.gate", POLICY);
+    let set = r#"{"samples": {"m": {"candidate": {"a": 0, "b": 1}}}}"#;
+    write(dir.path(), "one.json", set);
+    write(dir.path(), "two.json", set);
+    let out = tollgate(
+        &[
+            "eval",
+            "p.gate",
+            "--evidence",
+            "one.json",
+            "--evidence",
+            "two.json",
+        ],
+        dir.path(),
+    );
+    assert_usable_error(&out, "repeated samples");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("one.json") && stderr.contains("two.json") && stderr.contains("`m`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_score_is_an_evidence_error_naming_file_key_and_item() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.gate", POLICY);
+    write(
+        dir.path(),
+        "e.yaml",
+        "samples:\n  m:\n    candidate: { q1: .nan }\n",
+    );
+    let out = tollgate(&["eval", "p.gate", "--evidence", "e.yaml"], dir.path());
+    assert_usable_error(&out, "non-finite score");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("e.yaml") && stderr.contains("\"m\"") && stderr.contains("q1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_metric_defined_by_samples_is_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.gate", POLICY);
+    // Mean 0.75 > 0.5: review.
+    write(
+        dir.path(),
+        "e.json",
+        r#"{"samples": {"m": {"candidate": {"a": 1, "b": 0.5}}}}"#,
+    );
+    let out = tollgate(&["eval", "p.gate", "--evidence", "e.json"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1050,3 +1050,68 @@ fn a_flag_keeps_its_optional_texts() {
     let cleared = noted.with_author(None).with_texts(None, None, None);
     assert_eq!(cleared, bare);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Per-item scores (STATISTICS.md section 1)
+
+#[test]
+fn samples_define_a_metric_by_their_mean_and_clustered_stderr() {
+    let b = tollgate::evidence::merge(vec![yaml(
+        "samples:\n  x.acc:\n    candidate: { q1: 1, q2: 0, 3: [1, 1, 0, 0] }\n    \
+         baseline: { q1: 1, q2: 1 }\n    clusters: { q1: p7, q2: p7 }\n",
+    )])
+    .unwrap();
+    let set = &b.samples["x.acc"];
+    // A numeric id is its decimal text; repeats are averaged.
+    assert_eq!(set.candidate().unwrap()["3"], 0.5);
+    let m = &b.metrics["x.acc"];
+    assert_eq!((m.value(), m.n(), m.baseline()), (0.5, Some(3), Some(1.0)));
+    // Clusters {q1, q2} (deviations 0.5 - 0.5 = 0) and {3} (0): se 0.
+    assert_eq!(m.stderr(), Some(0.0));
+    // One baseline cluster: no standard error.
+    assert_eq!(m.baseline_stderr(), None);
+    let paired = set.paired();
+    assert_eq!((paired.pairs, paired.unpaired), (2, 1));
+    assert_eq!(paired.delta, Some(-0.5));
+    assert!(b
+        .warnings
+        .iter()
+        .any(|w| w == "1 item of x.acc have no partner"));
+}
+
+#[test]
+fn a_stated_value_is_used_and_a_different_one_is_a_warning() {
+    let b = tollgate::evidence::merge(vec![json(
+        r#"{"metrics": {"x": {"value": 0.9, "n": 2}},
+            "samples": {"x": {"candidate": {"a": 1, "b": 0}}}}"#,
+    )])
+    .unwrap();
+    let m = &b.metrics["x"];
+    assert_eq!((m.value(), m.n()), (0.9, Some(2)));
+    assert_eq!(m.stderr(), Some(0.5));
+    assert!(
+        b.warnings
+            .iter()
+            .any(|w| w.contains("`x`") && w.contains("0.9") && w.contains("0.5")),
+        "{:?}",
+        b.warnings
+    );
+}
+
+#[test]
+fn bad_samples_name_the_key_and_the_item() {
+    let e = json_error(r#"{"samples": {"x.acc": {"candidate": {"q1": "1e999"}}}}"#);
+    assert_evidence(&e);
+    assert_mentions(&e, &["x.acc", "q1", "finite"]);
+    let e = json_error(r#"{"samples": {"x.acc": {"candidate": {"q2": []}}}}"#);
+    assert_mentions(&e, &["x.acc", "q2", "empty list"]);
+    let e = yaml_error("samples:\n  x.acc:\n    candidate: { q1: 1 }\n    clusters: { q9: p }\n");
+    assert_mentions(&e, &["x.acc", "q9", "neither"]);
+    assert_eq!(
+        labelled(
+            &e,
+            "samples:\n  x.acc:\n    candidate: { q1: 1 }\n    clusters: { q9: p }\n"
+        ),
+        "q9"
+    );
+}

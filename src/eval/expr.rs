@@ -16,7 +16,7 @@ use crate::outcome::Status;
 
 use super::bind::Bound;
 use super::logic::{self, contribution, Fold, Keep, Tally};
-use super::metric::{quantity, Gap, Quantity};
+use super::metric::{quantity, samples_for, Gap, Quantity};
 use super::plan::{self, Test};
 use super::record::Record;
 use super::value::{ElementKind, MissingKey, Selection, Tri, Value};
@@ -236,13 +236,14 @@ impl<'a, R: Record> Evaluator<'a, R> {
         let Some(Some(index)) = self.bound.metrics.get(metric) else {
             return Err(R::why(MissingKey::Metric(key)));
         };
-        let (Some((_, m)), Some(slot)) = (
+        let (Some((evidence_key, m)), Some(slot)) = (
             self.bundle.metrics.get_index(*index as usize),
             self.program.metrics.get(metric),
         ) else {
             return Err(R::why(MissingKey::Metric(key)));
         };
-        from_quantity::<R>(quantity(m, slot.direction, field), |f| {
+        let samples = samples_for(self.bundle, evidence_key, field);
+        from_quantity::<R>(quantity(m, samples, slot.direction, field), |f| {
             MissingKey::MetricField(key, f)
         })
     }
@@ -277,10 +278,11 @@ impl<'a, R: Record> Evaluator<'a, R> {
                     .families
                     .get(family as usize)
                     .and_then(|s| s.direction);
-                let Some((_, m)) = self.bundle.metrics.get_index(index as usize) else {
+                let Some((key, m)) = self.bundle.metrics.get_index(index as usize) else {
                     return Err(R::why(MissingKey::EvidenceField(index, "value")));
                 };
-                from_quantity::<R>(quantity(m, direction, f), |name| {
+                let samples = samples_for(self.bundle, key, f);
+                from_quantity::<R>(quantity(m, samples, direction, f), |name| {
                     MissingKey::EvidenceField(index, name)
                 })
             }
@@ -482,6 +484,7 @@ fn from_quantity<'a, R: Record>(
         Err(Gap::Field(f)) => Err(R::why(field_key(f))),
         Err(Gap::DivisionByZero) => Err(R::why(MissingKey::DivisionByZero)),
         Err(Gap::Overflow) => Err(R::why(MissingKey::Overflow)),
+        Err(Gap::TooFew) => Err(R::why(MissingKey::TooFew)),
     }
 }
 

@@ -172,6 +172,7 @@ fn missing_key_name(program: &Program, bundle: &Bundle, key: MissingKey) -> Stri
         }
         MissingKey::DivisionByZero => "(division by zero)".to_string(),
         MissingKey::Overflow => "(number too large)".to_string(),
+        MissingKey::TooFew => "(fewer than 2 paired items or clusters)".to_string(),
         MissingKey::IllTyped => "(internal: ill-typed value)".to_string(),
     }
 }

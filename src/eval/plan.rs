@@ -30,7 +30,7 @@ use crate::text::same;
 
 use super::bind::{Bound, Lane};
 use super::logic::{contribution, holds, kleene, Fold, Keep, Tally};
-use super::metric::{quantity, Quantity};
+use super::metric::{quantity, samples_for, Quantity};
 use super::value::{compare_numbers, Value, NUMBER_TOLERANCE};
 
 /// A compiled policy's plan: built once per policy.
@@ -734,8 +734,8 @@ impl MetricTest {
             return None;
         };
         let index = (*bound.metrics.get(self.slot as usize)?)?;
-        let (_, m) = bundle.metrics.get_index(index as usize)?;
-        match quantity(m, direction, field) {
+        let (key, m) = bundle.metrics.get_index(index as usize)?;
+        match quantity(m, samples_for(bundle, key, field), direction, field) {
             Ok(Quantity::Number(x)) => Some(order_exact(x, self.rhs)),
             _ => None,
         }

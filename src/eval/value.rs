@@ -26,6 +26,8 @@ pub enum MissingKey {
     DivisionByZero,
     /// Arithmetic that overflowed to infinity.
     Overflow,
+    /// A statistic of per-item scores with fewer than 2 paired items or clusters.
+    TooFew,
     /// A value of the wrong type reached an operator (a checker bug; fails closed).
     IllTyped,
 }

@@ -199,6 +199,9 @@ impl<'de> DeserializeSeed<'de> for FieldValue<'_, '_> {
             Kind::Waivers => OrNull(List::<Waiver>::new(words))
                 .deserialize(d)?
                 .map(Value::Waivers),
+            // Per-item scores are checked against each other (clusters name known items) with
+            // key paths for the messages: the validating pass reads them.
+            Kind::Samples | Kind::Scores | Kind::Clusters => return Err(give_up()),
         })
     }
 }

@@ -10,7 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 
 use super::ctx::{Seg, Target};
 use super::locate::locate;
-use super::model::{Bundle, Metric};
+use super::model::{Bundle, Metric, Samples};
 use super::Format;
 
 /// The text of a file that became one part, so merge errors can point into it.
@@ -44,6 +44,7 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
             flags,
             signoffs,
             waivers,
+            samples,
             files,
             warnings,
         } = part;
@@ -84,8 +85,10 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
         append(&mut out.signoffs, signoffs);
         append(&mut out.waivers, waivers);
         append(&mut out.warnings, warnings);
+        merge_samples(&mut out, samples, offset, &mut at);
     }
     if errors.is_empty() {
+        super::samples::define_metrics(&mut out);
         Ok(out)
     } else {
         Err(errors)
@@ -118,11 +121,50 @@ fn merge_metrics(
                     .files
                     .get(entry.get().file())
                     .map_or_else(|| String::from("an earlier file"), |f| f.path.clone());
-                let error = repeated_metric(entry.key(), &first, at.name, at.index, at.sources);
+                let error = repeated_key(
+                    "metrics",
+                    entry.key(),
+                    &first,
+                    at.name,
+                    at.index,
+                    at.sources,
+                );
                 at.errors.push(error);
             }
             Entry::Vacant(entry) => {
                 entry.insert(metric);
+            }
+        }
+    }
+}
+
+/// Add a part's per-item scores, each file index moved by `offset`; a metric key already
+/// present is an error, as for metrics.
+fn merge_samples(
+    out: &mut Bundle,
+    samples: IndexMap<String, Samples>,
+    offset: usize,
+    at: &mut Part<'_>,
+) {
+    for (key, mut set) in samples {
+        set.set_file(set.file() + offset);
+        match out.samples.entry(key) {
+            Entry::Occupied(entry) => {
+                let first = out
+                    .files
+                    .get(entry.get().file())
+                    .map_or_else(|| String::from("an earlier file"), |f| f.path.clone());
+                at.errors.push(repeated_key(
+                    "samples",
+                    entry.key(),
+                    &first,
+                    at.name,
+                    at.index,
+                    at.sources,
+                ));
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(set);
             }
         }
     }
@@ -265,15 +307,28 @@ fn disagree(
     }
 }
 
-fn repeated_metric(
+/// A metric key in `metrics` (or `samples`) of two files.
+fn repeated_key(
+    field: &'static str,
     key: &str,
     first: &str,
     name: &str,
     index: usize,
     sources: &[Source],
 ) -> Diagnostic {
-    let path = [Seg::Field("metrics"), Seg::Key(key.to_string())];
-    let message = format!("the metric `{key}` is in both {first} and {name}");
+    let path = [Seg::Field(field), Seg::Key(key.to_string())];
+    let (what, help) = if field == "metrics" {
+        (
+            "metric",
+            "each metric key may come from one evidence file only",
+        )
+    } else {
+        (
+            "per-item scores of",
+            "a metric's per-item scores may come from one evidence file only",
+        )
+    };
+    let message = format!("the {what} `{key}` is in both {first} and {name}");
     labelled(
         Diagnostic::error(Code::Evidence, message),
         sources,
@@ -282,5 +337,5 @@ fn repeated_metric(
         Target::Key,
         &format!("already in {first}"),
     )
-    .with_help("each metric key may come from one evidence file only")
+    .with_help(help)
 }

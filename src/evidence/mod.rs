@@ -50,6 +50,7 @@ pub mod model;
 mod parse;
 mod report;
 mod rules;
+mod samples;
 mod schema;
 mod shape;
 mod time;
@@ -61,7 +62,10 @@ use crate::diagnostic::Diagnostics;
 
 pub use import::{load as load_inputs, to_native_json, Input, Options};
 pub use load::MAX_FILE_BYTES;
-pub use model::{Bundle, EvidenceFile, Flag, InputFormat, Metric, Role, Signoff, Waiver};
+pub use model::{
+    Bundle, EvidenceFile, Flag, InputFormat, Metric, Paired, Role, Samples, Signoff, Summary,
+    Waiver,
+};
 pub use parse::MAX_NESTING;
 pub use time::parse_instant;
 

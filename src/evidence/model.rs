@@ -1,5 +1,6 @@
 //! A validated, merged evidence bundle: what is known about one candidate at one moment.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -7,6 +8,7 @@ use indexmap::IndexMap;
 
 use crate::levels::Direction;
 use crate::levels::Severity;
+use crate::stats;
 
 /// A bundle after loading, validation and merging. Nothing in it needs checking again.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +22,8 @@ pub struct Bundle {
     pub flags: Vec<Flag>,
     pub signoffs: Vec<Signoff>,
     pub waivers: Vec<Waiver>,
+    /// Per-item scores (STATISTICS.md section 1), keyed by the metric key they measure.
+    pub samples: IndexMap<String, Samples>,
     /// The files the bundle was read from, in the order given.
     pub files: Vec<EvidenceFile>,
     /// What loading noticed without rejecting the evidence (a baseline metric with no
@@ -331,6 +335,157 @@ impl Flag {
 }
 
 const _: () = assert!(std::mem::size_of::<Flag>() == 64);
+
+/// The per-item scores of one metric: the candidate's and the baseline's, each item's repeats
+/// already averaged, and the clusters items share. What is derived from them (means, standard
+/// errors, the paired comparison) is computed once, when they are made.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Samples {
+    candidate: Option<IndexMap<String, f64>>,
+    baseline: Option<IndexMap<String, f64>>,
+    clusters: IndexMap<String, String>,
+    file: usize,
+    candidate_stats: Option<Summary>,
+    baseline_stats: Option<Summary>,
+    paired: Paired,
+}
+
+/// Mean, clustered standard error and count of one side's items.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub mean: f64,
+    /// `None` with fewer than 2 clusters.
+    pub stderr: Option<f64>,
+    pub n: u64,
+}
+
+/// The paired comparison (section 3): candidate minus baseline over the items both have.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Paired {
+    /// Items both sides have.
+    pub pairs: u64,
+    /// Items only one side has.
+    pub unpaired: u64,
+    /// Mean difference; `None` with fewer than 2 pairs.
+    pub delta: Option<f64>,
+    /// Its clustered standard error; `None` with fewer than 2 pairs or 2 clusters.
+    pub stderr: Option<f64>,
+    /// The clusters the pairs fall in.
+    pub clusters: u64,
+}
+
+impl Samples {
+    pub fn new(
+        candidate: Option<IndexMap<String, f64>>,
+        baseline: Option<IndexMap<String, f64>>,
+        clusters: IndexMap<String, String>,
+    ) -> Samples {
+        let summary = |side: &Option<IndexMap<String, f64>>| {
+            let side = side.as_ref()?;
+            let (scores, cluster_of) = dense(&clusters, side.iter().map(|(id, s)| (id, *s)));
+            Some(Summary {
+                mean: stats::mean(&scores)?,
+                stderr: stats::clustered_stderr(&scores, &cluster_of),
+                n: scores.len() as u64,
+            })
+        };
+        let candidate_stats = summary(&candidate);
+        let baseline_stats = summary(&baseline);
+        let paired = match (&candidate, &baseline) {
+            (Some(c), Some(b)) => paired_items(c, b, &clusters),
+            _ => Paired::default(),
+        };
+        Samples {
+            candidate,
+            baseline,
+            clusters,
+            file: 0,
+            candidate_stats,
+            baseline_stats,
+            paired,
+        }
+    }
+
+    /// Item id to score (the mean of its repeats), of the candidate.
+    pub fn candidate(&self) -> Option<&IndexMap<String, f64>> {
+        self.candidate.as_ref()
+    }
+
+    pub fn baseline(&self) -> Option<&IndexMap<String, f64>> {
+        self.baseline.as_ref()
+    }
+
+    /// Item id to cluster id, for the items that share a context.
+    pub fn clusters(&self) -> &IndexMap<String, String> {
+        &self.clusters
+    }
+
+    /// Index into [`Bundle::files`] of the file the samples came from.
+    pub fn file(&self) -> usize {
+        self.file
+    }
+
+    pub fn set_file(&mut self, file: usize) {
+        self.file = file;
+    }
+
+    pub fn candidate_summary(&self) -> Option<Summary> {
+        self.candidate_stats
+    }
+
+    pub fn baseline_summary(&self) -> Option<Summary> {
+        self.baseline_stats
+    }
+
+    pub fn paired(&self) -> Paired {
+        self.paired
+    }
+}
+
+/// Scores in order, with each item's cluster as a dense index; an item without a cluster is
+/// its own.
+fn dense<'a>(
+    clusters: &IndexMap<String, String>,
+    items: impl Iterator<Item = (&'a String, f64)>,
+) -> (Vec<f64>, Vec<usize>) {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut count = 0;
+    let (mut scores, mut cluster_of) = (Vec::new(), Vec::new());
+    for (id, score) in items {
+        let c = match clusters.get(id) {
+            Some(cluster) => *index.entry(cluster.as_str()).or_insert(count),
+            None => count,
+        };
+        if c == count {
+            count += 1;
+        }
+        scores.push(score);
+        cluster_of.push(c);
+    }
+    (scores, cluster_of)
+}
+
+fn paired_items(
+    candidate: &IndexMap<String, f64>,
+    baseline: &IndexMap<String, f64>,
+    clusters: &IndexMap<String, String>,
+) -> Paired {
+    let both = candidate
+        .iter()
+        .filter_map(|(id, c)| Some((id, c - baseline.get(id)?)));
+    let (d, cluster_of) = dense(clusters, both);
+    let only_one = |a: &IndexMap<String, f64>, b: &IndexMap<String, f64>| {
+        a.keys().filter(|id| !b.contains_key(*id)).count() as u64
+    };
+    let enough = d.len() >= 2;
+    Paired {
+        pairs: d.len() as u64,
+        unpaired: only_one(candidate, baseline) + only_one(baseline, candidate),
+        delta: stats::mean(&d).filter(|_| enough),
+        stderr: stats::clustered_stderr(&d, &cluster_of).filter(|_| enough),
+        clusters: cluster_of.iter().max().map_or(0, |c| c + 1) as u64,
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signoff {

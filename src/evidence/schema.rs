@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 
 use crate::levels::Severity;
 
-use super::model::{Bundle, Flag, Metric, Signoff, Waiver};
+use super::model::{Bundle, Flag, Metric, Samples, Signoff, Waiver};
 
 /// What a field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +41,12 @@ pub(crate) enum Kind {
     Signoffs,
     /// A list of [`WAIVER`] objects.
     Waivers,
+    /// The `samples` map: metric key to a [`SAMPLES`] object.
+    Samples,
+    /// Item id to a finite score, or to a non-empty list of repeat scores (their mean).
+    Scores,
+    /// Item id to cluster id.
+    Clusters,
 }
 
 /// One key of an object.
@@ -145,7 +151,7 @@ impl Object {
 }
 
 /// The most fields an object has.
-pub(crate) const MAX_FIELDS: usize = 8;
+pub(crate) const MAX_FIELDS: usize = 9;
 
 /// The index of field `name` in `fields` (`fields.len()` if it is not there; the table
 /// assertions below rule that out).
@@ -179,6 +185,7 @@ const BUNDLE_FIELDS: &[Field] = &[
     optional("flags", Kind::Flags),
     optional("signoffs", Kind::Signoffs),
     optional("waivers", Kind::Waivers),
+    optional("samples", Kind::Samples),
 ];
 
 /// The document.
@@ -278,10 +285,23 @@ pub(crate) const WAIVER: Object = Object {
     ordered: &[],
 };
 
+/// The per-item scores of one metric, under its key in `samples`.
+pub(crate) const SAMPLES: Object = Object {
+    noun: "sample set",
+    plural: "sample sets",
+    fields: &[
+        optional("candidate", Kind::Scores),
+        optional("baseline", Kind::Scores),
+        optional("clusters", Kind::Clusters),
+    ],
+    contains: &[],
+    ordered: &[],
+};
+
 // Evaluated at compile time only: an index out of range fails the build, not a run.
 #[allow(clippy::indexing_slicing)]
 const _: () = {
-    let objects = [&BUNDLE, &METRIC, &FLAG, &SIGNOFF, &WAIVER];
+    let objects = [&BUNDLE, &METRIC, &FLAG, &SIGNOFF, &WAIVER, &SAMPLES];
     let mut i = 0;
     while i < objects.len() {
         let object = objects[i];
@@ -316,6 +336,9 @@ pub(crate) enum Value {
     Flags(Vec<Flag>),
     Signoffs(Vec<Signoff>),
     Waivers(Vec<Waiver>),
+    Samples(Box<IndexMap<String, Samples>>),
+    Scores(IndexMap<String, f64>),
+    Clusters(IndexMap<String, String>),
 }
 
 impl Value {
@@ -364,6 +387,13 @@ impl Value {
     fn severity(self) -> Option<Severity> {
         match self {
             Value::Severity(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn scores(self) -> Option<IndexMap<String, f64>> {
+        match self {
+            Value::Scores(scores) => Some(scores),
             _ => None,
         }
     }
@@ -426,7 +456,8 @@ impl Record for Bundle {
     const OBJECT: &'static Object = &BUNDLE;
 
     fn build(values: Values) -> Option<Bundle> {
-        let [candidate, baseline, stage, as_of, metrics, flags, signoffs, waivers] = slots(values);
+        let [candidate, baseline, stage, as_of, metrics, flags, signoffs, waivers, samples] =
+            slots(values);
         Some(Bundle {
             candidate: candidate.and_then(Value::text),
             baseline: baseline.and_then(Value::text),
@@ -447,6 +478,10 @@ impl Record for Bundle {
             waivers: match waivers {
                 Some(Value::Waivers(waivers)) => waivers,
                 _ => Vec::new(),
+            },
+            samples: match samples {
+                Some(Value::Samples(samples)) => *samples,
+                _ => IndexMap::new(),
             },
             ..Bundle::default()
         })
@@ -470,6 +505,10 @@ impl Record for Bundle {
                 self.waivers.is_empty(),
                 Value::Waivers(self.waivers.clone()),
             ),
+            list(
+                self.samples.is_empty(),
+                Value::Samples(Box::new(self.samples.clone())),
+            ),
         ])
     }
 }
@@ -478,7 +517,7 @@ impl Record for Metric {
     const OBJECT: &'static Object = &METRIC;
 
     fn build(values: Values) -> Option<Metric> {
-        let [value, baseline, stderr, baseline_stderr, ci, baseline_ci, n, _] = slots(values);
+        let [value, baseline, stderr, baseline_stderr, ci, baseline_ci, n, ..] = slots(values);
         let mut metric = Metric::new(value.and_then(Value::number)?, 0);
         metric.set_baseline(baseline.and_then(Value::number));
         metric.set_stderr(stderr.and_then(Value::number));
@@ -506,7 +545,7 @@ impl Record for Flag {
     const OBJECT: &'static Object = &FLAG;
 
     fn build(values: Values) -> Option<Flag> {
-        let [id, source, author, category, severity, note, stage, _] = slots(values);
+        let [id, source, author, category, severity, note, stage, ..] = slots(values);
         let flag = Flag::new(
             source.and_then(Value::word)?,
             category.and_then(Value::word)?,
@@ -581,6 +620,31 @@ impl Record for Waiver {
     }
 }
 
+impl Record for Samples {
+    const OBJECT: &'static Object = &SAMPLES;
+
+    fn build(values: Values) -> Option<Samples> {
+        let [candidate, baseline, clusters, ..] = slots(values);
+        Some(Samples::new(
+            candidate.and_then(Value::scores),
+            baseline.and_then(Value::scores),
+            match clusters {
+                Some(Value::Clusters(clusters)) => clusters,
+                _ => IndexMap::new(),
+            },
+        ))
+    }
+
+    /// Each item's score as its repeats' mean: every statistic reads only that.
+    fn values(&self) -> Values {
+        filled([
+            self.candidate().cloned().map(Value::Scores),
+            self.baseline().cloned().map(Value::Scores),
+            (!self.clusters().is_empty()).then(|| Value::Clusters(self.clusters().clone())),
+        ])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -602,6 +666,9 @@ mod tests {
                 | (Value::Flags(_), Kind::Flags)
                 | (Value::Signoffs(_), Kind::Signoffs)
                 | (Value::Waivers(_), Kind::Waivers)
+                | (Value::Samples(_), Kind::Samples)
+                | (Value::Scores(_), Kind::Scores)
+                | (Value::Clusters(_), Kind::Clusters)
         )
     }
 
@@ -634,6 +701,20 @@ mod tests {
         metric.set_baseline_ci(Some((0.35, 0.45)));
         metric.set_n(Some(1800));
         metric
+    }
+
+    fn full_samples() -> Samples {
+        let scores = |pairs: &[(&str, f64)]| {
+            pairs
+                .iter()
+                .map(|(id, s)| (id.to_string(), *s))
+                .collect::<IndexMap<_, _>>()
+        };
+        Samples::new(
+            Some(scores(&[("q1", 1.0), ("q2", 0.5)])),
+            Some(scores(&[("q1", 1.0)])),
+            IndexMap::from([(String::from("q1"), String::from("p7"))]),
+        )
     }
 
     fn full_flag() -> Flag {
@@ -680,8 +761,10 @@ mod tests {
             flags: vec![full_flag()],
             signoffs: vec![full_signoff()],
             waivers: vec![full_waiver()],
+            samples: IndexMap::from([(String::from("m"), full_samples())]),
             ..Bundle::default()
         });
+        round_trip(&full_samples());
     }
 
     #[test]

@@ -58,6 +58,12 @@ const QUANTITIES: &[&str] = &[
     "worst",
     "stderr",
     "n",
+    "paired_delta",
+    "paired_stderr",
+    "pairs",
+    "unpaired",
+    "pvalue",
+    "mde",
 ];
 const LITERALS: &[&str] = &[
     "0", "1", "2", "-1", "0.5", "1%", "10%", "1000", "1e300", "-1e300", "1e-300", "0.001",
@@ -256,7 +262,14 @@ fn metric(g: &mut Gen) -> Value {
     let value = evidence_number(g);
     let mut m = json!({ "value": value });
     if g.chance(70) {
-        m["baseline"] = json!(evidence_number(g));
+        // A zero baseline now and then: relative quantities divide by it (zero standard
+        // errors no longer do, since the sign of the regression decides).
+        let baseline = if g.chance(10) {
+            0.0
+        } else {
+            evidence_number(g)
+        };
+        m["baseline"] = json!(baseline);
     }
     if g.chance(50) {
         m["stderr"] = json!(evidence_number(g).abs());
@@ -281,6 +294,40 @@ fn metric(g: &mut Gen) -> Value {
     m
 }
 
+/// Per-item scores: a few items, some on one side only, some sharing a cluster, some huge
+/// (their difference overflows), so every paired statistic is sometimes known, sometimes
+/// unknown, and sometimes has a zero `se`.
+fn sample_set(g: &mut Gen) -> Value {
+    const SCORES: &[f64] = &[0.0, 1.0, 0.5, 1e308, -1e308];
+    let side = |g: &mut Gen| {
+        let mut items = serde_json::Map::new();
+        for i in 0..g.below(5) {
+            if g.chance(80) {
+                items.insert(format!("q{i}"), json!(SCORES[g.below(SCORES.len())]));
+            }
+        }
+        items
+    };
+    let candidate = side(g);
+    let baseline = g.chance(70).then(|| side(g));
+    let mut set = json!({ "candidate": candidate });
+    if g.chance(30) {
+        let scored = |id: &str| {
+            candidate.contains_key(id) || baseline.as_ref().is_some_and(|b| b.contains_key(id))
+        };
+        let clusters: serde_json::Map<String, Value> = ["q0", "q1", "q2"]
+            .into_iter()
+            .filter(|id| scored(id))
+            .map(|id| (id.to_string(), json!(if id == "q2" { "d" } else { "c" })))
+            .collect();
+        set["clusters"] = Value::Object(clusters);
+    }
+    if let Some(baseline) = baseline {
+        set["baseline"] = Value::Object(baseline);
+    }
+    set
+}
+
 fn bundle_doc(g: &mut Gen, flags: Vec<Value>) -> Value {
     let mut metrics = serde_json::Map::new();
     for key in ["k0", "k1", "k2", "fam.a", "fam.b"] {
@@ -288,7 +335,13 @@ fn bundle_doc(g: &mut Gen, flags: Vec<Value>) -> Value {
             metrics.insert(key.to_string(), metric(g));
         }
     }
-    let mut doc = json!({ "metrics": metrics, "flags": flags });
+    let mut samples = serde_json::Map::new();
+    for key in ["k0", "k1", "fam.a"] {
+        if g.chance(40) {
+            samples.insert(key.to_string(), sample_set(g));
+        }
+    }
+    let mut doc = json!({ "metrics": metrics, "flags": flags, "samples": samples });
     if g.chance(50) {
         doc["stage"] = json!(g.pick(&["ab", "offline"]));
     }

@@ -49,5 +49,23 @@ fn json_value(value: Value) -> serde_json::Value {
         Value::Flags(flags) => flags.iter().map(record).collect(),
         Value::Signoffs(signoffs) => signoffs.iter().map(record).collect(),
         Value::Waivers(waivers) => waivers.iter().map(record).collect(),
+        Value::Samples(samples) => serde_json::Value::Object(
+            samples
+                .iter()
+                .map(|(key, set)| (key.clone(), record(set)))
+                .collect(),
+        ),
+        Value::Scores(scores) => serde_json::Value::Object(
+            scores
+                .into_iter()
+                .map(|(id, score)| (id, number(score)))
+                .collect(),
+        ),
+        Value::Clusters(clusters) => serde_json::Value::Object(
+            clusters
+                .into_iter()
+                .map(|(id, cluster)| (id, cluster.into()))
+                .collect(),
+        ),
     }
 }

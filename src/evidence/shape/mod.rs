@@ -9,6 +9,7 @@
 mod fields;
 mod metric;
 mod objects;
+mod samples;
 
 use std::fmt;
 

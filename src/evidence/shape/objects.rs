@@ -11,6 +11,7 @@ use crate::evidence::schema::{Field, Kind, Object, Record, Value, Values, BUNDLE
 
 use super::fields::{Count, Instant, Interval, Number, SeverityShape, Text, Word};
 use super::metric::MetricsShape;
+use super::samples::{ClustersShape, SamplesShape, ScoresShape};
 use super::{Keys, Seed, Shape};
 
 /// The whole document.
@@ -117,6 +118,15 @@ fn read_field<'de, A: MapAccess<'de>>(
         Kind::Waivers => keys
             .value(map, name, List::<Waiver>::new(ctx))?
             .map(Value::Waivers),
+        Kind::Samples => keys
+            .value(map, name, SamplesShape { ctx })?
+            .map(|samples| Value::Samples(Box::new(samples))),
+        Kind::Scores => keys
+            .value(map, name, ScoresShape { ctx })?
+            .map(Value::Scores),
+        Kind::Clusters => keys
+            .value(map, name, ClustersShape { ctx })?
+            .map(Value::Clusters),
     })
 }
 

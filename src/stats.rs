@@ -1,0 +1,119 @@
+//! The statistics of STATISTICS.md, as plain formulas over numbers: means, clustered standard
+//! errors (section 2), the normal distribution for p-values (section 4). Evidence loading and
+//! evaluation both read them from here, so each formula exists once.
+
+/// z above which a difference is significant (two-sided 95%).
+pub const Z_95: f64 = 1.96;
+
+/// z of 80% power (the 80th percentile of the standard normal).
+pub const Z_POWER_80: f64 = 0.841_621_233_572_914_3;
+
+/// The mean of `scores`; `None` for none.
+pub fn mean(scores: &[f64]) -> Option<f64> {
+    if scores.is_empty() {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)] // item counts are far below 2^53
+    let n = scores.len() as f64;
+    Some(scores.iter().sum::<f64>() / n)
+}
+
+/// The clustered standard error of the mean of `scores` (section 2):
+/// `sqrt(C / (C - 1) * sum_c (sum_{i in c} (s_i - m))^2 / n^2)`. `cluster_of[i]` is the
+/// cluster of item `i`, a dense index below the number of clusters. `None` with fewer than 2
+/// clusters.
+pub fn clustered_stderr(scores: &[f64], cluster_of: &[usize]) -> Option<f64> {
+    let m = mean(scores)?;
+    let count = cluster_of.iter().max().map_or(0, |c| c + 1);
+    if count < 2 || cluster_of.len() != scores.len() {
+        return None;
+    }
+    let mut sums = vec![0.0; count];
+    for (s, &c) in scores.iter().zip(cluster_of) {
+        if let Some(sum) = sums.get_mut(c) {
+            *sum += s - m;
+        }
+    }
+    #[allow(clippy::cast_precision_loss)] // item and cluster counts are far below 2^53
+    let (c, n) = (count as f64, scores.len() as f64);
+    let squares: f64 = sums.iter().map(|s| s * s).sum();
+    Some((c / (c - 1.0) * squares / (n * n)).sqrt())
+}
+
+/// The upper tail of the standard normal distribution, `1 - Phi(z)`, to about 1e-7
+/// (the Chebyshev fit of `erfc` in Numerical Recipes, 2nd ed., section 6.2), scaled so that it
+/// is exactly 0.5 at 0 and exact at the infinities. It decreases in `z`, so
+/// `upper_tail(z) < upper_tail(Z_95)` when `z > Z_95`.
+pub fn upper_tail(z: f64) -> f64 {
+    let half = 0.5 * erfc_fit(z.abs() / std::f64::consts::SQRT_2) / erfc_fit(0.0);
+    if z >= 0.0 {
+        half
+    } else {
+        // NaN falls here too, and stays NaN.
+        1.0 - half
+    }
+}
+
+/// `erfc(z)` for `z >= 0`.
+fn erfc_fit(z: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -z * z - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    t * poly.exp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn one_item_per_cluster_is_the_sample_deviation_over_root_n() {
+        // 1, 0, 1, 1: mean 0.75, sample variance 0.25, se = 0.5 / 2.
+        let se = clustered_stderr(&[1.0, 0.0, 1.0, 1.0], &[0, 1, 2, 3]);
+        assert!(se.is_some_and(|se| close(se, 0.25, 1e-12)), "{se:?}");
+    }
+
+    #[test]
+    fn clusters_sum_their_deviations_before_squaring() {
+        // Mean 0.5; clusters {1, 1} and {0, 0}: sums 1 and -1; 2/1 * 2 / 16 = 0.25; se 0.5.
+        let se = clustered_stderr(&[1.0, 1.0, 0.0, 0.0], &[0, 0, 1, 1]);
+        assert!(se.is_some_and(|se| close(se, 0.5, 1e-12)), "{se:?}");
+    }
+
+    #[test]
+    fn fewer_than_two_clusters_have_no_standard_error() {
+        assert_eq!(clustered_stderr(&[1.0, 0.0], &[0, 0]), None);
+        assert_eq!(clustered_stderr(&[1.0], &[0]), None);
+        assert_eq!(clustered_stderr(&[], &[]), None);
+    }
+
+    #[test]
+    fn the_upper_tail_matches_tables() {
+        assert_eq!(upper_tail(0.0), 0.5);
+        assert!(close(upper_tail(Z_95), 0.024_997_9, 1e-7));
+        assert!(close(upper_tail(-Z_95), 1.0 - 0.024_997_9, 1e-7));
+        assert!(close(upper_tail(3.0), 0.001_349_9, 1e-7));
+        assert_eq!(upper_tail(f64::INFINITY), 0.0);
+        assert_eq!(upper_tail(f64::NEG_INFINITY), 1.0);
+    }
+
+    #[test]
+    fn the_upper_tail_decreases() {
+        let mut last = 1.0;
+        for i in -400..=400 {
+            let p = upper_tail(f64::from(i) / 100.0);
+            assert!(p <= last, "at {i}");
+            last = p;
+        }
+    }
+}
