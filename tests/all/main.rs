@@ -37,4 +37,5 @@ mod report;
 mod report_escaping;
 mod report_explain;
 mod report_sarif;
+mod scratch;
 mod test_cli;
