@@ -1,6 +1,6 @@
-//! Helpers shared by the evidence tests (`tests/evidence*.rs`).
+//! Helpers shared by the evidence tests (`tests/all/evidence*.rs`).
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use tollgate::diagnostic::{Code, Diagnostic};
 use tollgate::evidence::{parse_str, Bundle, Format};

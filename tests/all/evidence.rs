@@ -4,14 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod evidence_support;
-
 use chrono::{TimeZone, Utc};
 use tollgate::diagnostic::Code;
 use tollgate::evidence::{parse_instant, parse_str, Format, Metric};
 use tollgate::levels::Severity;
 
-use evidence_support::*;
+use crate::evidence_support::*;
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
@@ -22,7 +20,7 @@ fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> chrono::DateTime<Utc
 
 #[test]
 fn spec_example_yaml_reads_every_field() {
-    let text = include_str!("fixtures/evidence/spec-example.yaml");
+    let text = include_str!("../fixtures/evidence/spec-example.yaml");
     let b = yaml(text);
     assert_eq!(b.candidate.as_deref(), Some("gpt-4o-2025-04-25"));
     assert_eq!(b.baseline.as_deref(), Some("gpt-4o-2025-03-27"));
@@ -73,8 +71,8 @@ fn spec_example_yaml_reads_every_field() {
 
 #[test]
 fn json_and_yaml_spellings_give_the_same_bundle() {
-    let from_yaml = yaml(include_str!("fixtures/evidence/spec-example.yaml"));
-    let from_json = json(include_str!("fixtures/evidence/spec-example.json"));
+    let from_yaml = yaml(include_str!("../fixtures/evidence/spec-example.yaml"));
+    let from_json = json(include_str!("../fixtures/evidence/spec-example.json"));
     assert_eq!(from_json.metrics, from_yaml.metrics);
     assert_eq!(from_json.flags, from_yaml.flags);
     assert_eq!(from_json.signoffs, from_yaml.signoffs);

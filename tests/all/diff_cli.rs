@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::scratch::Scratch;
+
 fn tollgate(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tollgate"))
         .args(args)
@@ -92,28 +94,6 @@ fn unusable_input_exits_2_with_diagnostics() {
     let no_bundles = tollgate(&h, &["diff", V3, V4, "--replay", "policies"]);
     assert_eq!(no_bundles.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_bundles.stderr).contains("no evidence bundles"));
-}
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("tollgate-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn git(dir: &Path, args: &[&str]) {

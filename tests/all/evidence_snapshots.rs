@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod evidence_support;
-
 use tollgate::evidence::{load_files, parse_str, Format};
 
-use evidence_support::render;
+use crate::evidence_support::render;
 
 /// Every diagnostic of a failed parse, rendered, one after another.
 fn rendered(name: &str, text: &str, format: Format) -> String {

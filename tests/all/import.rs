@@ -611,7 +611,7 @@ fn a_flags_csv_cannot_be_a_baseline() {
 fn baseline_and_candidate_keys_that_do_not_match_are_warnings() {
     let b = ok(&[NA], &[TYPHOON]);
     // Every baseline metric lacks a candidate. (Candidate metrics without a baseline are
-    // reported by evaluation, only for the metrics a policy reads: tests/cli.rs.)
+    // reported by evaluation, only for the metrics a policy reads: tests/all/cli.rs.)
     assert_eq!(b.warnings.len(), 10, "{:#?}", b.warnings);
     assert!(b
         .warnings

@@ -3,7 +3,7 @@
 //!
 //! Each case pairs the broken input with evidence that would otherwise pass, so a status 0
 //! would mean the error was swallowed. (Hostile inputs that must not crash the parsers are
-//! in tests/cli.rs and tests/evidence_hostile.rs; the limits are in tests/limits.rs.)
+//! in tests/all/cli.rs and tests/all/evidence_hostile.rs; the limits are in tests/all/limits.rs.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -79,7 +79,7 @@ fn leaves(value: &Value, pointer: String, path: String, out: &mut Vec<(String, S
     }
 }
 
-/// Not forgeries: the tool's version may differ (a note, tested in tests/record.rs), and
+/// Not forgeries: the tool's version may differ (a note, tested in tests/all/record.rs), and
 /// `allow_incomplete` only changes how an unfinished Inspect log reads, so on this record it
 /// changes nothing verify can see.
 const NOT_FORGERIES: [&str; 2] = ["tool.version", "record.allow_incomplete"];

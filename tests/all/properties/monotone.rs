@@ -7,8 +7,8 @@
 use proptest::prelude::*;
 use serde_json::json;
 
-use crate::kleene::{flag_atom, Expr, FlagAtom};
-use crate::support::{self, flag};
+use super::kleene::{flag_atom, Expr, FlagAtom};
+use super::support::{self, flag};
 
 #[derive(Clone, Debug)]
 enum Ask {

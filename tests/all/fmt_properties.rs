@@ -4,8 +4,6 @@
 //! same comments in the same order.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod fmt_support;
-
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -407,6 +405,6 @@ proptest! {
         let twice = format_str("p.gate", &once).map_err(|_| TestCaseError::fail("second run failed"))?;
         prop_assert_eq!(&once, &twice, "not idempotent on\n{}", text);
         let after = parse(&once).map_err(TestCaseError::fail)?;
-        prop_assert_eq!(fmt_support::meaning(before), fmt_support::meaning(after), "meaning changed:\n{}\n---\n{}", text, once);
+        prop_assert_eq!(crate::fmt_support::meaning(before), crate::fmt_support::meaning(after), "meaning changed:\n{}\n---\n{}", text, once);
     }
 }

@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod evidence_support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +11,7 @@ use sha2::{Digest, Sha256};
 use tollgate::diagnostic::Code;
 use tollgate::evidence::{load_files, merge, parse_str, Bundle, Format};
 
-use evidence_support::*;
+use crate::evidence_support::*;
 
 const A: &str = "tests/fixtures/evidence/ab-part-a.json";
 const B: &str = "tests/fixtures/evidence/ab-part-b.yaml";

@@ -16,7 +16,7 @@ use tollgate::eval::explain::{self, ClauseResult, Shown, Step};
 use tollgate::levels::Outcome;
 use tollgate::Status;
 
-use crate::support::{self, flag};
+use super::support::{self, flag};
 
 /// A small deterministic generator: a seed from proptest drives every choice, so a failing
 /// case is reproduced from its seed and printed whole.

@@ -3,8 +3,6 @@
 //! comments. Also: the shipped policies are already in canonical form.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod fmt_support;
-
 use std::path::{Path, PathBuf};
 
 use tollgate::format::format_str;
@@ -20,7 +18,7 @@ fn parse(text: &str) -> ast::File {
 /// The items with inline JSON stripped of layout, and the comments' texts: what formatting
 /// must not change.
 fn meaning(text: &str) -> (Vec<ast::Item>, Vec<String>) {
-    fmt_support::meaning(parse(text))
+    crate::fmt_support::meaning(parse(text))
 }
 
 /// Format `text` and check the formatter's promises on it.
@@ -44,7 +42,7 @@ fn format_checked(name: &str, text: &str) -> String {
 
 #[test]
 fn messy_inputs() {
-    insta::glob!("fixtures/fmt/*.gate", |path| {
+    insta::glob!("../fixtures", "fmt/*.gate", |path| {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let formatted = format_checked(&name, &text);

@@ -4,8 +4,10 @@
 //! removed, and warns when decisions change under the same `version`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+use crate::scratch::Scratch;
 
 const HEADER: &str = r#"policy "gate" { version "2025.05.02" owner "behavior" }
 
@@ -13,30 +15,6 @@ metric syc from "behavior.sycophancy_rate" lower is better
 metric hal from "behavior.hallucination_rate" lower is better
 metric ups from "ab.thumbs_up_rate" higher is better
 "#;
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "tollgate-rewrite-{tag}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 struct Run {
     code: Option<i32>,
@@ -46,7 +24,7 @@ struct Run {
 
 /// `tollgate diff old.gate new.gate --format json --fail-on loosened` on two whole files.
 fn diff_files(tag: &str, old: &str, new: &str) -> Run {
-    let scratch = Scratch::new(tag);
+    let scratch = Scratch::new(&format!("rewrite-{tag}"));
     let dir: &Path = &scratch.0;
     std::fs::write(dir.join("old.gate"), old).unwrap();
     std::fs::write(dir.join("new.gate"), new).unwrap();

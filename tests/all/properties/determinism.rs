@@ -11,16 +11,16 @@ use serde_json::{json, Value};
 use tollgate::evidence::{self, Format};
 use tollgate::render;
 
-use crate::support::{self, flag};
+use super::support::{self, flag};
 
 const POLICIES: &[(&str, &str)] = &[
     (
         "chat-mainline.gate",
-        include_str!("../../policies/chat-mainline.gate"),
+        include_str!("../../../policies/chat-mainline.gate"),
     ),
     (
         "frontier-preparedness.gate",
-        include_str!("../../policies/frontier-preparedness.gate"),
+        include_str!("../../../policies/frontier-preparedness.gate"),
     ),
 ];
 

@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod evidence_support;
-
 use std::fs;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -13,7 +11,7 @@ use proptest::prelude::*;
 use tollgate::diagnostic::Code;
 use tollgate::evidence::{load_files, parse_str, Format, MAX_FILE_BYTES};
 
-use evidence_support::*;
+use crate::evidence_support::*;
 
 /// A fresh folder under the target directory for files a test writes.
 fn scratch(name: &str) -> PathBuf {
@@ -230,7 +228,7 @@ fn a_byte_order_mark_is_ignored() {
 
 #[test]
 fn truncated_documents() {
-    let full = include_str!("fixtures/evidence/spec-example.json");
+    let full = include_str!("../fixtures/evidence/spec-example.json");
     for cut in (1..full.trim_end().len()).step_by(7) {
         if !full.is_char_boundary(cut) {
             continue;
@@ -238,7 +236,7 @@ fn truncated_documents() {
         let result = parse_str("cut.json", &full[..cut], Format::Json);
         assert!(result.is_err(), "a document cut at {cut} was accepted");
     }
-    let full = include_str!("fixtures/evidence/spec-example.yaml");
+    let full = include_str!("../fixtures/evidence/spec-example.yaml");
     for cut in (1..full.len()).step_by(5) {
         if full.is_char_boundary(cut) {
             // A YAML document cut between entries may be valid; it must not panic.

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use tollgate::{Outcome, Status};
 
-use crate::support::{self, flag};
+use super::support::{self, flag};
 
 /// Three-valued truth: `None` is unknown.
 type Tri = Option<bool>;

@@ -395,7 +395,7 @@ fn evidence_file_size_at_the_default() {
 
 /// YAML flow collections may nest 128 levels; deeper text is refused before it is parsed.
 /// (JSON needs no such limit: values the bundle does not expect are skipped without
-/// recursion and rejected by type, however deep; see tests/evidence_hostile.rs.)
+/// recursion and rejected by type, however deep; see tests/all/evidence_hostile.rs.)
 #[test]
 fn evidence_nesting() {
     let dir = tempfile::tempdir().unwrap();
