@@ -6,7 +6,7 @@
 //! (`n: 1800.0`). The validating pass (`shape`) then reads the document from the start and
 //! reports what is wrong. So the fast path only has to be right when it accepts: whatever it
 //! accepts, the validating pass accepts too, and builds the same bundle from it. The value
-//! rules both apply are in `rules`; `tests/evidence_fast_path.rs` and the `evidence` fuzz
+//! rules both apply are in `rules`; `tests/all/evidence_fast_path.rs` and the `evidence` fuzz
 //! target check the whole claim.
 //!
 //! It earns its place: on the benchmark workload a load of 1,000 metrics and 1,000 flags takes

@@ -9,7 +9,7 @@
 //! A JSON document is first offered to a fast path (`fast_json`): serde reads a valid bundle
 //! with no key path and no problem list, and gives up on anything else, which the validating
 //! pass then reads. It accepts only what the validating pass accepts and builds the same
-//! bundle (`tests/evidence_fast_path.rs`, the `evidence` fuzz target).
+//! bundle (`tests/all/evidence_fast_path.rs`, the `evidence` fuzz target).
 //!
 //! The bundle's fields are described once, in `schema`: names, which are required, what each
 //! holds. Both readers and the writer of native files (`import::write`) go by those tables,

@@ -7,6 +7,10 @@
 //! in `snapshots/` next to each module's folder, named `all__<module>__<name>.snap`; proptest
 //! regressions are in `tests/proptest-regressions/<module path>.txt`.
 
+// Tests index and convert numbers freely: a wrong index or a truncation here is a failing
+// test, which is the point. (The library denies both: Cargo.toml `[lints]`.)
+#![allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+
 mod check;
 mod cli;
 mod diff_cli;
