@@ -196,8 +196,11 @@ pub enum FlagPred {
         values: Vec<Severity>,
         negated: bool,
     },
-    And(Box<FlagPred>, Box<FlagPred>),
-    Or(Box<FlagPred>, Box<FlagPred>),
+    /// A chain of `and`, flattened (`a and b and c`, and the predicates of `where` after
+    /// `where`), tried in order.
+    All(Vec<FlagPred>),
+    /// A chain of `or`, flattened.
+    Any(Vec<FlagPred>),
     Not(Box<FlagPred>),
 }
 
@@ -438,7 +441,7 @@ fn flags_test(collection: &Expr, texts: &mut Texts) -> Option<FlagPred> {
             let this = flag_pred(predicate, texts)?;
             Some(match inner {
                 FlagPred::Const(true) => this,
-                inner => FlagPred::And(Box::new(inner), Box::new(this)),
+                inner => all(inner, this),
             })
         }
         _ => None,
@@ -468,8 +471,8 @@ fn flag_pred(e: &Expr, texts: &mut Texts) -> Option<FlagPred> {
     let mut sub = |e: &Expr| flag_pred(e, texts).map(Box::new);
     Some(match &e.node {
         Node::Bool(b) => FlagPred::Const(*b),
-        Node::And(l, r) => FlagPred::And(sub(l)?, sub(r)?),
-        Node::Or(l, r) => FlagPred::Or(sub(l)?, sub(r)?),
+        Node::And(l, r) => all(*sub(l)?, *sub(r)?),
+        Node::Or(l, r) => any(*sub(l)?, *sub(r)?),
         Node::Not(inner) => FlagPred::Not(sub(inner)?),
         Node::Compare { op, lhs, rhs } => match (&**lhs, &**rhs, op) {
             (
@@ -610,27 +613,56 @@ impl FlagPred {
             FlagPred::SeverityIn { values, negated } => {
                 Some(values.contains(&flag.severity) != *negated)
             }
-            FlagPred::And(l, r) => kleene_flags(false, l, r, flag, codes),
-            FlagPred::Or(l, r) => kleene_flags(true, l, r, flag, codes),
+            FlagPred::All(preds) => kleene_flags(false, preds, flag, codes),
+            FlagPred::Any(preds) => kleene_flags(true, preds, flag, codes),
             FlagPred::Not(inner) => inner.eval(flag, codes).map(|b| !b),
         }
     }
 }
 
-fn kleene_flags(
-    decisive: bool,
-    l: &FlagPred,
-    r: &FlagPred,
-    flag: &Flag,
-    codes: FlagCodes,
-) -> Option<bool> {
-    kleene(
-        decisive,
-        l.eval(flag, codes).ok_or(()),
-        || r.eval(flag, codes).ok_or(()),
-        |(), ()| (),
-    )
-    .ok()
+/// Kleene's `and` (`decisive` false) or `or` of a chain, folded left to right by the one
+/// table ([`kleene`]); the chain stops at the first decisive answer.
+fn kleene_flags(decisive: bool, preds: &[FlagPred], flag: &Flag, codes: FlagCodes) -> Option<bool> {
+    let mut acc: Result<bool, ()> = Ok(!decisive);
+    for p in preds {
+        acc = kleene(decisive, acc, || p.eval(flag, codes).ok_or(()), |(), ()| ());
+        if acc == Ok(decisive) {
+            break;
+        }
+    }
+    acc.ok()
+}
+
+/// `a and b`, one chain however it nests.
+fn all(a: FlagPred, b: FlagPred) -> FlagPred {
+    FlagPred::All(chain(a, b, |p| match p {
+        FlagPred::All(v) => Ok(v),
+        other => Err(other),
+    }))
+}
+
+/// `a or b`, one chain however it nests.
+fn any(a: FlagPred, b: FlagPred) -> FlagPred {
+    FlagPred::Any(chain(a, b, |p| match p {
+        FlagPred::Any(v) => Ok(v),
+        other => Err(other),
+    }))
+}
+
+/// The predicates of `a` then `b`, each unfolded by `unfold` when it is already a chain.
+fn chain(
+    a: FlagPred,
+    b: FlagPred,
+    unfold: fn(FlagPred) -> Result<Vec<FlagPred>, FlagPred>,
+) -> Vec<FlagPred> {
+    let mut out = Vec::new();
+    for p in [a, b] {
+        match unfold(p) {
+            Ok(v) => out.extend(v),
+            Err(single) => out.push(single),
+        }
+    }
+    out
 }
 
 /// Run a planned test: `Some` when it knows the answer, `None` when it met an unknown or the
