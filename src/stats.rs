@@ -40,6 +40,24 @@ pub fn clustered_stderr(scores: &[f64], cluster_of: &[usize]) -> Option<f64> {
     Some((c / (c - 1.0) * squares / (n * n)).sqrt())
 }
 
+/// A proportion of `successes` in `n` trials (section 7): the rate `p`, its standard error
+/// `sqrt(p(1-p)/n)`, and the Wilson score interval at z = 1.96. `None` when `n` is 0.
+pub fn proportion(successes: u64, n: u64) -> Option<(f64, f64, (f64, f64))> {
+    if n == 0 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)] // counts are far below 2^53
+    let (s, n) = (successes as f64, n as f64);
+    let p = s / n;
+    let z2 = Z_95 * Z_95;
+    let center = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z_95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    // The interval lies in [0, 1] and contains p; rounding must not move an end past either.
+    let low = (center - half).min(p).max(0.0);
+    let high = (center + half).max(p).min(1.0);
+    Some((p, (p * (1.0 - p) / n).sqrt(), (low, high)))
+}
+
 /// The upper tail of the standard normal distribution, `1 - Phi(z)`, to about 1e-7
 /// (the Chebyshev fit of `erfc` in Numerical Recipes, 2nd ed., section 6.2), scaled so that it
 /// is exactly 0.5 at 0 and exact at the infinities. It decreases in `z`, so
@@ -95,6 +113,21 @@ mod tests {
         assert_eq!(clustered_stderr(&[1.0, 0.0], &[0, 0]), None);
         assert_eq!(clustered_stderr(&[1.0], &[0]), None);
         assert_eq!(clustered_stderr(&[], &[]), None);
+    }
+
+    #[test]
+    fn a_proportion_has_the_wilson_interval() {
+        // 48/50: center 0.998416 / 1.076832, half 1.96 / 1.076832 * sqrt(0.00115216).
+        let (p, se, (low, high)) = proportion(48, 50).unwrap_or_default();
+        assert!(close(p, 0.96, 1e-12));
+        assert!(close(se, (0.96f64 * 0.04 / 50.0).sqrt(), 1e-12));
+        assert!(close(low, 0.865_396_6, 1e-6), "{low}");
+        assert!(close(high, 0.988_961_3, 1e-6), "{high}");
+        // 40/40 is not [1, 1].
+        let (p, se, (low, high)) = proportion(40, 40).unwrap_or_default();
+        assert_eq!((p, se, high), (1.0, 0.0, 1.0));
+        assert!(close(low, 0.912_375_5, 1e-6), "{low}");
+        assert_eq!(proportion(0, 0), None);
     }
 
     #[test]
