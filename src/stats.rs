@@ -58,6 +58,73 @@ pub fn proportion(successes: u64, n: u64) -> Option<(f64, f64, (f64, f64))> {
     Some((p, (p * (1.0 - p) / n).sqrt(), (low, high)))
 }
 
+/// How a family's p-values are adjusted for testing many at once (section 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Adjustment {
+    /// Holm's step-down: controls the chance of any false alarm.
+    Holm,
+    /// Benjamini–Hochberg: controls the expected share of false alarms.
+    Bh,
+}
+
+impl Adjustment {
+    pub const ALL: [Adjustment; 2] = [Adjustment::Holm, Adjustment::Bh];
+
+    /// The word after `adjusted by`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Adjustment::Holm => "holm",
+            Adjustment::Bh => "bh",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Adjustment> {
+        Adjustment::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// The adjusted p-values of `ps`, in their order. With `ps` sorted ascending and M of
+    /// them, Holm's is `max_{j <= i} min(1, (M - j + 1) p_j)` and BH's
+    /// `min_{j >= i} min(1, M / j * p_j)` (j counted from 1).
+    pub fn adjust(self, ps: &[f64]) -> Vec<f64> {
+        let mut order: Vec<(usize, f64)> = ps.iter().copied().enumerate().collect();
+        order.sort_by(|a, b| a.1.total_cmp(&b.1));
+        #[allow(clippy::cast_precision_loss)] // family sizes are far below 2^53
+        let m = ps.len() as f64;
+        let mut adjusted = vec![1.0; ps.len()];
+        let mut set = |i: usize, p: f64| {
+            if let Some(slot) = adjusted.get_mut(i) {
+                *slot = p;
+            }
+        };
+        match self {
+            Adjustment::Holm => {
+                let mut running = 0.0f64;
+                for (rank, &(i, p)) in order.iter().enumerate() {
+                    #[allow(clippy::cast_precision_loss)]
+                    let factor = m - rank as f64;
+                    running = running.max((factor * p).min(1.0));
+                    set(i, running);
+                }
+            }
+            Adjustment::Bh => {
+                let mut running = 1.0f64;
+                for (rank, &(i, p)) in order.iter().enumerate().rev() {
+                    #[allow(clippy::cast_precision_loss)]
+                    let j = (rank + 1) as f64;
+                    running = running.min((m / j * p).min(1.0));
+                    set(i, running);
+                }
+            }
+        }
+        adjusted
+    }
+}
+
+/// The one-sided p-value below which a regression is significant: `1 - Phi(1.96)`.
+pub fn alpha() -> f64 {
+    upper_tail(Z_95)
+}
+
 /// The upper tail of the standard normal distribution, `1 - Phi(z)`, to about 1e-7
 /// (the Chebyshev fit of `erfc` in Numerical Recipes, 2nd ed., section 6.2), scaled so that it
 /// is exactly 0.5 at 0 and exact at the infinities. It decreases in `z`, so
@@ -128,6 +195,37 @@ mod tests {
         assert_eq!((p, se, high), (1.0, 0.0, 1.0));
         assert!(close(low, 0.912_375_5, 1e-6), "{low}");
         assert_eq!(proportion(0, 0), None);
+    }
+
+    #[test]
+    fn holm_multiplies_by_the_count_left_and_never_decreases() {
+        // Sorted 0.01, 0.02, 0.04 of 3: 0.03, 0.04, 0.04 (monotone, not 0.04 then 0.04).
+        let adj = Adjustment::Holm.adjust(&[0.04, 0.01, 0.02]);
+        let want = [0.04, 0.03, 0.04];
+        assert!(
+            adj.iter().zip(want).all(|(a, b)| close(*a, b, 1e-12)),
+            "{adj:?}"
+        );
+        // The conformance example's numbers: 3 * 0.00135, 2 * 0.0179, 0.5; capped at 1.
+        let adj = Adjustment::Holm.adjust(&[0.5, 0.00135, 0.0179, 0.9]);
+        let want = [1.0, 0.0054, 0.0537, 1.0];
+        assert!(
+            adj.iter().zip(want).all(|(a, b)| close(*a, b, 1e-12)),
+            "{adj:?}"
+        );
+    }
+
+    #[test]
+    fn bh_scales_by_m_over_rank_from_the_top() {
+        // Sorted 0.01, 0.03, 0.04 of 3: 0.03, min(0.045, 0.04) = 0.04, 0.04.
+        let adj = Adjustment::Bh.adjust(&[0.04, 0.01, 0.03]);
+        let want = [0.04, 0.03, 0.04];
+        assert!(
+            adj.iter().zip(want).all(|(a, b)| close(*a, b, 1e-12)),
+            "{adj:?}"
+        );
+        assert!(Adjustment::Bh.adjust(&[]).is_empty());
+        assert_eq!(Adjustment::Bh.adjust(&[0.7]), [0.7]);
     }
 
     #[test]

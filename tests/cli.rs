@@ -132,6 +132,78 @@ fn check_reports_success_and_failure() {
 }
 
 #[test]
+fn only_a_family_is_adjusted_and_a_misspelt_method_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "one.gate",
+        "policy \"p\" {}\nmetric m from \"m\" lower is better adjusted by holm\n\
+         rule r { block when significantly_worse(m) }\n",
+    );
+    let out = tollgate(&["check", "one.gate"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("only a `metric family` is `adjusted by`")
+            && stderr.contains("one.gate:2:"),
+        "{stderr}"
+    );
+    write(
+        dir.path(),
+        "typo.gate",
+        "policy \"p\" {}\nmetric family f from \"f.*\" lower is better adjusted by holms\n",
+    );
+    let out = tollgate(&["check", "typo.gate"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`holm` or `bh`"), "{stderr}");
+    write(
+        dir.path(),
+        "good.gate",
+        "policy \"p\" {}\nmetric family f from \"f.*\" lower is better adjusted by bh\n\
+         rule r { block when any(f where significantly_worse) }\n",
+    );
+    let out = tollgate(&["check", "good.gate"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_calls_a_changed_adjustment_a_change_to_the_rules_it_reaches() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |adjusted: &str| {
+        format!(
+            "policy \"p\" {{}}\nmetric family f from \"f.*\" lower is better{adjusted}\n\
+             rule r {{ block when any(f where significantly_worse) }}\n"
+        )
+    };
+    write(dir.path(), "old.gate", &policy(""));
+    write(dir.path(), "new.gate", &policy(" adjusted by holm"));
+    write(dir.path(), "same.gate", &policy(" adjusted  by holm"));
+    let out = tollgate(
+        &["diff", "old.gate", "new.gate", "--format", "json"],
+        dir.path(),
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["verdict"], "changed", "{doc}");
+    assert_eq!(doc["changes"][0]["rule"], "r");
+    assert_eq!(
+        doc["changes"][0]["summary"],
+        "metric f adjustment changed from none to holm"
+    );
+    let out = tollgate(
+        &["diff", "new.gate", "same.gate", "--format", "json"],
+        dir.path(),
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(doc["verdict"], "changed", "{doc}");
+}
+
+#[test]
 fn hostile_evidence_is_rejected_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.gate", POLICY);

@@ -254,6 +254,107 @@ fn families() {
     assert_eq!(status(&e, "has_family").0, Status::Fired);
 }
 
+/// Lower is better; standard errors 0.01 and 0: z = 3 (p 0.0013499) for `.a`, z = 2.1
+/// (p 0.0178644) for `.b`; `.c` has no baseline, so its test is unknown.
+const THREE_TESTS: &str = r#"{"metrics": {
+    "tox.a": {"value": 0.13, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+    "tox.b": {"value": 0.121, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+    "tox.c": {"value": 0.1},
+    "gain.a": {"value": 0.07, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+    "gain.b": {"value": 0.079, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+    "gain.c": {"value": 0.1, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0}
+}}"#;
+
+/// Rules reading the adjusted p-values of `.a` and `.b` against `[low, high)` bounds.
+fn adjusted_rules(a: (f64, f64), b: (f64, f64)) -> String {
+    format!(
+        "rule a {{ warn when any(tox where name == \"tox.a\" and pvalue > {} and pvalue < {}) }}\n\
+         rule b {{ warn when any(tox where name == \"tox.b\" and pvalue > {} and pvalue < {}) }}\n\
+         rule b_worse {{ warn when any(tox where name == \"tox.b\" and significantly_worse) }}\n\
+         rule b_raw {{ warn when any(tox where name == \"tox.b\" and raw_pvalue < 0.025) }}\n\
+         rule c {{ warn when any(tox where name == \"tox.c\" and pvalue < 1) }}\n",
+        a.0, a.1, b.0, b.1
+    )
+}
+
+#[test]
+fn holm_adjusts_a_family_and_counts_an_unknown_member_as_p_one() {
+    // M = 3 (`.c` counts as p = 1): 3 * 0.0013499 = 0.0040497, 2 * 0.0178644 = 0.0357288.
+    let e = eval(
+        &format!(
+            "metric family tox from \"tox.*\" lower is better adjusted by holm\n{}",
+            adjusted_rules((0.00404, 0.00406), (0.0357, 0.0358))
+        ),
+        THREE_TESTS,
+    );
+    assert_eq!(status(&e, "a").0, Status::Fired);
+    assert_eq!(status(&e, "b").0, Status::Fired);
+    // z = 2.1 is significant alone, not once adjusted; the raw p-value is still there.
+    assert_eq!(status(&e, "b_worse").0, Status::Passed);
+    assert_eq!(status(&e, "b_raw").0, Status::Fired);
+    assert_eq!(status(&e, "c").0, Status::Missing);
+    assert_eq!(e.rule("c").unwrap().missing, vec!["tox.c.baseline"]);
+}
+
+#[test]
+fn bh_adjusts_by_m_over_rank() {
+    // 3 / 1 * 0.0013499 = 0.0040497; 3 / 2 * 0.0178644 = 0.0267966 (below `.c`'s 1).
+    let e = eval(
+        &format!(
+            "metric family tox from \"tox.*\" lower is better adjusted by bh\n{}",
+            adjusted_rules((0.00404, 0.00406), (0.0267, 0.0269))
+        ),
+        THREE_TESTS,
+    );
+    for id in ["a", "b", "b_raw"] {
+        assert_eq!(status(&e, id).0, Status::Fired, "{id}");
+    }
+    assert_eq!(status(&e, "b_worse").0, Status::Passed);
+}
+
+#[test]
+fn significantly_better_adjusts_the_other_tail() {
+    // Improvements with z = -3, -2.1, 0: Holm gives 0.0040497, 0.0357288, 0.5.
+    let e = eval(
+        "metric family gain from \"gain.*\" lower is better adjusted by holm\n\
+         metric family plain from \"gain.*\" lower is better\n\
+         metric gain_b from \"gain.b\" lower is better\n\
+         rule adjusted { warn when count(gain where significantly_better) == 1 }\n\
+         rule unadjusted { warn when count(plain where significantly_better) == 2 }\n\
+         rule alone { warn when significantly_better(gain_b) }\n",
+        THREE_TESTS,
+    );
+    for id in ["adjusted", "unadjusted", "alone"] {
+        assert_eq!(status(&e, id).0, Status::Fired, "{id}");
+    }
+}
+
+#[test]
+fn a_large_family_tested_without_adjustment_is_warned_about() {
+    let metrics = |n: usize| {
+        let body: Vec<String> = (0..n)
+            .map(|i| format!("\"s.{i}\": {{\"value\": 0.1, \"baseline\": 0.1, \"stderr\": 0.01}}"))
+            .collect();
+        format!("{{\"metrics\": {{{}}}}}", body.join(", "))
+    };
+    let policy = |adjusted: &str| {
+        format!(
+            "metric family s from \"s.*\" lower is better{adjusted}\n\
+             rule r {{ block when any(s where significantly_worse) }}\n"
+        )
+    };
+    let warned = |e: &Evaluation| e.warnings.iter().any(|w| w.contains("family `s` has"));
+    let e = eval(&policy(""), &metrics(6));
+    assert!(warned(&e), "{:?}", e.warnings);
+    assert!(e.warnings.iter().any(|w| w.contains("has 6 members")));
+    assert!(!warned(&eval(&policy(""), &metrics(5))));
+    assert!(!warned(&eval(&policy(" adjusted by holm"), &metrics(6))));
+    // A family that is not tested for significance needs no adjustment.
+    let untested = "metric family s from \"s.*\" lower is better\n\
+                    rule r { block when any(s where regression > 1) }\n";
+    assert!(!warned(&eval(untested, &metrics(6))));
+}
+
 #[test]
 fn lets_stage_and_messages() {
     let e = eval(

@@ -42,6 +42,8 @@ pub struct FamilySlot {
     pub name: String,
     pub glob: String,
     pub direction: Option<Direction>,
+    /// `adjusted by …`: its members' p-values are adjusted together.
+    pub adjustment: Option<crate::stats::Adjustment>,
 }
 
 #[derive(Debug, Clone)]

@@ -52,6 +52,7 @@ pub fn lower(checked: &Checked) -> Result<Program, Diagnostic> {
             name: m.name.name.clone(),
             glob: m.key.value.clone(),
             direction: m.direction.as_ref().map(|d| d.direction),
+            adjustment: m.adjustment.map(|a| a.method),
         })
         .collect();
 

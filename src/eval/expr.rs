@@ -14,6 +14,7 @@ use crate::index::to_u32;
 use crate::levels::Outcome;
 use crate::outcome::Status;
 
+use super::adjust::adjusted_field;
 use super::bind::Bound;
 use super::logic::{self, contribution, Fold, Keep, Tally};
 use super::metric::{quantity, samples_for, Gap, Quantity};
@@ -281,10 +282,17 @@ impl<'a, R: Record> Evaluator<'a, R> {
                 let Some((key, m)) = self.bundle.metrics.get_index(index as usize) else {
                     return Err(R::why(MissingKey::EvidenceField(index, "value")));
                 };
-                let samples = samples_for(self.bundle, key, f);
-                from_quantity::<R>(quantity(m, samples, direction, f), |name| {
-                    MissingKey::EvidenceField(index, name)
-                })
+                let family = family as usize;
+                let adjusted = (self.bound.adjusted.get(family))
+                    .zip(self.bound.families.get(family))
+                    .and_then(|(adjusted, members)| {
+                        adjusted_field(adjusted, members, self.bundle, index, f)
+                    });
+                let q = adjusted.map_or_else(
+                    || quantity(m, samples_for(self.bundle, key, f), direction, f),
+                    Ok,
+                );
+                from_quantity::<R>(q, |name| MissingKey::EvidenceField(index, name))
             }
             // The checker only admits fields inside a matching `where`.
             _ => Err(ill_typed::<R>()),

@@ -209,7 +209,10 @@ fn computed(
         MetricField::Stderr => Number(standard_error(m.stderr(), m.ci(), "stderr")?),
         MetricField::SignificantlyWorse => Bool(regression_test(m, samples, direction)?.z > Z_95),
         MetricField::SignificantlyBetter => Bool(regression_test(m, samples, direction)?.z < -Z_95),
-        MetricField::Pvalue => Number(regression_test(m, samples, direction)?.pvalue()),
+        // A family's adjustment is applied by the evaluator, which knows the family.
+        MetricField::Pvalue | MetricField::RawPvalue => {
+            Number(regression_test(m, samples, direction)?.pvalue())
+        }
         MetricField::Mde => {
             Number((Z_95 + Z_POWER_80) * regression_test(m, samples, direction)?.se)
         }

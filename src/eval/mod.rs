@@ -1,5 +1,6 @@
 //! Evaluation: a compiled policy and a bound bundle at one instant → an [`Evaluation`].
 
+mod adjust;
 mod bind;
 mod decide;
 mod direction;
@@ -57,6 +58,7 @@ pub fn evaluate_planned(
     }
     warnings.extend(direction::warnings(program, bundle, &bound));
     warnings.extend(near_miss::warnings(program, bundle, &bound));
+    warnings.extend(adjust::warnings(program, &bound.families));
     if program.rules.is_empty() {
         warnings.push(NO_RULES.to_string());
     }

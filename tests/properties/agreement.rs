@@ -63,6 +63,7 @@ const QUANTITIES: &[&str] = &[
     "pairs",
     "unpaired",
     "pvalue",
+    "raw_pvalue",
     "mde",
 ];
 const LITERALS: &[&str] = &[
@@ -71,7 +72,7 @@ const LITERALS: &[&str] = &[
 const CMP: &[&str] = &[">", ">=", "<", "<=", "==", "!="];
 const ARITH: &[&str] = &["+", "-", "*", "/"];
 const FLAG_COLLECTIONS: &[&str] = &["flags", "experts", "loud"];
-const FAMILY_COLLECTIONS: &[&str] = &["fam", "fam_bad"];
+const FAMILY_COLLECTIONS: &[&str] = &["fam", "fam_bad", "holm", "bh"];
 
 /// The declarations every generated policy shares: three metrics with directions, a family,
 /// a number let, and lets bound to collections (one built on another).
@@ -80,6 +81,8 @@ metric m0 from "k0" higher is better
 metric m1 from "k1" lower is better
 metric m2 from "k2" lower is better
 metric family fam from "fam.*" lower is better
+metric family holm from "fam.*" lower is better adjusted by holm
+metric family bh from "fam.*" higher is better adjusted by bh
 let t = 2
 let experts = flags where source == "expert"
 let loud = experts where severity >= medium
@@ -144,7 +147,9 @@ fn family_predicate(g: &mut Gen) -> String {
             g.pick(LITERALS)
         ),
         1 => "name == \"fam.a\"".to_string(),
-        2 => "significantly_worse".to_string(),
+        2 => g
+            .pick(&["significantly_worse", "significantly_better"])
+            .to_string(),
         _ => format!("regression > t * {}", g.pick(LITERALS)),
     }
 }
@@ -290,6 +295,17 @@ fn metric(g: &mut Gen) -> Value {
         } else {
             1 + g.next() % 5000
         });
+    }
+    // A proportion now and then: its counts give the baseline, its interval and its error.
+    if g.chance(15) {
+        let n = g.next() % 60;
+        m["baseline_n"] = json!(n);
+        m["baseline_successes"] = json!(g.next() % (n + 1));
+        for derived in ["baseline", "baseline_stderr", "baseline_ci"] {
+            if let Some(fields) = m.as_object_mut() {
+                fields.remove(derived);
+            }
+        }
     }
     m
 }
