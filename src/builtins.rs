@@ -114,6 +114,18 @@ impl MetricField {
         )
     }
 
+    /// Whether the quantity comes from the regression test (reports state the test).
+    pub fn reads_test(self) -> bool {
+        matches!(
+            self,
+            MetricField::SignificantlyWorse
+                | MetricField::SignificantlyBetter
+                | MetricField::Pvalue
+                | MetricField::RawPvalue
+                | MetricField::Mde
+        )
+    }
+
     /// Significance tests are booleans; everything else is a number.
     pub fn is_bool(self) -> bool {
         matches!(

@@ -56,6 +56,23 @@ pub fn adjusted_field(
     index: u32,
     field: MetricField,
 ) -> Option<Quantity> {
+    let [worse, better] = member(adjusted, members, bundle, index)?;
+    match field {
+        MetricField::Pvalue => worse.map(Quantity::Number),
+        MetricField::SignificantlyWorse => worse.map(|p| Quantity::Bool(p < alpha())),
+        MetricField::SignificantlyBetter => better.map(|p| Quantity::Bool(p < alpha())),
+        _ => None,
+    }
+}
+
+/// The adjusted p-values of member `index` (a bundle index); `None` for a family without an
+/// adjustment.
+pub fn member(
+    adjusted: &[Adjusted],
+    members: &[u32],
+    bundle: &Bundle,
+    index: u32,
+) -> Option<Adjusted> {
     if adjusted.is_empty() {
         return None;
     }
@@ -64,13 +81,7 @@ pub fn adjusted_field(
     let at = members
         .binary_search_by_key(&key(index), |&i| key(i))
         .ok()?;
-    let [worse, better] = *adjusted.get(at)?;
-    match field {
-        MetricField::Pvalue => worse.map(Quantity::Number),
-        MetricField::SignificantlyWorse => worse.map(|p| Quantity::Bool(p < alpha())),
-        MetricField::SignificantlyBetter => better.map(|p| Quantity::Bool(p < alpha())),
-        _ => None,
-    }
+    adjusted.get(at).copied()
 }
 
 /// Above this many members, testing each at ALPHA raises false alarms too often.
