@@ -58,6 +58,23 @@ pub fn proportion(successes: u64, n: u64) -> Option<(f64, f64, (f64, f64))> {
     Some((p, (p * (1.0 - p) / n).sqrt(), (low, high)))
 }
 
+/// The smallest regression detected with 80% power by a test of standard error `se`.
+pub fn mde(se: f64) -> f64 {
+    (Z_95 + Z_POWER_80) * se
+}
+
+/// The items a test of `items` items with minimum detectable effect `mde` needs for it to
+/// reach `effect`: `ceil(items * (mde / effect)^2)`. `None` for an `effect` that is not
+/// positive, or a count too large for a number.
+pub fn n_needed(items: u64, mde: f64, effect: f64) -> Option<f64> {
+    if effect.is_nan() || effect <= 0.0 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)] // item counts are far below 2^53
+    let needed = (items as f64 * (mde / effect).powi(2)).ceil();
+    needed.is_finite().then_some(needed)
+}
+
 /// How a family's p-values are adjusted for testing many at once (section 6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Adjustment {
@@ -195,6 +212,17 @@ mod tests {
         assert_eq!((p, se, high), (1.0, 0.0, 1.0));
         assert!(close(low, 0.912_375_5, 1e-6), "{low}");
         assert_eq!(proportion(0, 0), None);
+    }
+
+    #[test]
+    fn items_needed_grow_with_the_square_of_the_ratio() {
+        // Ratios exact in binary: 100 * 1.5^2 = 225; 100 * 0.5^2 = 25; 3 * (1/4)^2 rounds up.
+        assert_eq!(n_needed(100, 0.75, 0.5), Some(225.0));
+        assert_eq!(n_needed(100, 0.125, 0.25), Some(25.0));
+        assert_eq!(n_needed(3, 0.25, 1.0), Some(1.0));
+        assert_eq!(n_needed(100, 0.01, 0.0), None);
+        assert_eq!(n_needed(100, 0.01, -1.0), None);
+        assert!(close(mde(0.01), 0.028_016_212_335_729_14, 1e-15));
     }
 
     #[test]

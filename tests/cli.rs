@@ -276,6 +276,35 @@ fn explain_states_each_regression_test_a_rule_used() {
 }
 
 #[test]
+fn n_needed_takes_one_metric_and_an_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    for (body, says) in [
+        (
+            "n_needed(m) > 1",
+            "`n_needed` takes a metric and an effect size",
+        ),
+        (
+            "n_needed(f, 1%) > 1",
+            "`n_needed` takes one metric; `f` is a metric family",
+        ),
+        ("n_needed(m, \"big\") > 1", "`n_needed`'s effect"),
+    ] {
+        write(
+            dir.path(),
+            "p.gate",
+            &format!(
+                "policy \"p\" {{}}\nmetric m from \"m\" lower is better\n\
+                 metric family f from \"f.*\"\nrule r {{ block when {body} }}\n"
+            ),
+        );
+        let out = tollgate(&["check", "p.gate"], dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{body}: {stderr}");
+        assert!(stderr.contains(says), "{body}: {stderr}");
+    }
+}
+
+#[test]
 fn hostile_evidence_is_rejected_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.gate", POLICY);

@@ -356,6 +356,74 @@ fn a_large_family_tested_without_adjustment_is_warned_about() {
 }
 
 #[test]
+fn a_regression_below_what_the_eval_detects_is_called_out() {
+    // se = sqrt(0.01^2 + 0.01^2) = 0.0141421; mde = 2.8016212 * se = 0.0396213 (4%);
+    // items to see 1%: ceil(900 * 3.96213^2) = 14129, about 14,000.
+    let e = eval(
+        "metric syc from \"syc\" lower is better\n\
+         rule sycophancy_regression { block when regression(syc) > 1% }\n\
+         rule coarse { block when regression(syc) >= 5% }\n\
+         rule relative { review when rel_regression(syc) > 50% }\n\
+         rule other_form { warn when regression(syc) < 1% }\n",
+        r#"{"metrics": {"syc": {"value": 0.05, "baseline": 0.04, "stderr": 0.01,
+                                "baseline_stderr": 0.01, "n": 900}}}"#,
+    );
+    let power: Vec<&String> = e
+        .warnings
+        .iter()
+        .filter(|w| w.contains("cannot see"))
+        .collect();
+    assert_eq!(
+        power,
+        [
+            "`sycophancy_regression`: the eval cannot see a regression of 1% (minimum \
+             detectable 4% at 80% power; about 14,000 items needed)",
+            // Relative to the baseline 0.04: 0.0396213 / 0.04 = 99%.
+            "`relative`: the eval cannot see a relative regression of 50% (minimum \
+             detectable 99% at 80% power; about 3,500 items needed)",
+        ],
+        "{:?}",
+        e.warnings
+    );
+    // The decision is the rules' own.
+    assert_eq!(status(&e, "sycophancy_regression").0, Status::Passed);
+}
+
+#[test]
+fn n_needed_scales_the_items_by_the_squared_ratio_of_mde_to_effect() {
+    // Unpaired: mde 0.0396209 over n = 900; for 2%: ceil(900 * 1.98105^2) = ceil(3532.09).
+    // Paired: differences 1, 1, 0, 0 in two clusters, se 0.5, k 4: ceil(4 * 2.80162^2) = 32.
+    let e = eval(
+        "metric syc from \"syc\" lower is better\nmetric acc from \"acc\" higher is better\n\
+         metric bare from \"bare\" lower is better\n\
+         rule unpaired { warn when n_needed(syc, 2%) == 3533 }\n\
+         rule paired { warn when n_needed(acc, 0.5) == 32 }\n\
+         rule zero { warn when n_needed(syc, 0) > 0 }\n\
+         rule no_n { warn when n_needed(bare, 1%) > 0 }\n\
+         rule both_unknown { warn when n_needed(bare, value(gone)) > 0 }\n\
+         metric gone from \"gone\"\n",
+        r#"{"metrics": {
+              "syc": {"value": 0.05, "baseline": 0.04, "stderr": 0.01, "baseline_stderr": 0.01,
+                      "n": 900},
+              "bare": {"value": 0.05, "baseline": 0.04, "stderr": 0.01, "baseline_stderr": 0.01},
+              "acc": {"value": 0.75, "baseline": 0.25}},
+            "samples": {"acc": {
+              "candidate": {"q1": 1, "q2": 1, "q3": 0, "q4": 1},
+              "baseline": {"q1": 0, "q2": 0, "q3": 0, "q4": 1},
+              "clusters": {"q1": "a", "q2": "a", "q3": "b", "q4": "b"}}}}"#,
+    );
+    assert_eq!(status(&e, "unpaired").0, Status::Fired);
+    assert_eq!(status(&e, "paired").0, Status::Fired);
+    assert_eq!(status(&e, "zero").0, Status::Missing);
+    assert_eq!(
+        e.rule("zero").unwrap().missing,
+        vec!["(effect not positive)"]
+    );
+    assert_eq!(e.rule("no_n").unwrap().missing, vec!["bare.n"]);
+    assert_eq!(e.rule("both_unknown").unwrap().missing, vec!["gone"]);
+}
+
+#[test]
 fn lets_stage_and_messages() {
     let e = eval(
         "metric m from \"m\" lower is better\nlet limit = base * 2\nlet base = 5%\n\

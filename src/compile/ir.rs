@@ -136,6 +136,11 @@ pub enum Node {
         metric: usize,
         field: MetricField,
     },
+    /// `n_needed(metric, effect)`.
+    NNeeded {
+        metric: usize,
+        effect: Box<Expr>,
+    },
     Has(usize),
     HasFamily(usize),
     Let(usize),
@@ -191,6 +196,7 @@ impl Expr {
             } => vec![collection, predicate],
             Node::Aggregate { collection, .. } => vec![collection],
             Node::Not(e) | Node::Neg(e) | Node::Abs(e) => vec![e],
+            Node::NNeeded { effect, .. } => vec![effect],
             Node::And(l, r)
             | Node::Or(l, r)
             | Node::Compare { lhs: l, rhs: r, .. }

@@ -285,6 +285,16 @@ impl Lowerer<'_> {
                 }] => Node::Signed(self.role(&s.value)),
                 _ => return Err(internal("`signed` without a role")),
             },
+            Function::NNeeded => match args {
+                [m, effect] => match self.resolution.of_expr(m) {
+                    Some(Resolved::Metric(metric)) => Node::NNeeded {
+                        metric,
+                        effect: self.boxed(effect)?,
+                    },
+                    _ => return Err(internal("`n_needed` without a metric")),
+                },
+                _ => return Err(internal("`n_needed` arity")),
+            },
             Function::Abs => match args {
                 [arg] => Node::Abs(self.boxed(arg)?),
                 _ => return Err(internal("`abs` arity")),

@@ -508,7 +508,7 @@ impl<'a> Explainer<'_, 'a> {
 
     fn note(&self, e: &Expr) -> Option<String> {
         match &e.node {
-            Node::Metric { metric, .. } => {
+            Node::Metric { metric, .. } | Node::NNeeded { metric, .. } => {
                 let slot = self.program.metrics.get(*metric)?;
                 let (_, m) = self.bundle.metrics.get_key_value(&slot.key)?;
                 Some(format!("{}: {}", slot.key, metric_facts(m)))
@@ -533,16 +533,8 @@ impl<'a> Explainer<'_, 'a> {
     /// `where` ranges over when its predicate reads a test (the first [`MAX_LISTED`]).
     fn tests(&self, e: &Expr) -> Vec<TestFacts> {
         match &e.node {
-            Node::Metric { metric, field } if field.reads_test() => {
-                let Some(slot) = self.program.metrics.get(*metric) else {
-                    return Vec::new();
-                };
-                let index = self.bundle.metrics.get_index_of(&slot.key);
-                index
-                    .and_then(|i| self.test_facts(i, slot.direction, None))
-                    .into_iter()
-                    .collect()
-            }
+            Node::Metric { metric, field } if field.reads_test() => self.metric_test(*metric),
+            Node::NNeeded { metric, .. } => self.metric_test(*metric),
             Node::Where {
                 collection,
                 predicate,
@@ -562,6 +554,18 @@ impl<'a> Explainer<'_, 'a> {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The test of declared metric `metric`, when it is known.
+    fn metric_test(&self, metric: usize) -> Vec<TestFacts> {
+        let Some(slot) = self.program.metrics.get(metric) else {
+            return Vec::new();
+        };
+        let index = self.bundle.metrics.get_index_of(&slot.key);
+        index
+            .and_then(|i| self.test_facts(i, slot.direction, None))
+            .into_iter()
+            .collect()
     }
 
     /// The test of bundle metric `index`, as a member of `family` when given; `None` when

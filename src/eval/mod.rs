@@ -10,6 +10,7 @@ mod logic;
 mod metric;
 mod near_miss;
 mod plan;
+mod power;
 mod record;
 mod rules;
 pub mod value;
@@ -58,13 +59,15 @@ pub fn evaluate_planned(
     }
     warnings.extend(direction::warnings(program, bundle, &bound));
     warnings.extend(near_miss::warnings(program, bundle, &bound));
-    warnings.extend(adjust::warnings(program, &bound.families));
     if program.rules.is_empty() {
         warnings.push(NO_RULES.to_string());
     }
     let waivers = applicable_waivers(program, bundle, now, |w, problem| {
         warnings.push(rules::waiver_warning(w, problem, &program.rules));
     });
+    // What the statistics say about the policy's tests, after what is wrong with the inputs.
+    warnings.extend(adjust::warnings(program, &bound.families));
+    warnings.extend(power::warnings(program, bundle, &bound));
 
     let key_name = |key: MissingKey| missing_key_name(program, bundle, key);
     let mut results = Vec::with_capacity(program.rules.len());
@@ -175,6 +178,7 @@ fn missing_key_name(program: &Program, bundle: &Bundle, key: MissingKey) -> Stri
         MissingKey::DivisionByZero => "(division by zero)".to_string(),
         MissingKey::Overflow => "(number too large)".to_string(),
         MissingKey::TooFew => "(fewer than 2 paired items or clusters)".to_string(),
+        MissingKey::NotPositive => "(effect not positive)".to_string(),
         MissingKey::IllTyped => "(internal: ill-typed value)".to_string(),
     }
 }

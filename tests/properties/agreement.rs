@@ -90,7 +90,7 @@ let fam_bad = fam where regression > 0 or value > t
 "#;
 
 fn number(g: &mut Gen, depth: usize) -> String {
-    match if depth == 0 { g.below(3) } else { g.below(7) } {
+    match if depth == 0 { g.below(3) } else { g.below(8) } {
         0 => format!("{}({})", g.pick(QUANTITIES), g.pick(METRICS)),
         1 => g.pick(LITERALS).to_string(),
         2 => g.pick(&["t", "m0", "m1"]).to_string(),
@@ -107,7 +107,8 @@ fn number(g: &mut Gen, depth: usize) -> String {
             number(g, depth - 1),
             number(g, depth - 1)
         ),
-        _ => format!("count({})", collection(g, depth - 1)),
+        6 => format!("count({})", collection(g, depth - 1)),
+        _ => format!("n_needed({}, {})", g.pick(METRICS), number(g, depth - 1)),
     }
 }
 
