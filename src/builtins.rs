@@ -24,11 +24,12 @@ pub enum MetricField {
     Pairs,
     Unpaired,
     Pvalue,
+    RawPvalue,
     Mde,
 }
 
 impl MetricField {
-    pub const ALL: [MetricField; 20] = [
+    pub const ALL: [MetricField; 21] = [
         MetricField::Value,
         MetricField::Baseline,
         MetricField::Delta,
@@ -48,6 +49,7 @@ impl MetricField {
         MetricField::Pairs,
         MetricField::Unpaired,
         MetricField::Pvalue,
+        MetricField::RawPvalue,
         MetricField::Mde,
     ];
 
@@ -72,6 +74,7 @@ impl MetricField {
             MetricField::Pairs => "pairs",
             MetricField::Unpaired => "unpaired",
             MetricField::Pvalue => "pvalue",
+            MetricField::RawPvalue => "raw_pvalue",
             MetricField::Mde => "mde",
         }
     }
@@ -91,6 +94,7 @@ impl MetricField {
                 | MetricField::SignificantlyWorse
                 | MetricField::SignificantlyBetter
                 | MetricField::Pvalue
+                | MetricField::RawPvalue
         )
     }
 
@@ -105,6 +109,19 @@ impl MetricField {
                 | MetricField::Pairs
                 | MetricField::Unpaired
                 | MetricField::Pvalue
+                | MetricField::RawPvalue
+                | MetricField::Mde
+        )
+    }
+
+    /// Whether the quantity comes from the regression test (reports state the test).
+    pub fn reads_test(self) -> bool {
+        matches!(
+            self,
+            MetricField::SignificantlyWorse
+                | MetricField::SignificantlyBetter
+                | MetricField::Pvalue
+                | MetricField::RawPvalue
                 | MetricField::Mde
         )
     }
@@ -174,6 +191,7 @@ pub enum Function {
     Any,
     None,
     Authors,
+    NNeeded,
 }
 
 /// A built-in function as the reference documents it. This is the one description of the
@@ -195,7 +213,7 @@ const SIGNIFICANCE_UNKNOWN: &str =
     "a baseline or a standard error is missing (for the paired test: the pairs fall in fewer than 2 clusters)";
 
 /// Every built-in function, in the order the reference lists them.
-pub const FUNCTIONS: [FunctionDoc; 29] = [
+pub const FUNCTIONS: [FunctionDoc; 31] = [
     metric_doc(MetricField::Value, "value(m) → number", "the metric's value; a bare metric name means the same", "the metric is missing"),
     metric_doc(MetricField::Baseline, "baseline(m) → number", "the baseline's value", NEEDS_BASELINE),
     metric_doc(MetricField::Delta, "delta(m) → number", "`value − baseline`", NEEDS_BASELINE),
@@ -215,7 +233,9 @@ pub const FUNCTIONS: [FunctionDoc; 29] = [
     metric_doc(MetricField::Pairs, "pairs(m) → number", "how many items both sides scored", "the metric has no `samples` or no `samples.baseline`"),
     metric_doc(MetricField::Unpaired, "unpaired(m) → number", "how many items only one side scored", "as for `pairs`"),
     metric_doc(MetricField::Pvalue, "pvalue(m) → number", "the one-sided p-value of a regression, `1 − Φ(z)` with `z` as for `significantly_worse`; `significantly_worse(m)` holds exactly when it is below 0.0249979", SIGNIFICANCE_UNKNOWN),
+    metric_doc(MetricField::RawPvalue, "raw_pvalue(m) → number", "`pvalue` before any adjustment: inside `where` over a family `adjusted by holm` or `bh`, where `pvalue`, `significantly_worse` and `significantly_better` read the adjusted p-values, it is the member's own; elsewhere it equals `pvalue(m)`", SIGNIFICANCE_UNKNOWN),
     metric_doc(MetricField::Mde, "mde(m) → number", "the smallest regression the test detects with 80% power: `(1.96 + 0.8416) · se`", "`se` of the regression test is unknown"),
+    FunctionDoc { function: Function::NNeeded, name: "n_needed", signature: "n_needed(m, effect) → number", meaning: "the items the regression test needs for `mde` to reach `effect`: `ceil(k · (mde(m) / effect)²)`, k the paired items (paired) or `n(m)` (unpaired)", unknown_when: "`mde(m)` is unknown, the unpaired test's `n` is missing, or `effect` is not positive" },
     FunctionDoc { function: Function::Has, name: "has", signature: "has(m) → bool", meaning: "whether the metric is in the evidence; for a family, whether its glob matches any metric", unknown_when: "never" },
     FunctionDoc { function: Function::Abs, name: "abs", signature: "abs(x) → number", meaning: "the absolute value", unknown_when: "`x` is unknown" },
     FunctionDoc { function: Function::Min, name: "min", signature: "min(a, b, …) → number", meaning: "the smallest of one or more numbers", unknown_when: "any argument is unknown" },

@@ -93,6 +93,7 @@ pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
     let mut warnings = Vec::new();
     let symbols = Symbols::collect(&loaded.files, sources, &mut errors);
     rules::check_headers(&loaded.files, sources, &mut errors);
+    rules::check_adjustments(&symbols, sources, &mut errors);
 
     let mut types = types::TypeChecker::new(&symbols, sources);
     types.check_all_lets();

@@ -76,6 +76,29 @@ pub fn check_headers(
 }
 
 /// A rule has at least one clause and at most one `missing`, `waivable by` and `message`.
+/// `adjusted by` belongs to a family: one metric has nothing to be adjusted with.
+pub fn check_adjustments(symbols: &Symbols, sources: &Sources, errors: &mut Vec<Diagnostic>) {
+    for m in &symbols.metrics {
+        if let Some(a) = &m.adjustment {
+            errors.push(
+                Diagnostic::error(
+                    Code::Type,
+                    format!(
+                        "metric `{}` is one metric: only a `metric family` is `adjusted by`",
+                        m.name.name
+                    ),
+                )
+                .with_label(sources, a.span, "not a family")
+                .with_help(format!(
+                    "declare `metric family {} from \"…*\"`, or drop `adjusted by {}`",
+                    m.name.name,
+                    a.method.name()
+                )),
+            );
+        }
+    }
+}
+
 pub fn check_rule_shape(rule: &ast::Rule, sources: &Sources, errors: &mut Vec<Diagnostic>) {
     if !rule.body.iter().any(|s| matches!(s, RuleStmt::Clause(_))) {
         errors.push(

@@ -452,6 +452,23 @@ impl<'a, 's> TypeChecker<'a, 's> {
                 }
                 self.arity_or_metric_error(func, args, span, "a metric or metric family name")
             }
+            Function::NNeeded => {
+                let [metric, effect] = args else {
+                    return self.arity(func, span, "a metric and an effect size");
+                };
+                let t = self.metric_function(
+                    func,
+                    MetricField::Mde,
+                    std::slice::from_ref(metric),
+                    span,
+                );
+                self.expect_number(effect, scope, "`n_needed`'s effect");
+                if t == Type::Error {
+                    Type::Error
+                } else {
+                    Type::Number
+                }
+            }
             Function::Abs => {
                 if args.len() != 1 {
                     return self.arity(func, span, "one number");

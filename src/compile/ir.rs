@@ -42,6 +42,8 @@ pub struct FamilySlot {
     pub name: String,
     pub glob: String,
     pub direction: Option<Direction>,
+    /// `adjusted by …`: its members' p-values are adjusted together.
+    pub adjustment: Option<crate::stats::Adjustment>,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +136,11 @@ pub enum Node {
         metric: usize,
         field: MetricField,
     },
+    /// `n_needed(metric, effect)`.
+    NNeeded {
+        metric: usize,
+        effect: Box<Expr>,
+    },
     Has(usize),
     HasFamily(usize),
     Let(usize),
@@ -189,6 +196,7 @@ impl Expr {
             } => vec![collection, predicate],
             Node::Aggregate { collection, .. } => vec![collection],
             Node::Not(e) | Node::Neg(e) | Node::Abs(e) => vec![e],
+            Node::NNeeded { effect, .. } => vec![effect],
             Node::And(l, r)
             | Node::Or(l, r)
             | Node::Compare { lhs: l, rhs: r, .. }

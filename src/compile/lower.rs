@@ -52,6 +52,7 @@ pub fn lower(checked: &Checked) -> Result<Program, Diagnostic> {
             name: m.name.name.clone(),
             glob: m.key.value.clone(),
             direction: m.direction.as_ref().map(|d| d.direction),
+            adjustment: m.adjustment.map(|a| a.method),
         })
         .collect();
 
@@ -283,6 +284,16 @@ impl Lowerer<'_> {
                     ..
                 }] => Node::Signed(self.role(&s.value)),
                 _ => return Err(internal("`signed` without a role")),
+            },
+            Function::NNeeded => match args {
+                [m, effect] => match self.resolution.of_expr(m) {
+                    Some(Resolved::Metric(metric)) => Node::NNeeded {
+                        metric,
+                        effect: self.boxed(effect)?,
+                    },
+                    _ => return Err(internal("`n_needed` without a metric")),
+                },
+                _ => return Err(internal("`n_needed` arity")),
             },
             Function::Abs => match args {
                 [arg] => Node::Abs(self.boxed(arg)?),

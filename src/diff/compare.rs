@@ -838,6 +838,7 @@ fn same_evidence(m: &MetricDecl, n: &MetricDecl) -> bool {
     m.key.value == n.key.value
         && m.family == n.family
         && m.direction.as_ref().map(|d| d.direction) == n.direction.as_ref().map(|d| d.direction)
+        && m.adjustment.map(|a| a.method) == n.adjustment.map(|a| a.method)
 }
 
 pub fn strip_parens(mut e: &Expr) -> &Expr {

@@ -4,7 +4,8 @@
 
 use indexmap::IndexMap;
 
-use crate::syntax::ast::{Comment, HeaderField, HeaderKey, PolicyHeader};
+use crate::stats::Adjustment;
+use crate::syntax::ast::{Comment, HeaderField, HeaderKey, MetricDecl, PolicyHeader};
 
 use super::compare::Comparer;
 use super::effect::{clause_effect, Contribution, Effect};
@@ -104,8 +105,8 @@ pub fn imports(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>) {
     }
 }
 
-/// A metric bound to another key, turned into a family or back, or with its direction
-/// flipped reads different evidence: `changed` for every rule it reaches. Declaring a
+/// A metric bound to another key, turned into a family or back, with its direction flipped
+/// or its adjustment changed reads different evidence: `changed` for every rule it reaches. Declaring a
 /// direction where there was none (or dropping one nothing used) changes no decision.
 pub fn metrics(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule: &mut PerRule) {
     for name in union(&old.metrics, &new.metrics) {
@@ -141,6 +142,16 @@ pub fn metrics(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>, per_rule
                     (None, Some(y)) => parts.push(format!("now declared {}", y.direction.as_str())),
                     (Some(_), None) => parts.push(String::from("no longer declares a direction")),
                     _ => {}
+                }
+                let method = |m: &MetricDecl| m.adjustment.map(|a| a.method);
+                if method(a) != method(b) {
+                    let word = |m: Option<Adjustment>| m.map_or("none", Adjustment::name);
+                    parts.push(format!(
+                        "adjustment changed from {} to {}",
+                        word(method(a)),
+                        word(method(b))
+                    ));
+                    semantic = true;
                 }
                 if parts.is_empty() {
                     continue;

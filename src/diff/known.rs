@@ -42,7 +42,7 @@ fn known(model: &Model<'_>, expr: &Expr, depth: usize) -> bool {
                 .iter()
                 .all(|a| flags_collection_known(model, a, depth + 1)),
             Some(Function::Abs | Function::Min | Function::Max) => args.iter().all(go),
-            Some(Function::Metric(_)) | None => false,
+            Some(Function::Metric(_) | Function::NNeeded) | None => false,
         },
         ExprKind::Unary { operand, .. } => go(operand),
         ExprKind::Binary { op, lhs, rhs } => *op != BinaryOp::Div && go(lhs) && go(rhs),

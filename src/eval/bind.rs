@@ -8,6 +8,7 @@ use crate::evidence::{Bundle, Metric};
 use crate::index::to_u32;
 use crate::text::same;
 
+use super::adjust::{adjust, Adjusted};
 use super::metric::interval;
 use super::plan::{FlagCodes, Plan};
 
@@ -22,6 +23,9 @@ pub struct Bound {
     /// bundle's, which follows the order of files and of keys in a file: neither may change
     /// a report).
     pub families: Vec<Vec<u32>>,
+    /// Per family, beside `families`: its members' adjusted p-values, empty when the family
+    /// has no adjustment.
+    pub adjusted: Vec<Vec<Adjusted>>,
     /// Per role named in `signed(…)`: whether a sign-off for it holds at `now`.
     pub signed: Vec<bool>,
     /// Per flag of the bundle, in order: its source and category as codes of the plan's
@@ -136,6 +140,14 @@ pub fn bind_into(
         if !members.is_sorted_by_key(key) {
             members.sort_unstable_by_key(key);
         }
+    }
+
+    bound.adjusted.resize_with(program.families.len(), Vec::new);
+    for ((out, family), members) in (bound.adjusted.iter_mut())
+        .zip(&program.families)
+        .zip(&bound.families)
+    {
+        adjust(family, members, bundle, out);
     }
 
     bound.signed.clear();

@@ -9,14 +9,16 @@ use std::rc::Rc;
 use crate::builtins::{FlagField, MetricField};
 use crate::compile::ir::{Aggregate, Arith, Clause, ElementField, Expr, Node, Rule};
 use crate::compile::Program;
-use crate::evidence::Bundle;
+use crate::evidence::{Bundle, Metric, Samples};
 use crate::index::to_u32;
+use crate::levels::Direction;
 use crate::levels::Outcome;
 use crate::outcome::Status;
 
+use super::adjust::adjusted_field;
 use super::bind::Bound;
 use super::logic::{self, contribution, Fold, Keep, Tally};
-use super::metric::{quantity, samples_for, Gap, Quantity};
+use super::metric::{items_needed, quantity, samples_for, Gap, Quantity};
 use super::plan::{self, Test};
 use super::record::Record;
 use super::value::{ElementKind, MissingKey, Selection, Tri, Value};
@@ -126,7 +128,19 @@ impl<'a, R: Record> Evaluator<'a, R> {
                 let values = all::<R, _>(items.iter().map(|i| self.eval(i, el)))?;
                 Ok(Value::List(Rc::from(values)))
             }
-            Node::Metric { metric, field } => self.declared_metric(*metric, *field),
+            Node::Metric { metric, field } => {
+                self.declared_metric(*metric, *field, |m, s, d| quantity(m, s, d, *field))
+            }
+            Node::NNeeded { metric, effect } => {
+                // Both unknowns are reported: the effect's and the metric's.
+                let mde = self.declared_metric(*metric, MetricField::Mde, |m, s, d| {
+                    quantity(m, s, d, MetricField::Mde)
+                });
+                let (effect, _) = both::<R, _, _>(self.number(effect, el), mde)?;
+                self.declared_metric(*metric, MetricField::Mde, |m, s, d| {
+                    items_needed(m, s, d, effect)
+                })
+            }
             Node::Has(m) => Ok(Value::Bool(
                 self.bound.metrics.get(*m).is_some_and(Option::is_some),
             )),
@@ -231,7 +245,14 @@ impl<'a, R: Record> Evaluator<'a, R> {
             .ok_or_else(ill_typed::<R>)
     }
 
-    fn declared_metric(&self, metric: usize, field: MetricField) -> Tri<'a, R::Why> {
+    /// A quantity of declared metric `metric`, computed by `compute` from the metric, its
+    /// samples (when `field` reads them) and its direction.
+    fn declared_metric(
+        &self,
+        metric: usize,
+        field: MetricField,
+        compute: impl FnOnce(&Metric, Option<&Samples>, Option<Direction>) -> Result<Quantity, Gap>,
+    ) -> Tri<'a, R::Why> {
         let key = to_u32(metric);
         let Some(Some(index)) = self.bound.metrics.get(metric) else {
             return Err(R::why(MissingKey::Metric(key)));
@@ -243,7 +264,7 @@ impl<'a, R: Record> Evaluator<'a, R> {
             return Err(R::why(MissingKey::Metric(key)));
         };
         let samples = samples_for(self.bundle, evidence_key, field);
-        from_quantity::<R>(quantity(m, samples, slot.direction, field), |f| {
+        from_quantity::<R>(compute(m, samples, slot.direction), |f| {
             MissingKey::MetricField(key, f)
         })
     }
@@ -281,10 +302,17 @@ impl<'a, R: Record> Evaluator<'a, R> {
                 let Some((key, m)) = self.bundle.metrics.get_index(index as usize) else {
                     return Err(R::why(MissingKey::EvidenceField(index, "value")));
                 };
-                let samples = samples_for(self.bundle, key, f);
-                from_quantity::<R>(quantity(m, samples, direction, f), |name| {
-                    MissingKey::EvidenceField(index, name)
-                })
+                let family = family as usize;
+                let adjusted = (self.bound.adjusted.get(family))
+                    .zip(self.bound.families.get(family))
+                    .and_then(|(adjusted, members)| {
+                        adjusted_field(adjusted, members, self.bundle, index, f)
+                    });
+                let q = adjusted.map_or_else(
+                    || quantity(m, samples_for(self.bundle, key, f), direction, f),
+                    Ok,
+                );
+                from_quantity::<R>(q, |name| MissingKey::EvidenceField(index, name))
             }
             // The checker only admits fields inside a matching `where`.
             _ => Err(ill_typed::<R>()),
@@ -485,6 +513,7 @@ fn from_quantity<'a, R: Record>(
         Err(Gap::DivisionByZero) => Err(R::why(MissingKey::DivisionByZero)),
         Err(Gap::Overflow) => Err(R::why(MissingKey::Overflow)),
         Err(Gap::TooFew) => Err(R::why(MissingKey::TooFew)),
+        Err(Gap::NotPositive) => Err(R::why(MissingKey::NotPositive)),
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::builtins::MetricField;
 use crate::evidence::{Bundle, Metric, Paired, Samples};
 use crate::levels::Direction;
-use crate::stats::{self, Z_95, Z_POWER_80};
+use crate::stats::{self, Z_95};
 
 /// Why a quantity could not be computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub enum Gap {
     Overflow,
     /// Fewer than 2 paired items, or clusters, for a statistic of per-item scores.
     TooFew,
+    /// An effect size that is not positive.
+    NotPositive,
 }
 
 /// A number or a boolean quantity.
@@ -142,6 +144,27 @@ pub fn regression_test(
     Ok(Test { method, r, se, z })
 }
 
+/// `n_needed(m, effect)` (STATISTICS.md section 5): the items the regression test needs for
+/// its minimum detectable regression to reach `effect`.
+pub fn items_needed(
+    m: &Metric,
+    samples: Option<&Samples>,
+    direction: Option<Direction>,
+    effect: f64,
+) -> Result<Quantity, Gap> {
+    if effect.is_nan() || effect <= 0.0 {
+        return Err(Gap::NotPositive);
+    }
+    let test = regression_test(m, samples, direction)?;
+    let items = match test.method {
+        Method::Paired { pairs, .. } => pairs,
+        Method::Unpaired => m.n().ok_or(Gap::Field("n"))?,
+    };
+    stats::n_needed(items, stats::mde(test.se), effect)
+        .map(Quantity::Number)
+        .ok_or(Gap::Overflow)
+}
+
 /// The paired comparison of a metric's samples; unknown without both sides.
 fn paired(samples: Option<&Samples>) -> Result<Paired, Gap> {
     let samples = samples.ok_or(Gap::Field("samples"))?;
@@ -209,10 +232,11 @@ fn computed(
         MetricField::Stderr => Number(standard_error(m.stderr(), m.ci(), "stderr")?),
         MetricField::SignificantlyWorse => Bool(regression_test(m, samples, direction)?.z > Z_95),
         MetricField::SignificantlyBetter => Bool(regression_test(m, samples, direction)?.z < -Z_95),
-        MetricField::Pvalue => Number(regression_test(m, samples, direction)?.pvalue()),
-        MetricField::Mde => {
-            Number((Z_95 + Z_POWER_80) * regression_test(m, samples, direction)?.se)
+        // A family's adjustment is applied by the evaluator, which knows the family.
+        MetricField::Pvalue | MetricField::RawPvalue => {
+            Number(regression_test(m, samples, direction)?.pvalue())
         }
+        MetricField::Mde => Number(stats::mde(regression_test(m, samples, direction)?.se)),
         MetricField::PairedDelta => Number(paired(samples)?.delta.ok_or(Gap::TooFew)?),
         MetricField::PairedStderr => Number(paired(samples)?.stderr.ok_or(Gap::TooFew)?),
         #[allow(clippy::cast_precision_loss)] // item counts are far below 2^53

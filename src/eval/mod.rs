@@ -1,5 +1,6 @@
 //! Evaluation: a compiled policy and a bound bundle at one instant → an [`Evaluation`].
 
+mod adjust;
 mod bind;
 mod decide;
 mod direction;
@@ -9,6 +10,7 @@ mod logic;
 mod metric;
 mod near_miss;
 mod plan;
+mod power;
 mod record;
 mod rules;
 pub mod value;
@@ -63,6 +65,9 @@ pub fn evaluate_planned(
     let waivers = applicable_waivers(program, bundle, now, |w, problem| {
         warnings.push(rules::waiver_warning(w, problem, &program.rules));
     });
+    // What the statistics say about the policy's tests, after what is wrong with the inputs.
+    warnings.extend(adjust::warnings(program, &bound.families));
+    warnings.extend(power::warnings(program, bundle, &bound));
 
     let key_name = |key: MissingKey| missing_key_name(program, bundle, key);
     let mut results = Vec::with_capacity(program.rules.len());
@@ -173,6 +178,7 @@ fn missing_key_name(program: &Program, bundle: &Bundle, key: MissingKey) -> Stri
         MissingKey::DivisionByZero => "(division by zero)".to_string(),
         MissingKey::Overflow => "(number too large)".to_string(),
         MissingKey::TooFew => "(fewer than 2 paired items or clusters)".to_string(),
+        MissingKey::NotPositive => "(effect not positive)".to_string(),
         MissingKey::IllTyped => "(internal: ill-typed value)".to_string(),
     }
 }

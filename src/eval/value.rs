@@ -28,6 +28,8 @@ pub enum MissingKey {
     Overflow,
     /// A statistic of per-item scores with fewer than 2 paired items or clusters.
     TooFew,
+    /// An effect size that is not positive (`n_needed`).
+    NotPositive,
     /// A value of the wrong type reached an operator (a checker bug; fails closed).
     IllTyped,
 }

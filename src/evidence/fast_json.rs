@@ -101,6 +101,7 @@ fn read_record<'de, R: Record, A: MapAccess<'de>>(
         let field = object.fields.get(i).ok_or_else(give_up)?;
         values.set(i, map.next_value_seed(FieldValue { field, words })?);
     }
+    object.derive(&mut values).map_err(|_| give_up())?;
     let missing =
         (object.fields.iter().enumerate()).any(|(i, f)| f.required && values.get(i).is_none());
     if missing

@@ -60,6 +60,9 @@ pub(crate) struct Field {
     pub missing_help: Option<&'static str>,
     /// Help for a required text that is blank.
     pub blank_help: Option<&'static str>,
+    /// Whether the model keeps the field; one that is not is read only to derive others
+    /// (a proportion's counts give its value, stderr and interval).
+    pub stored: bool,
 }
 
 const fn optional(name: &'static str, kind: Kind) -> Field {
@@ -69,6 +72,15 @@ const fn optional(name: &'static str, kind: Kind) -> Field {
         required: false,
         missing_help: None,
         blank_help: None,
+        stored: true,
+    }
+}
+
+/// A field read to derive others, not kept (see [`Field::stored`]).
+const fn consumed(name: &'static str, kind: Kind) -> Field {
+    Field {
+        stored: false,
+        ..optional(name, kind)
     }
 }
 
@@ -99,6 +111,45 @@ pub(crate) struct Object {
     /// Instants that may not come after another of the same object: `(earlier, later)`, as
     /// indices into `fields` (a sign-off cannot expire before it was given).
     pub ordered: &'static [(usize, usize)],
+    /// Counts that make a proportion and the fields derived from it.
+    pub proportions: &'static [Proportion],
+}
+
+/// `successes` of `n` trials (STATISTICS.md section 7), as indices into an object's fields:
+/// they give `value` (a stated one must agree), and `stderr` and `ci` unless stated.
+#[derive(Debug)]
+pub(crate) struct Proportion {
+    pub successes: usize,
+    pub n: usize,
+    pub value: usize,
+    pub stderr: usize,
+    pub ci: usize,
+}
+
+/// How a stated value may differ from the one its counts give.
+const PROPORTION_TOLERANCE: f64 = 1e-9;
+
+/// Why a proportion's fields cannot be derived: each an evidence error.
+#[derive(Debug, PartialEq)]
+pub(crate) enum ProportionProblem {
+    /// `successes` without its `n`.
+    NoTrials {
+        successes: &'static str,
+        n: &'static str,
+    },
+    /// More successes than trials.
+    TooMany {
+        successes: &'static str,
+        count: u64,
+        n: &'static str,
+        trials: u64,
+    },
+    /// A stated value the counts contradict.
+    Disagrees {
+        value: &'static str,
+        stated: f64,
+        derived: f64,
+    },
 }
 
 impl Object {
@@ -132,6 +183,52 @@ impl Object {
 }
 
 impl Object {
+    /// Fill in what each proportion of `values` gives and is not stated, before required
+    /// fields are checked. With `n` = 0 nothing is derived: the rate is unknown.
+    pub(crate) fn derive(&'static self, values: &mut Values) -> Result<(), ProportionProblem> {
+        for p in self.proportions {
+            let Some(Value::Count(successes)) = values.get(p.successes).cloned() else {
+                continue;
+            };
+            let name = |i: usize| self.fields.get(i).map_or("", |f| f.name);
+            let Some(Value::Count(n)) = values.get(p.n).cloned() else {
+                return Err(ProportionProblem::NoTrials {
+                    successes: name(p.successes),
+                    n: name(p.n),
+                });
+            };
+            if successes > n {
+                return Err(ProportionProblem::TooMany {
+                    successes: name(p.successes),
+                    count: successes,
+                    n: name(p.n),
+                    trials: n,
+                });
+            }
+            let Some((rate, stderr, ci)) = crate::stats::proportion(successes, n) else {
+                continue;
+            };
+            match values.get(p.value) {
+                Some(Value::Number(stated)) if (stated - rate).abs() > PROPORTION_TOLERANCE => {
+                    return Err(ProportionProblem::Disagrees {
+                        value: name(p.value),
+                        stated: *stated,
+                        derived: rate,
+                    });
+                }
+                Some(_) => {}
+                None => values.set(p.value, Some(Value::Number(rate))),
+            }
+            if values.get(p.stderr).is_none() {
+                values.set(p.stderr, Some(Value::Number(stderr)));
+            }
+            if values.get(p.ci).is_none() {
+                values.set(p.ci, Some(Value::Interval(ci)));
+            }
+        }
+        Ok(())
+    }
+
     /// The instants of `values` out of order: `(earlier field, its instant, later field, its
     /// instant)` where the earlier one is after the later one.
     pub(crate) fn misordered<'v>(
@@ -151,7 +248,7 @@ impl Object {
 }
 
 /// The most fields an object has.
-pub(crate) const MAX_FIELDS: usize = 9;
+pub(crate) const MAX_FIELDS: usize = 10;
 
 /// The index of field `name` in `fields` (`fields.len()` if it is not there; the table
 /// assertions below rule that out).
@@ -195,6 +292,7 @@ pub(crate) const BUNDLE: Object = Object {
     fields: BUNDLE_FIELDS,
     contains: &[],
     ordered: &[],
+    proportions: &[],
 };
 
 const METRIC_FIELDS: &[Field] = &[
@@ -208,6 +306,9 @@ const METRIC_FIELDS: &[Field] = &[
     optional("ci", Kind::Interval),
     optional("baseline_ci", Kind::Interval),
     optional("n", Kind::Count),
+    consumed("successes", Kind::Count),
+    consumed("baseline_successes", Kind::Count),
+    consumed("baseline_n", Kind::Count),
 ];
 
 /// One metric written out (a bare number is short for `{ value: … }`).
@@ -223,6 +324,22 @@ pub(crate) const METRIC: Object = Object {
         ),
     ],
     ordered: &[],
+    proportions: &[
+        Proportion {
+            successes: at(METRIC_FIELDS, "successes"),
+            n: at(METRIC_FIELDS, "n"),
+            value: at(METRIC_FIELDS, "value"),
+            stderr: at(METRIC_FIELDS, "stderr"),
+            ci: at(METRIC_FIELDS, "ci"),
+        },
+        Proportion {
+            successes: at(METRIC_FIELDS, "baseline_successes"),
+            n: at(METRIC_FIELDS, "baseline_n"),
+            value: at(METRIC_FIELDS, "baseline"),
+            stderr: at(METRIC_FIELDS, "baseline_stderr"),
+            ci: at(METRIC_FIELDS, "baseline_ci"),
+        },
+    ],
 };
 
 /// An element of `flags`.
@@ -243,6 +360,7 @@ pub(crate) const FLAG: Object = Object {
     ],
     contains: &[],
     ordered: &[],
+    proportions: &[],
 };
 
 const SIGNOFF_FIELDS: &[Field] = &[
@@ -262,6 +380,7 @@ pub(crate) const SIGNOFF: Object = Object {
     fields: SIGNOFF_FIELDS,
     contains: &[],
     ordered: &[(at(SIGNOFF_FIELDS, "at"), at(SIGNOFF_FIELDS, "expires"))],
+    proportions: &[],
 };
 
 const WAIVER_HELP: &str = "a waiver must name its rule, role and signer (`by`), say why it is \
@@ -283,6 +402,7 @@ pub(crate) const WAIVER: Object = Object {
     ],
     contains: &[],
     ordered: &[],
+    proportions: &[],
 };
 
 /// The per-item scores of one metric, under its key in `samples`.
@@ -296,6 +416,7 @@ pub(crate) const SAMPLES: Object = Object {
     ],
     contains: &[],
     ordered: &[],
+    proportions: &[],
 };
 
 // Evaluated at compile time only: an index out of range fails the build, not a run.
@@ -317,6 +438,14 @@ const _: () = {
             let (earlier, later) = object.ordered[k];
             assert!(earlier < object.fields.len() && later < object.fields.len());
             k += 1;
+        }
+        let mut l = 0;
+        while l < object.proportions.len() {
+            let p = &object.proportions[l];
+            let len = object.fields.len();
+            assert!(p.successes < len && p.n < len && p.value < len);
+            assert!(p.stderr < len && p.ci < len);
+            l += 1;
         }
         i += 1;
     }
@@ -414,7 +543,7 @@ impl Values {
         }
     }
 
-    /// The values with their fields, skipping absent ones.
+    /// The values with their fields, skipping absent ones and those the model does not keep.
     pub(crate) fn into_fields(
         self,
         object: &'static Object,
@@ -423,6 +552,7 @@ impl Values {
             .fields
             .iter()
             .zip(self.0)
+            .filter(|(field, _)| field.stored)
             .filter_map(|(field, value)| Some((field, value?)))
     }
 }
@@ -456,7 +586,7 @@ impl Record for Bundle {
     const OBJECT: &'static Object = &BUNDLE;
 
     fn build(values: Values) -> Option<Bundle> {
-        let [candidate, baseline, stage, as_of, metrics, flags, signoffs, waivers, samples] =
+        let [candidate, baseline, stage, as_of, metrics, flags, signoffs, waivers, samples, ..] =
             slots(values);
         Some(Bundle {
             candidate: candidate.and_then(Value::text),
@@ -677,6 +807,10 @@ mod tests {
         let values = record.values();
         for (i, field) in R::OBJECT.fields.iter().enumerate() {
             let value = values.get(i);
+            if !field.stored {
+                assert!(value.is_none(), "{} is not kept, yet written", field.name);
+                continue;
+            }
             assert!(value.is_some(), "{} is not set", field.name);
             assert!(
                 value.is_some_and(|v| is_kind(v, field.kind)),
@@ -765,6 +899,92 @@ mod tests {
             ..Bundle::default()
         });
         round_trip(&full_samples());
+    }
+
+    /// Metric values with the named counts (and any other fields) set.
+    fn metric_values(fields: &[(&str, Value)]) -> Values {
+        let mut values = Values::default();
+        for (name, value) in fields {
+            let i = METRIC.fields.iter().position(|f| f.name == *name).unwrap();
+            values.set(i, Some(value.clone()));
+        }
+        values
+    }
+
+    fn field<'v>(values: &'v Values, name: &str) -> Option<&'v Value> {
+        values.get(METRIC.fields.iter().position(|f| f.name == name).unwrap())
+    }
+
+    #[test]
+    fn counts_give_a_proportion_and_stated_fields_win() {
+        let mut values = metric_values(&[
+            ("successes", Value::Count(48)),
+            ("n", Value::Count(50)),
+            ("stderr", Value::Number(0.5)),
+            ("baseline_successes", Value::Count(1)),
+            ("baseline_n", Value::Count(4)),
+        ]);
+        assert_eq!(METRIC.derive(&mut values), Ok(()));
+        assert_eq!(field(&values, "value"), Some(&Value::Number(0.96)));
+        assert_eq!(field(&values, "stderr"), Some(&Value::Number(0.5)));
+        let ci = field(&values, "ci");
+        assert!(
+            matches!(ci, Some(Value::Interval((low, high)))
+                if (low - 0.865_396_6).abs() < 1e-6 && (high - 0.988_961_3).abs() < 1e-6),
+            "{ci:?}"
+        );
+        assert_eq!(field(&values, "baseline"), Some(&Value::Number(0.25)));
+        let se = (0.25f64 * 0.75 / 4.0).sqrt();
+        assert_eq!(field(&values, "baseline_stderr"), Some(&Value::Number(se)));
+        assert!(field(&values, "baseline_ci").is_some());
+        // Written back, the counts are gone and the derived fields read the same.
+        let metric = Metric::build(values).unwrap();
+        assert_eq!(Metric::build(metric.values()).as_ref(), Some(&metric));
+    }
+
+    #[test]
+    fn counts_that_do_not_make_a_proportion_are_errors() {
+        let derive = |fields: &[(&str, Value)]| METRIC.derive(&mut metric_values(fields));
+        assert_eq!(
+            derive(&[("successes", Value::Count(3)), ("n", Value::Count(2))]),
+            Err(ProportionProblem::TooMany {
+                successes: "successes",
+                count: 3,
+                n: "n",
+                trials: 2
+            })
+        );
+        assert_eq!(
+            derive(&[("baseline_successes", Value::Count(3))]),
+            Err(ProportionProblem::NoTrials {
+                successes: "baseline_successes",
+                n: "baseline_n"
+            })
+        );
+        let stated = |value: f64| {
+            derive(&[
+                ("successes", Value::Count(1)),
+                ("n", Value::Count(3)),
+                ("value", Value::Number(value)),
+            ])
+        };
+        assert_eq!(stated(1.0 / 3.0 + 5e-10), Ok(()));
+        assert!(matches!(
+            stated(0.3333),
+            Err(ProportionProblem::Disagrees { value: "value", .. })
+        ));
+    }
+
+    #[test]
+    fn no_trials_give_no_rate() {
+        let mut values = metric_values(&[
+            ("value", Value::Number(0.5)),
+            ("baseline_successes", Value::Count(0)),
+            ("baseline_n", Value::Count(0)),
+        ]);
+        assert_eq!(METRIC.derive(&mut values), Ok(()));
+        assert_eq!(field(&values, "baseline"), None);
+        assert_eq!(field(&values, "baseline_ci"), None);
     }
 
     #[test]

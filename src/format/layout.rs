@@ -250,5 +250,9 @@ fn metric(m: &MetricDecl) -> String {
         s.push(' ');
         s.push_str(d.direction.as_str());
     }
+    if let Some(a) = &m.adjustment {
+        s.push_str(" adjusted by ");
+        s.push_str(a.method.name());
+    }
     s
 }

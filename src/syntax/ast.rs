@@ -108,7 +108,7 @@ pub struct Import {
     pub span: Span,
 }
 
-/// `metric [family] NAME from "key" [higher|lower is better]`
+/// `metric [family] NAME from "key" [higher|lower is better] [adjusted by holm|bh]`
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricDecl {
     pub name: Ident,
@@ -116,6 +116,15 @@ pub struct MetricDecl {
     pub family: bool,
     pub key: StrLit,
     pub direction: Option<DirectionSpec>,
+    /// `adjusted by holm|bh` (the checker admits it on a family only).
+    pub adjustment: Option<AdjustmentSpec>,
+    pub span: Span,
+}
+
+/// `adjusted by holm`, with where it was written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AdjustmentSpec {
+    pub method: crate::stats::Adjustment,
     pub span: Span,
 }
 

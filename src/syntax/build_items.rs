@@ -8,9 +8,11 @@ use crate::levels::Direction;
 use crate::levels::Outcome;
 use crate::span::Span;
 
+use crate::stats::Adjustment;
+
 use super::ast::{
-    Clause, ClauseKind, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item, LetDecl,
-    MessageStmt, MetricDecl, MissingStmt, PolicyHeader, Rule, RuleStmt, WaivableStmt,
+    AdjustmentSpec, Clause, ClauseKind, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item,
+    LetDecl, MessageStmt, MetricDecl, MissingStmt, PolicyHeader, Rule, RuleStmt, WaivableStmt,
 };
 use super::build_expr::build_expr;
 use super::build_test::build_test;
@@ -137,6 +139,7 @@ fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {
     let mut name = None;
     let mut key = None;
     let mut direction = None;
+    let mut adjustment = None;
     for p in pair.into_inner() {
         match p.as_rule() {
             R::kw_family => family = true,
@@ -161,6 +164,20 @@ fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {
                     span: dspan,
                 });
             }
+            R::adjustment => {
+                let aspan = ctx.span(&p);
+                let method = p
+                    .into_inner()
+                    .find(|w| w.as_rule() == R::adjust_method)
+                    .and_then(|w| Adjustment::from_name(w.as_str()));
+                let Some(method) = method else {
+                    return ctx.bug(aspan, "adjustment without a method");
+                };
+                adjustment = Some(AdjustmentSpec {
+                    method,
+                    span: aspan,
+                });
+            }
             _ => {}
         }
     }
@@ -173,6 +190,7 @@ fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {
         family,
         key: key?,
         direction,
+        adjustment,
         span,
     })
 }

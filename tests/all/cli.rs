@@ -132,6 +132,179 @@ fn check_reports_success_and_failure() {
 }
 
 #[test]
+fn only_a_family_is_adjusted_and_a_misspelt_method_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "one.gate",
+        "policy \"p\" {}\nmetric m from \"m\" lower is better adjusted by holm\n\
+         rule r { block when significantly_worse(m) }\n",
+    );
+    let out = tollgate(&["check", "one.gate"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("only a `metric family` is `adjusted by`")
+            && stderr.contains("one.gate:2:"),
+        "{stderr}"
+    );
+    write(
+        dir.path(),
+        "typo.gate",
+        "policy \"p\" {}\nmetric family f from \"f.*\" lower is better adjusted by holms\n",
+    );
+    let out = tollgate(&["check", "typo.gate"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`holm` or `bh`"), "{stderr}");
+    write(
+        dir.path(),
+        "good.gate",
+        "policy \"p\" {}\nmetric family f from \"f.*\" lower is better adjusted by bh\n\
+         rule r { block when any(f where significantly_worse) }\n",
+    );
+    let out = tollgate(&["check", "good.gate"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_calls_a_changed_adjustment_a_change_to_the_rules_it_reaches() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |adjusted: &str| {
+        format!(
+            "policy \"p\" {{}}\nmetric family f from \"f.*\" lower is better{adjusted}\n\
+             rule r {{ block when any(f where significantly_worse) }}\n"
+        )
+    };
+    write(dir.path(), "old.gate", &policy(""));
+    write(dir.path(), "new.gate", &policy(" adjusted by holm"));
+    write(dir.path(), "same.gate", &policy(" adjusted  by holm"));
+    let out = tollgate(
+        &["diff", "old.gate", "new.gate", "--format", "json"],
+        dir.path(),
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["verdict"], "changed", "{doc}");
+    assert_eq!(doc["changes"][0]["rule"], "r");
+    assert_eq!(
+        doc["changes"][0]["summary"],
+        "metric f adjustment changed from none to holm"
+    );
+    let out = tollgate(
+        &["diff", "new.gate", "same.gate", "--format", "json"],
+        dir.path(),
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(doc["verdict"], "changed", "{doc}");
+}
+
+#[test]
+fn explain_states_each_regression_test_a_rule_used() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.gate",
+        "policy \"p\" {}\nmetric acc from \"acc\" higher is better\n\
+         metric family tox from \"tox.*\" lower is better adjusted by holm\n\
+         rule paired { warn when pvalue(acc) > 0.5 }\n\
+         rule family { block when any(tox where significantly_worse) }\n",
+    );
+    // Differences 1, 1, 0, 0 in clusters {q1, q2} and {q3, q4}: mean 0.5, cluster sums 1 and
+    // -1, se = sqrt(2 / 1 * 2 / 16) = 0.5; higher is better, so r = -0.5 and z = -1.
+    // tox.a: z = 3, p 0.0013499, Holm over 2 members 0.0026998; tox.b: z = 0, p 0.5.
+    write(
+        dir.path(),
+        "e.json",
+        r#"{"samples": {"acc": {
+              "candidate": {"q1": 1, "q2": 1, "q3": 0, "q4": 1},
+              "baseline": {"q1": 0, "q2": 0, "q3": 0, "q4": 1},
+              "clusters": {"q1": "a", "q2": "a", "q3": "b", "q4": "b"}}},
+            "metrics": {
+              "tox.a": {"value": 0.13, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+              "tox.b": {"value": 0.1, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0}}}"#,
+    );
+    let args = ["eval", "p.gate", "--evidence", "e.json", "--explain"];
+    let out = tollgate(&args, dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "test acc: paired, clustered (2 clusters), k 4; r -0.5, se 0.5, z -1, p 0.84134"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("test tox.a: unpaired; r 0.03, se 0.01, z 3, p 0.0013498")
+            && stdout.contains("holm-adjusted p 0.0026997"),
+        "{stdout}"
+    );
+    let out = tollgate(&[&args[..], &["--format", "json"]].concat(), dir.path());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rule = |id: &str| {
+        doc["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let paired = &rule("paired")["explain"]["clauses"][0]["condition"]["children"][0]["tests"][0];
+    assert_eq!(
+        paired["method"], "paired, clustered (2 clusters)",
+        "{paired}"
+    );
+    assert_eq!(
+        (paired["k"].as_u64(), paired["se"].as_f64()),
+        (Some(4), Some(0.5))
+    );
+    let family = rule("family");
+    let tests = &family["explain"]["clauses"][0]["condition"]["children"][0]["tests"];
+    assert_eq!(tests[0]["key"], "tox.a", "{family}");
+    assert_eq!(tests[0]["adjustment"], "holm");
+    let (raw, adjusted) = (
+        tests[0]["p"].as_f64().unwrap(),
+        tests[0]["adjusted_p"].as_f64().unwrap(),
+    );
+    assert!((adjusted - 2.0 * raw).abs() < 1e-15 && (raw - 0.001_349_9).abs() < 1e-7);
+    assert_eq!(tests[1]["key"], "tox.b");
+    assert_eq!(tests[1]["z"], 0.0);
+}
+
+#[test]
+fn n_needed_takes_one_metric_and_an_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    for (body, says) in [
+        (
+            "n_needed(m) > 1",
+            "`n_needed` takes a metric and an effect size",
+        ),
+        (
+            "n_needed(f, 1%) > 1",
+            "`n_needed` takes one metric; `f` is a metric family",
+        ),
+        ("n_needed(m, \"big\") > 1", "`n_needed`'s effect"),
+    ] {
+        write(
+            dir.path(),
+            "p.gate",
+            &format!(
+                "policy \"p\" {{}}\nmetric m from \"m\" lower is better\n\
+                 metric family f from \"f.*\"\nrule r {{ block when {body} }}\n"
+            ),
+        );
+        let out = tollgate(&["check", "p.gate"], dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{body}: {stderr}");
+        assert!(stderr.contains(says), "{body}: {stderr}");
+    }
+}
+
+#[test]
 fn hostile_evidence_is_rejected_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.gate", POLICY);

@@ -254,6 +254,175 @@ fn families() {
     assert_eq!(status(&e, "has_family").0, Status::Fired);
 }
 
+/// Lower is better; standard errors 0.01 and 0: z = 3 (p 0.0013499) for `.a`, z = 2.1
+/// (p 0.0178644) for `.b`; `.c` has no baseline, so its test is unknown.
+const THREE_TESTS: &str = r#"{"metrics": {
+    "tox.a": {"value": 0.13, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+    "tox.b": {"value": 0.121, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+    "tox.c": {"value": 0.1},
+    "gain.a": {"value": 0.07, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+    "gain.b": {"value": 0.079, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0},
+    "gain.c": {"value": 0.1, "baseline": 0.1, "stderr": 0.01, "baseline_stderr": 0}
+}}"#;
+
+/// Rules reading the adjusted p-values of `.a` and `.b` against `[low, high)` bounds.
+fn adjusted_rules(a: (f64, f64), b: (f64, f64)) -> String {
+    format!(
+        "rule a {{ warn when any(tox where name == \"tox.a\" and pvalue > {} and pvalue < {}) }}\n\
+         rule b {{ warn when any(tox where name == \"tox.b\" and pvalue > {} and pvalue < {}) }}\n\
+         rule b_worse {{ warn when any(tox where name == \"tox.b\" and significantly_worse) }}\n\
+         rule b_raw {{ warn when any(tox where name == \"tox.b\" and raw_pvalue < 0.025) }}\n\
+         rule c {{ warn when any(tox where name == \"tox.c\" and pvalue < 1) }}\n",
+        a.0, a.1, b.0, b.1
+    )
+}
+
+#[test]
+fn holm_adjusts_a_family_and_counts_an_unknown_member_as_p_one() {
+    // M = 3 (`.c` counts as p = 1): 3 * 0.0013499 = 0.0040497, 2 * 0.0178644 = 0.0357288.
+    let e = eval(
+        &format!(
+            "metric family tox from \"tox.*\" lower is better adjusted by holm\n{}",
+            adjusted_rules((0.00404, 0.00406), (0.0357, 0.0358))
+        ),
+        THREE_TESTS,
+    );
+    assert_eq!(status(&e, "a").0, Status::Fired);
+    assert_eq!(status(&e, "b").0, Status::Fired);
+    // z = 2.1 is significant alone, not once adjusted; the raw p-value is still there.
+    assert_eq!(status(&e, "b_worse").0, Status::Passed);
+    assert_eq!(status(&e, "b_raw").0, Status::Fired);
+    assert_eq!(status(&e, "c").0, Status::Missing);
+    assert_eq!(e.rule("c").unwrap().missing, vec!["tox.c.baseline"]);
+}
+
+#[test]
+fn bh_adjusts_by_m_over_rank() {
+    // 3 / 1 * 0.0013499 = 0.0040497; 3 / 2 * 0.0178644 = 0.0267966 (below `.c`'s 1).
+    let e = eval(
+        &format!(
+            "metric family tox from \"tox.*\" lower is better adjusted by bh\n{}",
+            adjusted_rules((0.00404, 0.00406), (0.0267, 0.0269))
+        ),
+        THREE_TESTS,
+    );
+    for id in ["a", "b", "b_raw"] {
+        assert_eq!(status(&e, id).0, Status::Fired, "{id}");
+    }
+    assert_eq!(status(&e, "b_worse").0, Status::Passed);
+}
+
+#[test]
+fn significantly_better_adjusts_the_other_tail() {
+    // Improvements with z = -3, -2.1, 0: Holm gives 0.0040497, 0.0357288, 0.5.
+    let e = eval(
+        "metric family gain from \"gain.*\" lower is better adjusted by holm\n\
+         metric family plain from \"gain.*\" lower is better\n\
+         metric gain_b from \"gain.b\" lower is better\n\
+         rule adjusted { warn when count(gain where significantly_better) == 1 }\n\
+         rule unadjusted { warn when count(plain where significantly_better) == 2 }\n\
+         rule alone { warn when significantly_better(gain_b) }\n",
+        THREE_TESTS,
+    );
+    for id in ["adjusted", "unadjusted", "alone"] {
+        assert_eq!(status(&e, id).0, Status::Fired, "{id}");
+    }
+}
+
+#[test]
+fn a_large_family_tested_without_adjustment_is_warned_about() {
+    let metrics = |n: usize| {
+        let body: Vec<String> = (0..n)
+            .map(|i| format!("\"s.{i}\": {{\"value\": 0.1, \"baseline\": 0.1, \"stderr\": 0.01}}"))
+            .collect();
+        format!("{{\"metrics\": {{{}}}}}", body.join(", "))
+    };
+    let policy = |adjusted: &str| {
+        format!(
+            "metric family s from \"s.*\" lower is better{adjusted}\n\
+             rule r {{ block when any(s where significantly_worse) }}\n"
+        )
+    };
+    let warned = |e: &Evaluation| e.warnings.iter().any(|w| w.contains("family `s` has"));
+    let e = eval(&policy(""), &metrics(6));
+    assert!(warned(&e), "{:?}", e.warnings);
+    assert!(e.warnings.iter().any(|w| w.contains("has 6 members")));
+    assert!(!warned(&eval(&policy(""), &metrics(5))));
+    assert!(!warned(&eval(&policy(" adjusted by holm"), &metrics(6))));
+    // A family that is not tested for significance needs no adjustment.
+    let untested = "metric family s from \"s.*\" lower is better\n\
+                    rule r { block when any(s where regression > 1) }\n";
+    assert!(!warned(&eval(untested, &metrics(6))));
+}
+
+#[test]
+fn a_regression_below_what_the_eval_detects_is_called_out() {
+    // se = sqrt(0.01^2 + 0.01^2) = 0.0141421; mde = 2.8016212 * se = 0.0396213 (4%);
+    // items to see 1%: ceil(900 * 3.96213^2) = 14129, about 14,000.
+    let e = eval(
+        "metric syc from \"syc\" lower is better\n\
+         rule sycophancy_regression { block when regression(syc) > 1% }\n\
+         rule coarse { block when regression(syc) >= 5% }\n\
+         rule relative { review when rel_regression(syc) > 50% }\n\
+         rule other_form { warn when regression(syc) < 1% }\n",
+        r#"{"metrics": {"syc": {"value": 0.05, "baseline": 0.04, "stderr": 0.01,
+                                "baseline_stderr": 0.01, "n": 900}}}"#,
+    );
+    let power: Vec<&String> = e
+        .warnings
+        .iter()
+        .filter(|w| w.contains("cannot see"))
+        .collect();
+    assert_eq!(
+        power,
+        [
+            "`sycophancy_regression`: the eval cannot see a regression of 1% (minimum \
+             detectable 4% at 80% power; about 14,000 items needed)",
+            // Relative to the baseline 0.04: 0.0396213 / 0.04 = 99%.
+            "`relative`: the eval cannot see a relative regression of 50% (minimum \
+             detectable 99% at 80% power; about 3,500 items needed)",
+        ],
+        "{:?}",
+        e.warnings
+    );
+    // The decision is the rules' own.
+    assert_eq!(status(&e, "sycophancy_regression").0, Status::Passed);
+}
+
+#[test]
+fn n_needed_scales_the_items_by_the_squared_ratio_of_mde_to_effect() {
+    // Unpaired: mde 0.0396209 over n = 900; for 2%: ceil(900 * 1.98105^2) = ceil(3532.09).
+    // Paired: differences 1, 1, 0, 0 in two clusters, se 0.5, k 4: ceil(4 * 2.80162^2) = 32.
+    let e = eval(
+        "metric syc from \"syc\" lower is better\nmetric acc from \"acc\" higher is better\n\
+         metric bare from \"bare\" lower is better\n\
+         rule unpaired { warn when n_needed(syc, 2%) == 3533 }\n\
+         rule paired { warn when n_needed(acc, 0.5) == 32 }\n\
+         rule zero { warn when n_needed(syc, 0) > 0 }\n\
+         rule no_n { warn when n_needed(bare, 1%) > 0 }\n\
+         rule both_unknown { warn when n_needed(bare, value(gone)) > 0 }\n\
+         metric gone from \"gone\"\n",
+        r#"{"metrics": {
+              "syc": {"value": 0.05, "baseline": 0.04, "stderr": 0.01, "baseline_stderr": 0.01,
+                      "n": 900},
+              "bare": {"value": 0.05, "baseline": 0.04, "stderr": 0.01, "baseline_stderr": 0.01},
+              "acc": {"value": 0.75, "baseline": 0.25}},
+            "samples": {"acc": {
+              "candidate": {"q1": 1, "q2": 1, "q3": 0, "q4": 1},
+              "baseline": {"q1": 0, "q2": 0, "q3": 0, "q4": 1},
+              "clusters": {"q1": "a", "q2": "a", "q3": "b", "q4": "b"}}}}"#,
+    );
+    assert_eq!(status(&e, "unpaired").0, Status::Fired);
+    assert_eq!(status(&e, "paired").0, Status::Fired);
+    assert_eq!(status(&e, "zero").0, Status::Missing);
+    assert_eq!(
+        e.rule("zero").unwrap().missing,
+        vec!["(effect not positive)"]
+    );
+    assert_eq!(e.rule("no_n").unwrap().missing, vec!["bare.n"]);
+    assert_eq!(e.rule("both_unknown").unwrap().missing, vec!["gone"]);
+}
+
 #[test]
 fn lets_stage_and_messages() {
     let e = eval(

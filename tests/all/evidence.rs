@@ -154,6 +154,53 @@ fn ci_may_touch_the_value_and_baseline_ci_needs_no_baseline() {
 }
 
 #[test]
+fn successes_make_a_proportion_with_a_wilson_interval() {
+    // Read by both passes: JSON takes the fast path, YAML the validating one.
+    for b in [
+        json(
+            r#"{ "metrics": { "x": { "successes": 40, "n": 40, "baseline_successes": 1,
+                                       "baseline_n": 4, "baseline_stderr": 0.1 } } }"#,
+        ),
+        yaml(
+            "metrics:\n  x: { successes: 40, n: 40, baseline_successes: 1, baseline_n: 4, \
+              baseline_stderr: 0.1 }\n",
+        ),
+    ] {
+        let x = &b.metrics["x"];
+        assert_eq!((x.value(), x.stderr(), x.n()), (1.0, Some(0.0), Some(40)));
+        let (low, high) = x.ci().unwrap();
+        assert!(
+            (low - 0.912_375_5).abs() < 1e-6 && high == 1.0,
+            "{low} {high}"
+        );
+        assert_eq!((x.baseline(), x.baseline_stderr()), (Some(0.25), Some(0.1)));
+        assert!(x.baseline_ci().is_some());
+    }
+}
+
+#[test]
+fn counts_that_contradict_a_metric_are_evidence_errors() {
+    for (text, parts) in [
+        (
+            r#"{ "metrics": { "x": { "value": 0.5, "successes": 1, "n": 3 } } }"#,
+            &["value` is 0.5", "the counts give 0.333"][..],
+        ),
+        (
+            r#"{ "metrics": { "x": { "successes": 4, "n": 3 } } }"#,
+            &["successes` is 4, more than the 3 trials of `n`"][..],
+        ),
+        (
+            r#"{ "metrics": { "x": { "value": 0.5, "baseline_successes": 4 } } }"#,
+            &["baseline_successes` is given without `baseline_n`"][..],
+        ),
+    ] {
+        let d = json_error(text);
+        assert_evidence(&d);
+        assert_mentions(&d, parts);
+    }
+}
+
+#[test]
 fn dates_are_the_start_of_the_day_in_utc() {
     let b = json(
         r#"{ "as_of": "2025-04-25",

@@ -65,6 +65,23 @@ fn the_conformance_example() {
 }
 
 #[test]
+fn an_adjusted_family_keeps_its_adjustment() {
+    for method in ["holm", "bh"] {
+        let text = format!(
+            "metric  family tox from \"tox.*\"  lower is better   adjusted  by {method}\n\
+             metric family raw from \"raw.*\" adjusted by {method} # no direction\n"
+        );
+        assert_eq!(
+            format_checked("p.gate", &text),
+            format!(
+                "metric family tox from \"tox.*\" lower is better adjusted by {method}\n\
+                 metric family raw from \"raw.*\" adjusted by {method} # no direction\n"
+            )
+        );
+    }
+}
+
+#[test]
 fn crlf_tabs_and_trailing_whitespace_go() {
     let text = "policy \"p\" {}  \r\n\r\nrule r {\r\n\tblock when x > 1\t \r\n}\r\n\r\n\r\n";
     assert_eq!(

@@ -637,7 +637,15 @@ fn every_forged_field_is_named() {
         original["rules"][missing]["missing"],
         serde_json::json!(["behavior.sycophancy_rate"])
     );
-    assert_eq!(original["warnings"].as_array().unwrap().len(), 1);
+    // The ignored waiver, then the evals too small to see their thresholds (STATISTICS.md 5).
+    let warnings = original["warnings"].as_array().unwrap();
+    assert!(warnings[0]
+        .as_str()
+        .unwrap()
+        .starts_with("waiver for critical_flag ignored"));
+    assert!(warnings[1..]
+        .iter()
+        .all(|w| w.as_str().unwrap().contains("the eval cannot see")));
 
     let forgeries: Vec<(&str, Value, String)> = vec![
         (

@@ -190,10 +190,13 @@ fn the_forgeries_reach_every_part_of_the_record() {
         "now.from",
         "evidence[0].sha256",
         "record.policy_files[0].sha256",
-        "warnings",
     ] {
         assert!(all.iter().any(|(_, p)| p == wanted), "{wanted}");
     }
+    // The list itself when empty, else its elements (this evidence has underpowered evals).
+    assert!(all
+        .iter()
+        .any(|(_, p)| p == "warnings" || p.starts_with("warnings[")));
     for wanted in [
         "waiver.by",
         "waiver.reason",

@@ -7,7 +7,9 @@ use serde::de::{MapAccess, SeqAccess};
 
 use crate::evidence::ctx::{place, Ctx, Problem, Seg, Step, Target};
 use crate::evidence::model::{Bundle, Flag, Signoff, Waiver};
-use crate::evidence::schema::{Field, Kind, Object, Record, Value, Values, BUNDLE};
+use crate::evidence::schema::{
+    Field, Kind, Object, ProportionProblem, Record, Value, Values, BUNDLE,
+};
 
 use super::fields::{Count, Instant, Interval, Number, SeverityShape, Text, Word};
 use super::metric::MetricsShape;
@@ -52,6 +54,11 @@ pub(crate) fn read_record<'de, R: Record, A: MapAccess<'de>>(
     let mut values = Values::default();
     while let Some((i, field)) = keys.next(&mut map)? {
         values.set(i, read_field(&keys, &mut map, ctx, field)?);
+    }
+    if let Err(problem) = object.derive(&mut values) {
+        // What the counts would have given is not missing too: one error is enough.
+        not_a_proportion(ctx, &problem);
+        return Ok(None);
     }
     for i in 0..object.fields.len() {
         keys.require(i, values.get(i).is_some());
@@ -148,6 +155,42 @@ fn not_contained(ctx: &Ctx, field: &'static str, (low, high): (f64, f64), what: 
             "an interval must contain its {what}: low <= {what} <= high"
         ))),
     );
+}
+
+/// Report counts that do not make the proportion they state.
+fn not_a_proportion(ctx: &Ctx, problem: &ProportionProblem) {
+    let (field, message, label, help) = match *problem {
+        ProportionProblem::NoTrials { successes, n } => (
+            successes,
+            format!("is given without `{n}`"),
+            format!("no `{n}`"),
+            format!("a proportion is `{successes}` out of `{n}` trials: give both"),
+        ),
+        ProportionProblem::TooMany {
+            successes,
+            count,
+            n,
+            trials,
+        } => (
+            successes,
+            format!("is {count}, more than the {trials} trials of `{n}`"),
+            format!("more than `{n}`"),
+            format!("0 <= `{successes}` <= `{n}`"),
+        ),
+        ProportionProblem::Disagrees {
+            value,
+            stated,
+            derived,
+        } => (
+            value,
+            format!("is {stated}, but the counts give {derived}"),
+            format!("the counts give {derived}"),
+            String::from("a stated rate must equal successes / n (within 1e-9), or be left out"),
+        ),
+    };
+    let path = ctx.here(Some(Seg::Field(field)));
+    let message = format!("{} {message}", place(&path));
+    ctx.report(Problem::new(path, Target::Value, message, label).with_help(Some(help)));
 }
 
 fn misordered(

@@ -63,6 +63,7 @@ const QUANTITIES: &[&str] = &[
     "pairs",
     "unpaired",
     "pvalue",
+    "raw_pvalue",
     "mde",
 ];
 const LITERALS: &[&str] = &[
@@ -71,7 +72,7 @@ const LITERALS: &[&str] = &[
 const CMP: &[&str] = &[">", ">=", "<", "<=", "==", "!="];
 const ARITH: &[&str] = &["+", "-", "*", "/"];
 const FLAG_COLLECTIONS: &[&str] = &["flags", "experts", "loud"];
-const FAMILY_COLLECTIONS: &[&str] = &["fam", "fam_bad"];
+const FAMILY_COLLECTIONS: &[&str] = &["fam", "fam_bad", "holm", "bh"];
 
 /// The declarations every generated policy shares: three metrics with directions, a family,
 /// a number let, and lets bound to collections (one built on another).
@@ -80,6 +81,8 @@ metric m0 from "k0" higher is better
 metric m1 from "k1" lower is better
 metric m2 from "k2" lower is better
 metric family fam from "fam.*" lower is better
+metric family holm from "fam.*" lower is better adjusted by holm
+metric family bh from "fam.*" higher is better adjusted by bh
 let t = 2
 let experts = flags where source == "expert"
 let loud = experts where severity >= medium
@@ -87,7 +90,7 @@ let fam_bad = fam where regression > 0 or value > t
 "#;
 
 fn number(g: &mut Gen, depth: usize) -> String {
-    match if depth == 0 { g.below(3) } else { g.below(7) } {
+    match if depth == 0 { g.below(3) } else { g.below(8) } {
         0 => format!("{}({})", g.pick(QUANTITIES), g.pick(METRICS)),
         1 => g.pick(LITERALS).to_string(),
         2 => g.pick(&["t", "m0", "m1"]).to_string(),
@@ -104,7 +107,8 @@ fn number(g: &mut Gen, depth: usize) -> String {
             number(g, depth - 1),
             number(g, depth - 1)
         ),
-        _ => format!("count({})", collection(g, depth - 1)),
+        6 => format!("count({})", collection(g, depth - 1)),
+        _ => format!("n_needed({}, {})", g.pick(METRICS), number(g, depth - 1)),
     }
 }
 
@@ -144,7 +148,9 @@ fn family_predicate(g: &mut Gen) -> String {
             g.pick(LITERALS)
         ),
         1 => "name == \"fam.a\"".to_string(),
-        2 => "significantly_worse".to_string(),
+        2 => g
+            .pick(&["significantly_worse", "significantly_better"])
+            .to_string(),
         _ => format!("regression > t * {}", g.pick(LITERALS)),
     }
 }
@@ -290,6 +296,17 @@ fn metric(g: &mut Gen) -> Value {
         } else {
             1 + g.next() % 5000
         });
+    }
+    // A proportion now and then: its counts give the baseline, its interval and its error.
+    if g.chance(15) {
+        let n = g.next() % 60;
+        m["baseline_n"] = json!(n);
+        m["baseline_successes"] = json!(g.next() % (n + 1));
+        for derived in ["baseline", "baseline_stderr", "baseline_ci"] {
+            if let Some(fields) = m.as_object_mut() {
+                fields.remove(derived);
+            }
+        }
     }
     m
 }
