@@ -13,7 +13,7 @@ pub fn mean(scores: &[f64]) -> Option<f64> {
     if scores.is_empty() {
         return None;
     }
-    #[allow(clippy::cast_precision_loss)] // item counts are far below 2^53
+    // As a float: item counts are far below 2^53.
     let n = scores.len() as f64;
     Some(scores.iter().sum::<f64>() / n)
 }
@@ -34,7 +34,7 @@ pub fn clustered_stderr(scores: &[f64], cluster_of: &[usize]) -> Option<f64> {
             *sum += s - m;
         }
     }
-    #[allow(clippy::cast_precision_loss)] // item and cluster counts are far below 2^53
+    // As a float: item and cluster counts are far below 2^53.
     let (c, n) = (count as f64, scores.len() as f64);
     let squares: f64 = sums.iter().map(|s| s * s).sum();
     Some((c / (c - 1.0) * squares / (n * n)).sqrt())
@@ -46,7 +46,7 @@ pub fn proportion(successes: u64, n: u64) -> Option<(f64, f64, (f64, f64))> {
     if n == 0 {
         return None;
     }
-    #[allow(clippy::cast_precision_loss)] // counts are far below 2^53
+    // As a float: counts are far below 2^53.
     let (s, n) = (successes as f64, n as f64);
     let p = s / n;
     let z2 = Z_95 * Z_95;
@@ -70,7 +70,7 @@ pub fn n_needed(items: u64, mde: f64, effect: f64) -> Option<f64> {
     if effect.is_nan() || effect <= 0.0 {
         return None;
     }
-    #[allow(clippy::cast_precision_loss)] // item counts are far below 2^53
+    // As a float: item counts are far below 2^53.
     let needed = (items as f64 * (mde / effect).powi(2)).ceil();
     needed.is_finite().then_some(needed)
 }
@@ -105,7 +105,7 @@ impl Adjustment {
     pub fn adjust(self, ps: &[f64]) -> Vec<f64> {
         let mut order: Vec<(usize, f64)> = ps.iter().copied().enumerate().collect();
         order.sort_by(|a, b| a.1.total_cmp(&b.1));
-        #[allow(clippy::cast_precision_loss)] // family sizes are far below 2^53
+        // As a float: family sizes are far below 2^53.
         let m = ps.len() as f64;
         let mut adjusted = vec![1.0; ps.len()];
         let mut set = |i: usize, p: f64| {
@@ -117,7 +117,6 @@ impl Adjustment {
             Adjustment::Holm => {
                 let mut running = 0.0f64;
                 for (rank, &(i, p)) in order.iter().enumerate() {
-                    #[allow(clippy::cast_precision_loss)]
                     let factor = m - rank as f64;
                     running = running.max((factor * p).min(1.0));
                     set(i, running);
@@ -126,7 +125,6 @@ impl Adjustment {
             Adjustment::Bh => {
                 let mut running = 1.0f64;
                 for (rank, &(i, p)) in order.iter().enumerate().rev() {
-                    #[allow(clippy::cast_precision_loss)]
                     let j = (rank + 1) as f64;
                     running = running.min((m / j * p).min(1.0));
                     set(i, running);

@@ -239,9 +239,8 @@ fn computed(
         MetricField::Mde => Number(stats::mde(regression_test(m, samples, direction)?.se)),
         MetricField::PairedDelta => Number(paired(samples)?.delta.ok_or(Gap::TooFew)?),
         MetricField::PairedStderr => Number(paired(samples)?.stderr.ok_or(Gap::TooFew)?),
-        #[allow(clippy::cast_precision_loss)] // item counts are far below 2^53
+        // As a float: item counts are far below 2^53.
         MetricField::Pairs => Number(paired(samples)?.pairs as f64),
-        #[allow(clippy::cast_precision_loss)]
         MetricField::Unpaired => Number(paired(samples)?.unpaired as f64),
     })
 }

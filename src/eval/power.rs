@@ -104,7 +104,7 @@ fn significant(x: f64) -> String {
         return super::value::format_number(x);
     }
     // The decimals that leave two significant digits: a small whole number.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    #[allow(clippy::cast_possible_truncation)]
     let decimals = (1.0 - x.abs().log10().floor()).max(0.0) as usize;
     let rounded = format!("{x:.decimals$}");
     let rounded: f64 = rounded.parse().unwrap_or(x);
@@ -115,7 +115,7 @@ fn significant(x: f64) -> String {
 fn rounded_count(n: f64) -> String {
     let magnitude = 10f64.powf((n.log10().floor() - 1.0).max(0.0));
     // A count of items: whole, positive, far below 2^64.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    #[allow(clippy::cast_possible_truncation)]
     let rounded = ((n / magnitude).round() * magnitude) as u64;
     let digits = rounded.to_string();
     let mut out = String::new();
