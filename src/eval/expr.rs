@@ -131,16 +131,21 @@ impl<'a, R: Record> Evaluator<'a, R> {
             Node::Metric { metric, field } => {
                 self.declared_metric(*metric, *field, |m, s, d| quantity(m, s, d, *field))
             }
-            Node::NNeeded { metric, effect } => {
-                // Both unknowns are reported: the effect's and the metric's.
-                let mde = self.declared_metric(*metric, MetricField::Mde, |m, s, d| {
-                    quantity(m, s, d, MetricField::Mde)
-                });
-                let (effect, _) = both::<R, _, _>(self.number(effect, el), mde)?;
-                self.declared_metric(*metric, MetricField::Mde, |m, s, d| {
+            Node::NNeeded { metric, effect } => match self.number(effect, el) {
+                Ok(effect) => self.declared_metric(*metric, MetricField::Mde, |m, s, d| {
                     items_needed(m, s, d, effect)
-                })
-            }
+                }),
+                // Both unknowns are reported: the effect's and the metric's.
+                Err(why) => {
+                    let mde = self.declared_metric(*metric, MetricField::Mde, |m, s, d| {
+                        quantity(m, s, d, MetricField::Mde)
+                    });
+                    Err(match mde {
+                        Err(also) => R::join(why, also),
+                        Ok(_) => why,
+                    })
+                }
+            },
             Node::Has(m) => Ok(Value::Bool(
                 self.bound.metrics.get(*m).is_some_and(Option::is_some),
             )),

@@ -94,6 +94,15 @@ impl Test {
     pub fn pvalue(&self) -> f64 {
         stats::upper_tail(self.z)
     }
+
+    /// The items the test rests on: the paired items, or the candidate's `n` for the
+    /// unpaired test.
+    pub fn items(&self, m: &Metric) -> Option<u64> {
+        match self.method {
+            Method::Paired { pairs, .. } => Some(pairs),
+            Method::Unpaired => m.n(),
+        }
+    }
 }
 
 /// The one regression test every significance function uses: paired when at least 2 items
@@ -156,10 +165,7 @@ pub fn items_needed(
         return Err(Gap::NotPositive);
     }
     let test = regression_test(m, samples, direction)?;
-    let items = match test.method {
-        Method::Paired { pairs, .. } => pairs,
-        Method::Unpaired => m.n().ok_or(Gap::Field("n"))?,
-    };
+    let items = test.items(m).ok_or(Gap::Field("n"))?;
     stats::n_needed(items, stats::mde(test.se), effect)
         .map(Quantity::Number)
         .ok_or(Gap::Overflow)

@@ -8,7 +8,7 @@ use crate::evidence::Bundle;
 use crate::stats;
 
 use super::bind::Bound;
-use super::metric::{regression_test, samples_for, Method};
+use super::metric::{regression_test, samples_for};
 
 /// One warning per clause `regression(m) > c`, `regression(m) >= c` or `rel_regression(m) >
 /// c` (c a constant) whose metric's minimum detectable regression exceeds c.
@@ -67,11 +67,8 @@ fn underpowered(
     if c <= 0.0 || !mde.is_finite() || mde <= c {
         return None;
     }
-    let items = match test.method {
-        Method::Paired { pairs, .. } => Some(pairs),
-        Method::Unpaired => m.n(),
-    };
-    let needed = items
+    let needed = test
+        .items(m)
         .and_then(|k| stats::n_needed(k, mde, c))
         .map_or_else(String::new, |n| {
             format!("; about {} items needed", rounded_count(n))
