@@ -7,7 +7,7 @@ use crate::compile::Program;
 use crate::evidence::{Bundle, Role};
 use crate::suggest::closest;
 
-use super::bind::{glob_match, Bound};
+use super::bind::Bound;
 
 /// Every near miss, in a stable order: metric keys, then sign-off roles, then baselines.
 pub(crate) fn warnings(program: &Program, bundle: &Bundle, bound: &Bound) -> Vec<String> {
@@ -30,15 +30,10 @@ fn keys(program: &Program, bundle: &Bundle, bound: &Bound, out: &mut Vec<String>
     if missing.is_empty() {
         return;
     }
-    let read = |key: &str| {
-        program.metrics.iter().any(|m| m.key == key)
-            || program.families.iter().any(|f| glob_match(&f.glob, key))
-    };
-    let unread: Vec<&str> = bundle
-        .metrics
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !read(k))
+    let read = read_by_policy(bundle, bound);
+    let unread: Vec<&str> = (bundle.metrics.keys().zip(&read))
+        .filter(|(_, is_read)| !**is_read)
+        .map(|(k, _)| k.as_str())
         .collect();
     for (key, name) in missing {
         if let Some(near) = closest(key, unread.iter().copied()) {
@@ -79,13 +74,7 @@ fn baselines(bundle: &Bundle, bound: &Bound, out: &mut Vec<String>) {
     if !bundle.files.iter().any(|f| f.role == Role::Baseline) {
         return;
     }
-    let mut read = vec![false; bundle.metrics.len()];
-    let bound_indices = bound.metrics.iter().flatten();
-    for &i in bound_indices.chain(bound.families.iter().flatten()) {
-        if let Some(r) = read.get_mut(i as usize) {
-            *r = true;
-        }
-    }
+    let read = read_by_policy(bundle, bound);
     let mut unread = 0usize;
     for ((key, metric), is_read) in bundle.metrics.iter().zip(&read) {
         if metric.baseline().is_some() {
@@ -110,4 +99,16 @@ fn baselines(bundle: &Bundle, bound: &Bound, out: &mut Vec<String>) {
              not read them"
         ));
     }
+}
+
+/// Per bundle metric, whether a metric or a family of the policy reads it, as binding found.
+fn read_by_policy(bundle: &Bundle, bound: &Bound) -> Vec<bool> {
+    let mut read = vec![false; bundle.metrics.len()];
+    let bound_indices = bound.metrics.iter().flatten();
+    for &i in bound_indices.chain(bound.families.iter().flatten()) {
+        if let Some(r) = read.get_mut(i as usize) {
+            *r = true;
+        }
+    }
+    read
 }
