@@ -3,6 +3,8 @@
 //! use (paired where per-item scores pair, [`super::metric::regression_test`]), and the
 //! thresholds the rules set on it. All on one scale, the regression: positive when worse.
 
+use indexmap::IndexMap;
+
 use crate::builtins::MetricField;
 use crate::compile::ir::{Compare, ElementField, Expr, Node};
 use crate::compile::Program;
@@ -12,6 +14,7 @@ use crate::policy::Policy;
 use crate::stats::Z_95;
 
 use super::bind;
+use super::value::format_number;
 use super::metric::{regression_test, Gap, Method};
 
 /// One plotted metric: one evidence key.
@@ -59,7 +62,8 @@ pub fn plotted(policy: &Policy, bundle: &Bundle) -> Vec<Plotted> {
     let program = policy.program();
     // Family membership does not depend on the instant.
     let bound = bind::bind(program, policy.plan(), bundle, chrono::DateTime::UNIX_EPOCH);
-    let mut rows: Vec<Plotted> = Vec::new();
+    // By evidence key: a metric read by many rules is one row.
+    let mut rows: IndexMap<String, Plotted> = IndexMap::new();
     for rule in &program.rules {
         for clause in &rule.clauses {
             let mut walk = Walk {
@@ -72,23 +76,15 @@ pub fn plotted(policy: &Policy, bundle: &Bundle) -> Vec<Plotted> {
                 let Some((key, name, direction)) = target(program, bundle, &read.target) else {
                     continue;
                 };
-                let index = match rows.iter().position(|r| r.key == key) {
-                    Some(i) => i,
-                    None => {
-                        rows.push(Plotted {
-                            change: change(bundle, &key, direction),
-                            key,
-                            name,
-                            rules: Vec::new(),
-                            thresholds: Vec::new(),
-                        });
-                        rows.len() - 1
-                    }
-                };
-                let Some(row) = rows.get_mut(index) else {
-                    continue;
-                };
-                if !row.rules.contains(&rule.id) {
+                let row = rows.entry(key).or_insert_with_key(|key| Plotted {
+                    change: change(bundle, key, direction),
+                    key: key.clone(),
+                    name,
+                    rules: Vec::new(),
+                    thresholds: Vec::new(),
+                });
+                // Reads come rule by rule, so the rule is new unless it is the last.
+                if row.rules.last() != Some(&rule.id) {
                     row.rules.push(rule.id.clone());
                 }
                 let at = read
@@ -107,7 +103,7 @@ pub fn plotted(policy: &Policy, bundle: &Bundle) -> Vec<Plotted> {
             }
         }
     }
-    rows
+    rows.into_values().collect()
 }
 
 /// A metric a clause reads: a declared metric, or a member of a family (its bundle index).
@@ -250,7 +246,7 @@ fn on_regression_scale(field: MetricField, c: f64, direction: Option<Direction>)
 fn change(bundle: &Bundle, key: &str, direction: Option<Direction>) -> Change {
     let Some(m) = bundle.metrics.get(key) else {
         return Change::Unknown {
-            why: format!("{key} is missing from the evidence"),
+            why: "missing from the evidence".to_string(),
         };
     };
     match regression_test(m, bundle.samples.get(key), direction) {
@@ -268,7 +264,7 @@ fn change(bundle: &Bundle, key: &str, direction: Option<Direction>) -> Change {
         },
         Err(gap) => match m.baseline() {
             None => Change::Unknown {
-                why: format!("{key} has no baseline"),
+                why: format!("no baseline (value {})", format_number(m.value())),
             },
             Some(b) => {
                 let r = match direction {

@@ -39,6 +39,7 @@ mod record;
 mod record_forgery;
 mod report;
 mod report_escaping;
+mod report_html;
 mod report_explain;
 mod report_sarif;
 mod scratch;

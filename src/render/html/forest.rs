@@ -2,12 +2,13 @@
 //! with the 95% interval, a line at zero and the rules' thresholds; each row coloured by the
 //! outcome of the rules that read it and labelled with that outcome in words.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::eval::plotted::{Change, Plotted};
 use crate::eval::value::format_number;
 use crate::levels::Outcome;
-use crate::outcome::{Evaluation, Status};
+use crate::outcome::{Evaluation, RuleResult, Status};
 
 use super::{badge, code, escape, outcome_class};
 
@@ -19,7 +20,11 @@ const TOP: f64 = 28.0;
 const ROW: f64 = 38.0;
 const BOTTOM: f64 = 34.0;
 
+/// The results of the rules, by id (a plot of many rows looks rules up often).
+type Results<'e> = HashMap<&'e str, &'e RuleResult>;
+
 pub fn render(out: &mut String, e: &Evaluation, rows: &[Plotted]) {
+    let results: Results = e.rules.iter().map(|r| (r.id.as_str(), r)).collect();
     out.push_str("<section id=\"metrics\">\n<h2>Metrics against the baseline</h2>\n");
     if rows.is_empty() {
         out.push_str("<p class=\"none\">No rule reads a metric.</p>\n</section>\n");
@@ -31,20 +36,24 @@ worse) with the 95% interval of the test the rules use, paired where per-item sc
 Dashed marks are the thresholds clauses set; the colour and the word beside each metric are the \
 outcome of the rules that read it.</p>\n",
     );
-    plot(out, e, rows);
-    table(out, e, rows);
+    plot(out, &results, rows);
+    table(out, &results, rows);
     out.push_str("</section>\n");
 }
 
 /// The class and words for a row: the worst outcome of the rules reading it, `waived` when
 /// the worst was waived, with the rules that have it.
-fn row_outcome(e: &Evaluation, row: &Plotted) -> (&'static str, String) {
+fn row_outcome(e: &Results, row: &Plotted) -> (&'static str, String) {
     let (class, rules) = worst(e, row);
     (class, format!("{class}: {}", rules.join(", ")))
 }
 
-fn worst<'e>(e: &'e Evaluation, row: &Plotted) -> (&'static str, Vec<&'e str>) {
-    let results: Vec<_> = row.rules.iter().filter_map(|id| e.rule(id)).collect();
+fn worst<'e>(e: &Results<'e>, row: &Plotted) -> (&'static str, Vec<&'e str>) {
+    let results: Vec<&RuleResult> = row
+        .rules
+        .iter()
+        .filter_map(|id| e.get(id.as_str()).copied())
+        .collect();
     let worst = results.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Pass);
     let waived: Vec<&str> = results
         .iter()
@@ -136,7 +145,7 @@ impl Scale {
     }
 }
 
-fn plot(out: &mut String, e: &Evaluation, rows: &[Plotted]) {
+fn plot(out: &mut String, e: &Results, rows: &[Plotted]) {
     let scale = Scale::of(rows);
     // Row counts are small; the plot's height in pixels.
     let height = TOP + ROW * rows.len() as f64 + BOTTOM;
@@ -248,7 +257,7 @@ fn value_text(change: &Change) -> String {
             format!("{} [{}, {}]", short(*r), short(*low), short(*high))
         }
         Change::Point { r, .. } => format!("{} (no interval)", short(*r)),
-        Change::Unknown { .. } => "unknown".to_string(),
+        Change::Unknown { why } => why.clone(),
     }
 }
 
@@ -286,7 +295,7 @@ fn signed(x: f64, decimals: usize) -> String {
 }
 
 /// The plot's numbers as a table, for reading exactly and for those who do not see colour.
-fn table(out: &mut String, e: &Evaluation, rows: &[Plotted]) {
+fn table(out: &mut String, e: &Results, rows: &[Plotted]) {
     out.push_str(
         "<table class=\"metrics\">\n<thead><tr><th>Metric</th><th>Regression [95% interval]</th>\
 <th>Test</th><th>Thresholds</th><th>Read by</th></tr></thead>\n<tbody>\n",
@@ -296,7 +305,8 @@ fn table(out: &mut String, e: &Evaluation, rows: &[Plotted]) {
         let rules: Vec<String> = rules.iter().map(|r| code(r)).collect();
         let test = match &row.change {
             Change::Interval { method, .. } => escape(method),
-            Change::Point { why, .. } | Change::Unknown { why } => escape(why),
+            Change::Point { why, .. } => escape(why),
+            Change::Unknown { .. } => "—".to_string(),
         };
         let thresholds: Vec<String> = row
             .thresholds

@@ -54,7 +54,8 @@ pub fn render(
 
 /// Text or an attribute value that holds any string: `& < > " '` as references, and control
 /// characters that HTML does not allow as U+FFFD. The one escaping function of the HTML
-/// reports.
+/// reports. (A carriage return is kept: the parser reads it as a line break, as HTML reads
+/// every line break; no character reference can carry it.)
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -64,9 +65,7 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            // A carriage return would be folded into a line feed by the parser.
-            '\r' => out.push_str("&#13;"),
+            '\n' | '\t' | '\r' => out.push(c),
             c if is_disallowed(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }

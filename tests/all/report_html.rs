@@ -1,0 +1,334 @@
+//! `--format html` (issue 18): the launch report of every example, and the diff report,
+//! snapshotted and parsed by a real HTML5 parser (html5ever, through scraper): no parse
+//! errors, every element closed, every SVG element inside its plot, ids unique, nothing
+//! loaded or run. Text from evidence is escaped by one function, checked over random strings.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashSet;
+use std::process::Command;
+
+use proptest::prelude::*;
+use scraper::{ElementRef, Html, Selector};
+use tollgate::eval::explain;
+use tollgate::evidence::{self, Format};
+use tollgate::render::html::escape;
+use tollgate::{render, Now, Policy};
+
+const SVG: &str = "http://www.w3.org/2000/svg";
+
+/// The examples and their policies: the list `tests/browser/check.sh` renders in Chromium.
+fn examples() -> Vec<(String, String, Vec<String>)> {
+    std::fs::read_to_string("tests/browser/examples.txt")
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let parts: Vec<&str> = l.split('|').map(str::trim).collect();
+            let args = parts[2].split_whitespace().map(String::from).collect();
+            (parts[0].to_string(), parts[1].to_string(), args)
+        })
+        .collect()
+}
+
+fn tollgate(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tollgate"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+/// Every structural promise of a report page; returns the parsed document.
+fn check_page(text: &str) -> Html {
+    let doc = Html::parse_document(text);
+    assert!(doc.errors.is_empty(), "HTML5 parse errors: {:?}", doc.errors);
+    assert_balanced(text);
+    let mut ids = HashSet::new();
+    for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
+        let v = el.value();
+        if let Some(id) = v.id() {
+            assert!(ids.insert(id.to_string()), "id {id} twice");
+        }
+        assert_ne!(v.name(), "script", "a script element");
+        for (name, value) in v.attrs() {
+            assert!(!name.starts_with("on"), "an event handler {name}");
+            if matches!(name, "src" | "href") {
+                panic!("a reference {name}={value}: the page must load nothing");
+            }
+        }
+        if &*v.name.ns == SVG {
+            let in_plot = el.ancestors().filter_map(ElementRef::wrap).any(|a| {
+                a.value().name() == "svg"
+                    && &*a.value().name.ns == SVG
+                    && a.value().classes().any(|c| c == "plot")
+            }) || (v.name() == "svg" && v.classes().any(|c| c == "plot"));
+            assert!(in_plot, "an SVG <{}> outside a plot", v.name());
+        }
+    }
+    doc
+}
+
+/// Every element that is not void is closed explicitly, in order (html5ever forgives a
+/// missing end tag; a report should not need forgiving). Text is escaped, so `<` only
+/// starts a tag.
+fn assert_balanced(text: &str) {
+    const VOID: &[&str] = &["meta", "br", "hr", "img", "input", "link", "col", "wbr"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let end = rest.find('>').expect("an unterminated tag");
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack.pop();
+            assert_eq!(open.as_deref(), Some(name.trim()), "</{name}> closes {open:?}");
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        if tag.ends_with('/') || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if name == "style" {
+            let close = rest.find("</style>").expect("an unclosed style");
+            rest = &rest[close + "</style>".len()..];
+            continue;
+        }
+        stack.push(name);
+    }
+    assert!(stack.is_empty(), "unclosed elements: {stack:?}");
+}
+
+fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    let s = Selector::parse(selector).unwrap();
+    doc.select(&s)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+fn attrs(doc: &Html, selector: &str, attr: &str) -> Vec<String> {
+    let s = Selector::parse(selector).unwrap();
+    doc.select(&s)
+        .filter_map(|e| e.value().attr(attr).map(String::from))
+        .collect()
+}
+
+#[test]
+fn every_example_report_is_snapshotted_and_well_formed() {
+    let examples = examples();
+    assert!(examples.len() >= 7, "{examples:?}");
+    for (name, policy, evidence) in examples {
+        let mut args = vec!["eval", policy.as_str()];
+        args.extend(evidence.iter().map(String::as_str));
+        let (_, json) = tollgate(&[args.clone(), vec!["--format", "json"]].concat());
+        let (status, html) = tollgate(&[args, vec!["--format", "html"]].concat());
+        assert!(matches!(status, 0 | 1 | 3), "{name}: exit {status}");
+        let doc = check_page(&html);
+
+        // The decision, every rule and every metric plotted, against the JSON report.
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            texts(&doc, "#decision .decision"),
+            [json["decision"].as_str().unwrap().to_uppercase()],
+            "{name}"
+        );
+        let rule_rows: HashSet<String> = attrs(&doc, "[data-rule]", "data-rule")
+            .into_iter()
+            .collect();
+        for rule in json["rules"].as_array().unwrap() {
+            let id = rule["id"].as_str().unwrap();
+            assert!(rule_rows.contains(id), "{name}: rule {id} has no row");
+        }
+        let plotted = attrs(&doc, "svg.plot g.row", "data-metric");
+        assert_eq!(
+            plotted,
+            attrs(&doc, "table.metrics tr", "data-metric"),
+            "{name}: plot and table differ"
+        );
+        assert!(!plotted.is_empty(), "{name}: nothing plotted");
+        assert!(html.len() < 200_000, "{name}: {} bytes", html.len());
+        insta::assert_snapshot!(format!("example_{name}"), html);
+    }
+}
+
+#[test]
+fn the_blocked_example_says_why_and_plots_thresholds() {
+    let (_, html) = tollgate(&[
+        "eval",
+        "policies/chat-mainline.gate",
+        "--evidence",
+        "examples/gpt-4o-2025-04-25/evidence.json",
+        "--format",
+        "html",
+    ]);
+    let doc = check_page(&html);
+    let why = texts(&doc, "#why .rule");
+    assert_eq!(why.len(), 2, "{why:?}");
+    assert!(why[0].starts_with("block tester_behavior_concern"), "{}", why[0]);
+    assert!(why[1].starts_with("review metrics_disagree_with_testers"), "{}", why[1]);
+    assert!(why[0].contains("line 25"), "{}", why[0]);
+    // `regression(sycophancy) > 1%` is drawn at 0.01, `improvement(thumbs_up) > 0` at 0.
+    let sycophancy = Selector::parse("g.row[data-metric='behavior.sycophancy_rate'] line.threshold").unwrap();
+    assert_eq!(doc.select(&sycophancy).count(), 1);
+    let thumbs = texts(&doc, "tr[data-metric='ab.thumbs_up_rate']");
+    assert!(thumbs[0].contains("review at 0"), "{thumbs:?}");
+    // Rows say their outcome in words, not by colour alone.
+    let labels = texts(&doc, "g.row[data-metric='ab.thumbs_up_rate'] text");
+    assert!(labels.iter().any(|t| t == "review: metrics_disagree_with_testers"), "{labels:?}");
+    // Flags grouped by source, with authors and notes.
+    let sources = texts(&doc, "#flags h3");
+    assert!(sources.iter().any(|s| s.contains("expert")), "{sources:?}");
+    assert!(!texts(&doc, "#flags td.note").is_empty());
+    // Passed rules are folded away.
+    assert_eq!(texts(&doc, "#passed details summary").len(), 1);
+}
+
+const HOSTILE: &str = "<script>alert(1)</script></svg></table><!-- &amp; \"'\u{0}\u{7}\u{fffe}";
+
+#[test]
+fn text_from_evidence_renders_as_text() {
+    let policy = Policy::from_source(
+        "hostile.gate",
+        r#"policy "hostile" { version "1" }
+metric m from "m.key" lower is better
+metric family fam from "fam.*" lower is better
+rule r "R" {
+  block when regression(m) > 1%
+  review when any(fam where regression > 2%)
+  block when any(flags where severity >= high)
+  waivable by "lead"
+  message "{count(flags where severity >= high)} flags"
+}
+"#
+        .to_string(),
+    )
+    .unwrap();
+    let evidence = serde_json::json!({
+        "candidate": HOSTILE,
+        "baseline": HOSTILE,
+        "metrics": {
+            "m.key": { "value": 0.5, "baseline": 0.4, "stderr": 0.01, "baseline_stderr": 0.01 },
+            format!("fam.{HOSTILE}"): { "value": 0.5, "baseline": 0.4, "stderr": 0.01, "baseline_stderr": 0.01 }
+        },
+        "flags": [
+            { "source": HOSTILE, "author": HOSTILE, "category": HOSTILE, "severity": "critical",
+              "note": HOSTILE, "id": HOSTILE }
+        ],
+        "signoffs": [ { "role": HOSTILE, "by": HOSTILE } ],
+        "waivers": [ { "rule": "r", "role": "lead", "by": HOSTILE, "reason": HOSTILE,
+                       "expires": "2030-01-01" } ]
+    });
+    let bundle = evidence::parse_str(HOSTILE, &evidence.to_string(), Format::Json).unwrap();
+    let now = Now::resolve(evidence::parse_instant("2025-01-01T00:00:00Z"), None);
+    let e = policy.evaluate(&bundle, now);
+    let explained = explain::explain(&policy, &bundle, now);
+    let html = render::html::render(&e, &policy, &bundle, &explained);
+    let doc = check_page(&html);
+    let shown = HOSTILE.replace(['\u{0}', '\u{7}', '\u{fffe}'], "\u{fffd}");
+    let notes = texts(&doc, "#flags td.note");
+    assert_eq!(notes, [shown.clone()]);
+    assert!(html.contains("&lt;script&gt;"), "the note is not escaped");
+    // The family member with the hostile key is plotted inside the plot.
+    let keys = attrs(&doc, "svg.plot g.row", "data-metric");
+    assert!(keys.contains(&format!("fam.{shown}")), "{keys:?}");
+}
+
+#[test]
+fn the_diff_report_is_well_formed() {
+    let (status, html) = tollgate(&[
+        "diff",
+        "examples/history/policies/chat-mainline.v3.gate",
+        "examples/history/policies/chat-mainline.v4.gate",
+        "--replay",
+        "examples/history/bundles",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(status, 0);
+    let doc = check_page(&html);
+    assert!(!texts(&doc, "#changes h3").is_empty());
+    assert!(!texts(&doc, ".side pre.old").is_empty() || !texts(&doc, ".side pre.new").is_empty());
+    assert_eq!(texts(&doc, "#replay h2"), ["Replay"]);
+    insta::assert_snapshot!("diff_v3_v4", html);
+}
+
+#[test]
+fn output_goes_to_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.html");
+    let (status, stdout) = tollgate(&[
+        "eval",
+        "policies/chat-mainline.gate",
+        "--evidence",
+        "examples/chat-waived/evidence.json",
+        "--format",
+        "html",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!((status, stdout.as_str()), (0, ""));
+    check_page(&std::fs::read_to_string(&file).unwrap());
+    let missing = dir.path().join("no/such/dir/report.html");
+    let (status, _) = tollgate(&[
+        "eval",
+        "policies/chat-mainline.gate",
+        "--evidence",
+        "examples/chat-waived/evidence.json",
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 2);
+}
+
+/// What a string reads as after escaping: characters HTML does not allow become U+FFFD, and
+/// line breaks are read as HTML reads them (CR LF and CR as LF).
+fn allowed(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .map(|c| {
+            let n = u32::from(c);
+            let bad = (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                || (0xFDD0..=0xFDEF).contains(&n)
+                || (n & 0xFFFE) == 0xFFFE;
+            if bad {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any string, escaped, reads back as itself in text and in an attribute, and adds no
+    /// element.
+    #[test]
+    fn escaped_text_reads_back(s in any::<String>(), t in "[<>&\"'a-z/!\\-\\r\\n ]{0,40}") {
+        for s in [s, t] {
+            let page = format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><title>t</title></head><body><p title=\"{e}\">{e}</p></body></html>",
+                e = escape(&s)
+            );
+            let doc = Html::parse_document(&page);
+            prop_assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+            let p = Selector::parse("body *").unwrap();
+            let elements: Vec<_> = doc.select(&p).collect();
+            prop_assert_eq!(elements.len(), 1);
+            let expected = allowed(&s);
+            prop_assert_eq!(elements[0].text().collect::<String>(), expected.clone());
+            prop_assert_eq!(elements[0].value().attr("title"), Some(expected.as_str()));
+        }
+    }
+}
