@@ -332,3 +332,46 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn per_item_scores_give_the_paired_interval() {
+    use tollgate::eval::plotted::{plotted, Change};
+    let policy = Policy::from_source(
+        "p.gate",
+        "policy \"p\" { version \"1\" }\nmetric acc from \"acc\" higher is better\n\
+rule acc_drop { block when significantly_worse(acc)\n review when improvement(acc) < -2% }\n"
+            .to_string(),
+    )
+    .unwrap();
+    // Differences 1, 1, 0, 0 in clusters {q1, q2} and {q3, q4}: the paired test has r -0.5
+    // and se 0.5 (tests/all/cli.rs states the same test through --explain).
+    let evidence = r#"{"samples": {"acc": {
+          "candidate": {"q1": 1, "q2": 1, "q3": 0, "q4": 1},
+          "baseline": {"q1": 0, "q2": 0, "q3": 0, "q4": 1},
+          "clusters": {"q1": "a", "q2": "a", "q3": "b", "q4": "b"}}}}"#;
+    let bundle = evidence::parse_str("e.json", evidence, Format::Json).unwrap();
+    // Merging defines the metric from its scores, as loading files does.
+    let bundle = evidence::merge(vec![bundle]).unwrap();
+    let rows = plotted(&policy, &bundle);
+    assert_eq!(rows.len(), 1);
+    match &rows[0].change {
+        Change::Interval {
+            r,
+            low,
+            high,
+            method,
+        } => {
+            assert_eq!((*r, method.as_str()), (-0.5, "paired, 4 items in 2 clusters"));
+            assert!((low + 0.5 + 1.96 * 0.5).abs() < 1e-12 && (high + 0.5 - 1.96 * 0.5).abs() < 1e-12);
+        }
+        other => panic!("{other:?}"),
+    }
+    // `improvement(acc) < -2%` is a regression above 2%.
+    assert_eq!(rows[0].thresholds.len(), 1);
+    assert!((rows[0].thresholds[0].at - 0.02).abs() < 1e-15);
+    let now = Now::resolve(evidence::parse_instant("2025-01-01"), None);
+    let e = policy.evaluate(&bundle, now);
+    let html = render::html::render(&e, &policy, &bundle, &explain::explain(&policy, &bundle, now));
+    let doc = check_page(&html);
+    assert!(texts(&doc, "tr[data-metric='acc']")[0].contains("paired, 4 items in 2 clusters"));
+}

@@ -39,7 +39,7 @@ pub fn render(out: &mut String, e: &Evaluation, policy: &Policy) {
     fact(out, "Candidate", &side(&e.candidate));
     fact(out, "Baseline", &side(&e.baseline));
     let from = match e.now.from {
-        NowSource::Option => "given with --now",
+        NowSource::Option => "--now",
         NowSource::AsOf => "the evidence's as_of",
         NowSource::Clock => "the system clock",
     };
