@@ -12,6 +12,7 @@
 #![allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
 
 mod check;
+mod ci_action;
 mod cli;
 mod diff_cli;
 mod diff_effects;
