@@ -375,3 +375,25 @@ rule acc_drop { block when significantly_worse(acc)\n review when improvement(ac
     let doc = check_page(&html);
     assert!(texts(&doc, "tr[data-metric='acc']")[0].contains("paired, 4 items in 2 clusters"));
 }
+
+#[path = "../../benches/workload/mod.rs"]
+mod workload;
+
+/// Issue 18's size budget: the report of the S = 1000 benchmark workload stays under 1.5 MB
+/// (its time budget, 20 ms, is measured by `cargo bench --bench gate -- report`).
+#[test]
+fn the_report_of_the_large_workload_stays_small() {
+    let w = workload::Workload::generate(1000, 1);
+    let policy = Policy::from_source("bench.gate", w.policy_text()).unwrap();
+    let bundle = evidence::parse_str("bench.json", &w.evidence_json(), Format::Json).unwrap();
+    let now = Now::resolve(evidence::parse_instant("2025-05-01T00:00:00Z"), None);
+    let e = policy.evaluate(&bundle, now);
+    let html = render::html::render(&e, &policy, &bundle, &explain::explain(&policy, &bundle, now));
+    assert!(html.len() < 1_500_000, "{} bytes", html.len());
+    let doc = check_page(&html);
+    assert_eq!(
+        attrs(&doc, "svg.plot g.row", "data-metric").len(),
+        attrs(&doc, "table.metrics tr", "data-metric").len()
+    );
+    eprintln!("S = 1000: {} bytes, {} rules", html.len(), e.rules.len());
+}

@@ -33,6 +33,7 @@ th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom:
 th { font-size: 13px; color: var(--mute); font-weight: 600; }
 td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.metrics code, table.files code { overflow-wrap: normal; word-break: break-all; }
+table.files th:nth-child(2), table.files td:nth-child(2) { white-space: nowrap; }
 .banner { border-left: 10px solid; padding: 14px 18px; background: var(--soft); border-radius: 4px; }
 .banner.block { border-color: var(--block); } .banner.review { border-color: var(--review); }
 .banner.warn { border-color: var(--warn); } .banner.pass { border-color: var(--pass); }
