@@ -14,8 +14,8 @@ use crate::policy::Policy;
 use crate::stats::Z_95;
 
 use super::bind;
+use super::metric::{quantity, regression_test, Gap, Method, Quantity};
 use super::value::format_number;
-use super::metric::{regression_test, Gap, Method};
 
 /// One plotted metric: one evidence key.
 #[derive(Clone, Debug, PartialEq)]
@@ -250,6 +250,10 @@ fn change(bundle: &Bundle, key: &str, direction: Option<Direction>) -> Change {
         };
     };
     match regression_test(m, bundle.samples.get(key), direction) {
+        Ok(test) if !(Z_95 * test.se + test.r.abs()).is_finite() => Change::Point {
+            r: test.r,
+            why: gap_text(Gap::Overflow),
+        },
         Ok(test) => Change::Interval {
             r: test.r,
             low: test.r - Z_95 * test.se,
@@ -262,26 +266,18 @@ fn change(bundle: &Bundle, key: &str, direction: Option<Direction>) -> Change {
                 Method::Unpaired => "unpaired".to_string(),
             },
         },
-        Err(gap) => match m.baseline() {
-            None => Change::Unknown {
+        // No interval: the point estimate alone, as `regression(m)` computes it.
+        Err(gap) => match quantity(m, None, direction, MetricField::Regression) {
+            Ok(Quantity::Number(r)) => Change::Point {
+                r,
+                why: gap_text(gap),
+            },
+            Err(Gap::Field(_)) => Change::Unknown {
                 why: format!("no baseline (value {})", format_number(m.value())),
             },
-            Some(b) => {
-                let r = match direction {
-                    Some(Direction::HigherIsBetter) => b - m.value(),
-                    _ => m.value() - b,
-                };
-                if r.is_finite() {
-                    Change::Point {
-                        r,
-                        why: gap_text(gap),
-                    }
-                } else {
-                    Change::Unknown {
-                        why: gap_text(Gap::Overflow),
-                    }
-                }
-            }
+            Ok(Quantity::Bool(_)) | Err(_) => Change::Unknown {
+                why: gap_text(Gap::Overflow),
+            },
         },
     }
 }

@@ -397,3 +397,52 @@ fn the_report_of_the_large_workload_stays_small() {
     );
     eprintln!("S = 1000: {} bytes, {} rules", html.len(), e.rules.len());
 }
+
+/// A number as evidence may hold it: ordinary, zero, tiny or near the largest double.
+fn number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -2.0..2.0f64,
+        Just(0.0),
+        prop::sample::select(vec![1e-300, -1e-300, 1e300, -1e300, 1.7e308, -1.7e308, 5e-324]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Whatever the numbers, the plot is drawn with finite coordinates and the page stays
+    /// well-formed.
+    #[test]
+    fn any_numbers_give_a_finite_plot(
+        metrics in prop::collection::vec(
+            (number(), prop::option::of(number()), prop::option::of(0.0..1.0f64), prop::option::of(number())),
+            1..6,
+        )
+    ) {
+        let mut text = String::from("policy \"p\" { version \"1\" }\nmetric family f from \"m.*\" lower is better\n");
+        text.push_str("rule r { block when any(f where regression > 1%)\n review when any(f where significantly_worse) }\n");
+        let policy = Policy::from_source("p.gate", text).unwrap();
+        let mut map = serde_json::Map::new();
+        for (i, (value, baseline, stderr, baseline_stderr)) in metrics.iter().enumerate() {
+            let mut m = serde_json::json!({ "value": value });
+            if let Some(b) = baseline { m["baseline"] = serde_json::json!(b); }
+            if let Some(s) = stderr { m["stderr"] = serde_json::json!(s); }
+            if let Some(s) = baseline_stderr { m["baseline_stderr"] = serde_json::json!(s.abs()); }
+            map.insert(format!("m.{i}"), m);
+        }
+        let evidence = serde_json::json!({ "metrics": map }).to_string();
+        let bundle = evidence::parse_str("e.json", &evidence, Format::Json).unwrap();
+        let now = Now::resolve(evidence::parse_instant("2025-01-01"), None);
+        let e = policy.evaluate(&bundle, now);
+        let html = render::html::render(&e, &policy, &bundle, &explain::explain(&policy, &bundle, now));
+        let doc = check_page(&html);
+        prop_assert_eq!(attrs(&doc, "svg.plot g.row", "data-metric").len(), metrics.len());
+        for attr in ["x1", "x2", "cx", "x", "y", "y1", "y2", "cy"] {
+            let selector = format!("svg.plot [{attr}]");
+            for v in attrs(&doc, &selector, attr) {
+                let x: f64 = v.parse().unwrap();
+                prop_assert!(x.is_finite() && x.abs() < 1e6, "{}={}", attr, v);
+            }
+        }
+    }
+}

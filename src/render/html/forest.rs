@@ -105,6 +105,9 @@ impl Scale {
                 see(t.at);
             }
         }
+        // Numbers near the largest double: keep the span a number (rows beyond are drawn at
+        // the edge, their values in text beside them).
+        let (lo, hi) = (lo.max(-f64::MAX / 4.0), hi.min(f64::MAX / 4.0));
         let span = hi - lo;
         if !(span.is_finite() && span > 0.0) {
             return Scale { lo: -1.0, hi: 1.0 };
@@ -116,7 +119,12 @@ impl Scale {
     }
 
     fn x(&self, v: f64) -> f64 {
-        X0 + (v - self.lo) / (self.hi - self.lo) * (X1 - X0)
+        let x = X0 + (v.clamp(self.lo, self.hi) - self.lo) / (self.hi - self.lo) * (X1 - X0);
+        if x.is_finite() {
+            x
+        } else {
+            X0
+        }
     }
 
     /// About five round ticks, and the decimals their labels need.
