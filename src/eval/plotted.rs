@@ -133,7 +133,11 @@ fn target(
         Target::Member(family, member) => {
             let slot = program.families.get(family)?;
             let (key, m) = bundle.metrics.get_index(usize::try_from(member).ok()?)?;
-            Some((key.clone(), slot.name.clone(), slot.direction.or(m.direction())))
+            Some((
+                key.clone(),
+                slot.name.clone(),
+                slot.direction.or(m.direction()),
+            ))
         }
     }
 }

@@ -43,10 +43,16 @@ fn the_action_refers_only_to_what_it_declares() {
         assert!(declared.contains(name), "input {name} is missing");
     }
     for (name, input) in inputs {
-        assert!(input["description"].is_string(), "{name:?} has no description");
+        assert!(
+            input["description"].is_string(),
+            "{name:?} has no description"
+        );
     }
     let used = references(&text, "inputs.");
-    assert!(used.is_subset(&declared), "undeclared inputs: {used:?} vs {declared:?}");
+    assert!(
+        used.is_subset(&declared),
+        "undeclared inputs: {used:?} vs {declared:?}"
+    );
     // Every input is used somewhere.
     assert_eq!(used, declared);
 
@@ -59,7 +65,10 @@ fn the_action_refers_only_to_what_it_declares() {
         if step["run"].is_string() {
             assert_eq!(step["shell"].as_str(), Some("bash"), "{step:?}");
         } else {
-            assert!(step["uses"].as_str().unwrap().starts_with("actions/upload-artifact@v"));
+            assert!(step["uses"]
+                .as_str()
+                .unwrap()
+                .starts_with("actions/upload-artifact@v"));
         }
     }
     for id in references(&text, "steps.") {
@@ -68,17 +77,29 @@ fn the_action_refers_only_to_what_it_declares() {
     let script = std::fs::read_to_string("action/eval.sh").unwrap();
     assert!(text.contains("$GITHUB_ACTION_PATH/action/eval.sh"));
     for output in references(&text, "steps.eval.outputs.") {
-        assert!(script.contains(&format!("output {output} ")), "eval.sh never writes {output}");
+        assert!(
+            script.contains(&format!("output {output} ")),
+            "eval.sh never writes {output}"
+        );
     }
     // The environment the script reads is the one the step sets.
-    let eval = steps.iter().find(|s| s["id"].as_str() == Some("eval")).unwrap();
+    let eval = steps
+        .iter()
+        .find(|s| s["id"].as_str() == Some("eval"))
+        .unwrap();
     let env: BTreeSet<&str> = eval["env"]
         .as_mapping()
         .unwrap()
         .keys()
         .map(|k| k.as_str().unwrap())
         .collect();
-    for var in ["TOLLGATE_POLICY", "TOLLGATE_EVIDENCE", "TOLLGATE_BASELINE", "TOLLGATE_FAIL_ON", "TOLLGATE_NOW"] {
+    for var in [
+        "TOLLGATE_POLICY",
+        "TOLLGATE_EVIDENCE",
+        "TOLLGATE_BASELINE",
+        "TOLLGATE_FAIL_ON",
+        "TOLLGATE_NOW",
+    ] {
         assert!(env.contains(var) && script.contains(var), "{var}");
     }
 }
@@ -103,7 +124,11 @@ fn the_pre_commit_hooks_run_real_commands() {
             .arg("policies/chat-mainline.gate")
             .output()
             .unwrap();
-        assert!(out.status.success(), "{entry:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{entry:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -149,7 +174,10 @@ fn run_action(inputs: &[(&str, &str)]) -> (i32, String, String, HashMap<String, 
 fn the_action_script_reports_a_block_and_fails_the_job() {
     let (status, stdout, summary, outputs) = run_action(&[
         ("TOLLGATE_POLICY", "policies/chat-mainline.gate"),
-        ("TOLLGATE_EVIDENCE", "examples/gpt-4o-2025-04-25/evidence.json\n"),
+        (
+            "TOLLGATE_EVIDENCE",
+            "examples/gpt-4o-2025-04-25/evidence.json\n",
+        ),
         ("TOLLGATE_FAIL_ON", "block"),
     ]);
     // The script succeeds so the report is uploaded; the action's last step fails the job.
@@ -157,23 +185,42 @@ fn the_action_script_reports_a_block_and_fails_the_job() {
     assert_eq!(outputs["decision"], "block");
     assert_eq!(outputs["failed"], "true");
     assert!(!outputs["report"].is_empty());
-    assert!(stdout.contains("::error file=policies/chat-mainline.gate,line=25,"), "{stdout}");
-    assert!(summary.contains("Launch report for `gpt-4o-2025-04-25`: blocked"), "{summary}");
+    assert!(
+        stdout.contains("::error file=policies/chat-mainline.gate,line=25,"),
+        "{stdout}"
+    );
+    assert!(
+        summary.contains("Launch report for `gpt-4o-2025-04-25`: blocked"),
+        "{summary}"
+    );
 }
 
 #[test]
 fn the_action_script_honours_fail_on_baselines_and_now() {
     let inputs = [
         ("TOLLGATE_POLICY", "examples/lm-eval-typhoon/policy.gate"),
-        ("TOLLGATE_EVIDENCE", "  lm-eval:examples/lm-eval-typhoon/typhoon2-3b.json  "),
-        ("TOLLGATE_BASELINE", "lm-eval:examples/lm-eval-typhoon/llama-3.2-3b.json"),
+        (
+            "TOLLGATE_EVIDENCE",
+            "  lm-eval:examples/lm-eval-typhoon/typhoon2-3b.json  ",
+        ),
+        (
+            "TOLLGATE_BASELINE",
+            "lm-eval:examples/lm-eval-typhoon/llama-3.2-3b.json",
+        ),
         ("TOLLGATE_NOW", "2025-01-01"),
     ];
-    let (_, _, summary, outputs) = run_action(&[&inputs[..], &[("TOLLGATE_FAIL_ON", "block")]].concat());
-    assert_eq!((outputs["decision"].as_str(), outputs["failed"].as_str()), ("warn", "false"));
+    let (_, _, summary, outputs) =
+        run_action(&[&inputs[..], &[("TOLLGATE_FAIL_ON", "block")]].concat());
+    assert_eq!(
+        (outputs["decision"].as_str(), outputs["failed"].as_str()),
+        ("warn", "false")
+    );
     assert!(summary.contains("2025-01-01T00:00:00Z"), "{summary}");
     let (_, _, _, outputs) = run_action(&[&inputs[..], &[("TOLLGATE_FAIL_ON", "warn")]].concat());
-    assert_eq!((outputs["decision"].as_str(), outputs["failed"].as_str()), ("warn", "true"));
+    assert_eq!(
+        (outputs["decision"].as_str(), outputs["failed"].as_str()),
+        ("warn", "true")
+    );
 }
 
 #[test]

@@ -44,10 +44,18 @@ fn tollgate(args: &[&str]) -> (i32, String) {
 /// Every structural promise of a report page; returns the parsed document.
 fn check_page(text: &str) -> Html {
     let doc = Html::parse_document(text);
-    assert!(doc.errors.is_empty(), "HTML5 parse errors: {:?}", doc.errors);
+    assert!(
+        doc.errors.is_empty(),
+        "HTML5 parse errors: {:?}",
+        doc.errors
+    );
     assert_balanced(text);
     let mut ids = HashSet::new();
-    for el in doc.root_element().descendants().filter_map(ElementRef::wrap) {
+    for el in doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+    {
         let v = el.value();
         if let Some(id) = v.id() {
             assert!(ids.insert(id.to_string()), "id {id} twice");
@@ -88,7 +96,11 @@ fn assert_balanced(text: &str) {
         }
         if let Some(name) = tag.strip_prefix('/') {
             let open = stack.pop();
-            assert_eq!(open.as_deref(), Some(name.trim()), "</{name}> closes {open:?}");
+            assert_eq!(
+                open.as_deref(),
+                Some(name.trim()),
+                "</{name}> closes {open:?}"
+            );
             continue;
         }
         let name: String = tag
@@ -173,17 +185,31 @@ fn the_blocked_example_says_why_and_plots_thresholds() {
     let doc = check_page(&html);
     let why = texts(&doc, "#why .rule");
     assert_eq!(why.len(), 2, "{why:?}");
-    assert!(why[0].starts_with("block tester_behavior_concern"), "{}", why[0]);
-    assert!(why[1].starts_with("review metrics_disagree_with_testers"), "{}", why[1]);
+    assert!(
+        why[0].starts_with("block tester_behavior_concern"),
+        "{}",
+        why[0]
+    );
+    assert!(
+        why[1].starts_with("review metrics_disagree_with_testers"),
+        "{}",
+        why[1]
+    );
     assert!(why[0].contains("line 25"), "{}", why[0]);
     // `regression(sycophancy) > 1%` is drawn at 0.01, `improvement(thumbs_up) > 0` at 0.
-    let sycophancy = Selector::parse("g.row[data-metric='behavior.sycophancy_rate'] line.threshold").unwrap();
+    let sycophancy =
+        Selector::parse("g.row[data-metric='behavior.sycophancy_rate'] line.threshold").unwrap();
     assert_eq!(doc.select(&sycophancy).count(), 1);
     let thumbs = texts(&doc, "tr[data-metric='ab.thumbs_up_rate']");
     assert!(thumbs[0].contains("review at 0"), "{thumbs:?}");
     // Rows say their outcome in words, not by colour alone.
     let labels = texts(&doc, "g.row[data-metric='ab.thumbs_up_rate'] text");
-    assert!(labels.iter().any(|t| t == "review: metrics_disagree_with_testers"), "{labels:?}");
+    assert!(
+        labels
+            .iter()
+            .any(|t| t == "review: metrics_disagree_with_testers"),
+        "{labels:?}"
+    );
     // Flags grouped by source, with authors and notes.
     let sources = texts(&doc, "#flags h3");
     assert!(sources.iter().any(|s| s.contains("expert")), "{sources:?}");
@@ -361,8 +387,13 @@ rule acc_drop { block when significantly_worse(acc)\n review when improvement(ac
             high,
             method,
         } => {
-            assert_eq!((*r, method.as_str()), (-0.5, "paired, 4 items in 2 clusters"));
-            assert!((low + 0.5 + 1.96 * 0.5).abs() < 1e-12 && (high + 0.5 - 1.96 * 0.5).abs() < 1e-12);
+            assert_eq!(
+                (*r, method.as_str()),
+                (-0.5, "paired, 4 items in 2 clusters")
+            );
+            assert!(
+                (low + 0.5 + 1.96 * 0.5).abs() < 1e-12 && (high + 0.5 - 1.96 * 0.5).abs() < 1e-12
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -371,7 +402,12 @@ rule acc_drop { block when significantly_worse(acc)\n review when improvement(ac
     assert!((rows[0].thresholds[0].at - 0.02).abs() < 1e-15);
     let now = Now::resolve(evidence::parse_instant("2025-01-01"), None);
     let e = policy.evaluate(&bundle, now);
-    let html = render::html::render(&e, &policy, &bundle, &explain::explain(&policy, &bundle, now));
+    let html = render::html::render(
+        &e,
+        &policy,
+        &bundle,
+        &explain::explain(&policy, &bundle, now),
+    );
     let doc = check_page(&html);
     assert!(texts(&doc, "tr[data-metric='acc']")[0].contains("paired, 4 items in 2 clusters"));
 }
@@ -388,7 +424,12 @@ fn the_report_of_the_large_workload_stays_small() {
     let bundle = evidence::parse_str("bench.json", &w.evidence_json(), Format::Json).unwrap();
     let now = Now::resolve(evidence::parse_instant("2025-05-01T00:00:00Z"), None);
     let e = policy.evaluate(&bundle, now);
-    let html = render::html::render(&e, &policy, &bundle, &explain::explain(&policy, &bundle, now));
+    let html = render::html::render(
+        &e,
+        &policy,
+        &bundle,
+        &explain::explain(&policy, &bundle, now),
+    );
     assert!(html.len() < 1_500_000, "{} bytes", html.len());
     let doc = check_page(&html);
     assert_eq!(
@@ -403,7 +444,9 @@ fn number() -> impl Strategy<Value = f64> {
     prop_oneof![
         -2.0..2.0f64,
         Just(0.0),
-        prop::sample::select(vec![1e-300, -1e-300, 1e300, -1e300, 1.7e308, -1.7e308, 5e-324]),
+        prop::sample::select(vec![
+            1e-300, -1e-300, 1e300, -1e300, 1.7e308, -1.7e308, 5e-324
+        ]),
     ]
 }
 

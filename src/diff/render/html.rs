@@ -97,7 +97,8 @@ fn change(out: &mut String, c: &Change, effect: Effect) {
         escape(&c.summary)
     );
     if c.old.is_some() || c.new.is_some() {
-        let side = |p: &Option<Place>, which: &str, none: &str| match p {
+        let side = |p: &Option<Place>, which: &str, none: &str| {
+            match p {
             Some(p) => format!(
                 "<div><span class=\"where\">{which} {}:{}</span><pre class=\"{which}\">{}</pre></div>",
                 escape(&p.file),
@@ -105,6 +106,7 @@ fn change(out: &mut String, c: &Change, effect: Effect) {
                 escape(&p.snippet)
             ),
             None => format!("<div><span class=\"where\">{which}</span><pre class=\"{which}\">{none}</pre></div>"),
+        }
         };
         let _ = writeln!(
             out,

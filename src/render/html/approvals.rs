@@ -9,7 +9,9 @@ use super::{code, escape, instant};
 
 pub fn render(out: &mut String, e: &Evaluation, bundle: &Bundle) {
     let now = e.now.value;
-    out.push_str("<section id=\"approvals\">\n<h2>Sign-offs and waivers</h2>\n<h3>Sign-offs</h3>\n");
+    out.push_str(
+        "<section id=\"approvals\">\n<h2>Sign-offs and waivers</h2>\n<h3>Sign-offs</h3>\n",
+    );
     if bundle.signoffs.is_empty() {
         out.push_str("<p class=\"none\">None.</p>\n");
     } else {
@@ -26,7 +28,11 @@ pub fn render(out: &mut String, e: &Evaluation, bundle: &Bundle) {
                 s.at.map_or_else(|| "—".to_string(), |t| escape(&instant(t))),
                 s.expires
                     .map_or_else(|| "no expiry".to_string(), |t| escape(&instant(t))),
-                if s.holds_at(now) { "yes" } else { "no: expired" },
+                if s.holds_at(now) {
+                    "yes"
+                } else {
+                    "no: expired"
+                },
                 signoff_details(s)
             );
         }
@@ -67,8 +73,7 @@ fn signoff_details(_s: &Signoff) -> String {
 fn waiver_state(e: &Evaluation, w: &Waiver) -> &'static str {
     let applied = e.rule(&w.rule).is_some_and(|r| {
         r.status == Status::Waived
-            && r
-                .waiver
+            && r.waiver
                 .as_ref()
                 .is_some_and(|a| a.role == w.role && a.by == w.by && a.expires == w.expires)
     });

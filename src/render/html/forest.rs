@@ -54,7 +54,11 @@ fn worst<'e>(e: &Results<'e>, row: &Plotted) -> (&'static str, Vec<&'e str>) {
         .iter()
         .filter_map(|id| e.get(id.as_str()).copied())
         .collect();
-    let worst = results.iter().map(|r| r.outcome).max().unwrap_or(Outcome::Pass);
+    let worst = results
+        .iter()
+        .map(|r| r.outcome)
+        .max()
+        .unwrap_or(Outcome::Pass);
     let waived: Vec<&str> = results
         .iter()
         .filter(|r| r.status == Status::Waived)

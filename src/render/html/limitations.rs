@@ -21,7 +21,12 @@ pub fn render(out: &mut String, e: &Evaluation) {
             escape(&r.id),
             badge("warn", "warning"),
             code(&r.id),
-            escape(r.message.as_deref().or(r.title.as_deref()).unwrap_or("warns"))
+            escape(
+                r.message
+                    .as_deref()
+                    .or(r.title.as_deref())
+                    .unwrap_or("warns")
+            )
         );
     }
     for r in e.rules.iter().filter(|r| r.status == Status::Waived) {

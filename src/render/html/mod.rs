@@ -97,7 +97,10 @@ fn result_label(r: &RuleResult) -> (&'static str, String) {
     match (r.status, &r.waiver) {
         (Status::Waived, Some(w)) => ("waived", format!("waived (would {})", w.would_be)),
         (Status::Waived, None) => ("waived", "waived".to_string()),
-        (Status::Missing, _) => (outcome_class(r.outcome), format!("{} (missing evidence)", r.outcome)),
+        (Status::Missing, _) => (
+            outcome_class(r.outcome),
+            format!("{} (missing evidence)", r.outcome),
+        ),
         _ => (outcome_class(r.outcome), r.outcome.as_str().to_string()),
     }
 }

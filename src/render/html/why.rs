@@ -76,7 +76,11 @@ fn rule(out: &mut String, r: &RuleResult, policy: &Policy, explained: &[RuleExpl
         let list: Vec<String> = roles.waive.iter().map(|s| code(s)).collect();
         who.push(format!("waivable by {}", list.join(", ")));
     }
-    let _ = writeln!(out, "<p class=\"where\">Cleared by: {}</p>\n</div>", who.join("; "));
+    let _ = writeln!(
+        out,
+        "<p class=\"where\">Cleared by: {}</p>\n</div>",
+        who.join("; ")
+    );
 }
 
 /// The rules that passed (not waived), folded away.
