@@ -261,7 +261,7 @@ rule r "R" {
     let doc = check_page(&html);
     let shown = HOSTILE.replace(['\u{0}', '\u{7}', '\u{fffe}'], "\u{fffd}");
     let notes = texts(&doc, "#flags td.note");
-    assert_eq!(notes, [shown.clone()]);
+    assert_eq!(notes, std::slice::from_ref(&shown));
     assert!(html.contains("&lt;script&gt;"), "the note is not escaped");
     // The family member with the hostile key is plotted inside the plot.
     let keys = attrs(&doc, "svg.plot g.row", "data-metric");

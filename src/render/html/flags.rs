@@ -25,7 +25,7 @@ pub fn render(out: &mut String, bundle: &Bundle) {
     }
     for (source, mut flags) in by_source {
         // Stable: flags of one severity keep the evidence's order.
-        flags.sort_by(|a, b| b.severity.cmp(&a.severity));
+        flags.sort_by_key(|f| std::cmp::Reverse(f.severity));
         let _ = writeln!(
             out,
             "<h3>Source {} ({})</h3>\n<table class=\"flags\">\n<thead><tr><th>Severity</th><th>Category</th>\
