@@ -51,8 +51,8 @@ pub fn run(args: Args) -> Exit {
         test_errors,
     } = match diff::run(&args.old, &args.new, &args.replay, now) {
         Ok(compared) => compared,
-        Err(diags) => {
-            print_diagnostics(&diags.0);
+        Err(failure) => {
+            print_diagnostics(failure.diagnostics());
             return Exit::Unusable;
         }
     };

@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
 use tollgate::testing::{self, FileReport};
 
 use super::output::print_diagnostics;
@@ -49,7 +48,7 @@ pub fn run(args: Args) -> Exit {
 
     match args.format {
         Format::Human => print_human(reports, args.coverage, passed, failed),
-        Format::Json => print_json(reports, passed, failed),
+        Format::Json => print_json(&suite),
     }
     if suite.unusable() {
         Exit::Unusable
@@ -103,31 +102,7 @@ fn list(ids: &[&str]) -> String {
     }
 }
 
-fn print_json(reports: &[FileReport], passed: usize, failed: usize) {
-    let files: Vec<_> = reports
-        .iter()
-        .map(|r| {
-            json!({
-                "file": r.file,
-                "tests": r.tests.iter().map(|t| json!({
-                    "name": t.name,
-                    "line": t.line,
-                    "passed": t.passed(),
-                    "failures": t.failures.iter().map(|f| json!({
-                        "line": f.line,
-                        "expected": f.expected,
-                        "actual": f.actual,
-                        "missing": f.missing,
-                    })).collect::<Vec<_>>(),
-                    "error": t.error.as_ref().map(|e| e.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>()),
-                })).collect::<Vec<_>>(),
-                "coverage": {
-                    "never_fired": r.coverage.never_fired(),
-                    "never_passed": r.coverage.never_passed(),
-                },
-            })
-        })
-        .collect();
-    let doc = json!({ "files": files, "passed": passed, "failed": failed });
+fn print_json(suite: &testing::Suite) {
+    let doc = suite.to_json();
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }

@@ -29,7 +29,7 @@ use indexmap::IndexMap;
 pub use effect::{Effect, Verdict};
 pub use model::{Place, Version};
 pub use replay::{Flip, Replay, RuleFlip};
-pub use run::{run, Compared};
+pub use run::{run, Compared, Failure};
 
 use model::Model;
 

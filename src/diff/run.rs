@@ -19,6 +19,21 @@ pub struct Compared {
     pub test_errors: Vec<Diagnostic>,
 }
 
+/// Why a diff could not be made: a version failed to load, or the replayed evidence did.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    Policies(Diagnostics),
+    Replay(Diagnostics),
+}
+
+impl Failure {
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Failure::Policies(d) | Failure::Replay(d) => &d.0,
+        }
+    }
+}
+
 /// Compare `old` with `new` (each a file, or `REV:path` read with git) and, when `replay`
 /// names bundles (files, or folders searched for them), evaluate both on each at `now`
 /// (default: each bundle's `as_of`, else the clock). The errors of both versions are
@@ -28,7 +43,7 @@ pub fn run(
     new: &str,
     replay_paths: &[PathBuf],
     now: Option<DateTime<Utc>>,
-) -> Result<Compared, Diagnostics> {
+) -> Result<Compared, Failure> {
     let (old_spec, new_spec) = (Spec::parse(old), Spec::parse(new));
     let (old, new, test_errors) = match (old_spec.load_for_diff(), new_spec.load_for_diff()) {
         (Ok((old, a)), Ok((new, b))) => (old, new, [a, b].concat()),
@@ -38,13 +53,15 @@ pub fn run(
                 .flatten()
                 .flat_map(|d| d.0)
                 .collect();
-            return Err(Diagnostics(errors));
+            return Err(Failure::Policies(Diagnostics(errors)));
         }
     };
     let mut report = diff(version(&old, &old_spec), version(&new, &new_spec));
     if !replay_paths.is_empty() {
-        let bundles = replay::discover(replay_paths)?;
-        report.replay = Some(replay::replay(&old, &new, &bundles, now)?);
+        let replayed = replay::discover(replay_paths)
+            .and_then(|bundles| replay::replay(&old, &new, &bundles, now))
+            .map_err(Failure::Replay)?;
+        report.replay = Some(replayed);
     }
     Ok(Compared {
         report,

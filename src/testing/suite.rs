@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use serde_json::json;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::policy::Policy;
 
@@ -28,6 +30,36 @@ impl Suite {
     /// A file could not be loaded, or a test could not run: the run says nothing either way.
     pub fn unusable(&self) -> bool {
         !self.load_errors.is_empty() || self.tests().any(|t| t.error.is_some())
+    }
+
+    /// The run as `tollgate test --format json` writes it (CLI.md).
+    pub fn to_json(&self) -> serde_json::Value {
+        let files: Vec<_> = self
+            .reports
+            .iter()
+            .map(|r| {
+                json!({
+                    "file": r.file,
+                    "tests": r.tests.iter().map(|t| json!({
+                        "name": t.name,
+                        "line": t.line,
+                        "passed": t.passed(),
+                        "failures": t.failures.iter().map(|f| json!({
+                            "line": f.line,
+                            "expected": f.expected,
+                            "actual": f.actual,
+                            "missing": f.missing,
+                        })).collect::<Vec<_>>(),
+                        "error": t.error.as_ref().map(|e| e.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>()),
+                    })).collect::<Vec<_>>(),
+                    "coverage": {
+                        "never_fired": r.coverage.never_fired(),
+                        "never_passed": r.coverage.never_passed(),
+                    },
+                })
+            })
+            .collect();
+        json!({ "files": files, "passed": self.passed(), "failed": self.failed() })
     }
 
     fn tests(&self) -> impl Iterator<Item = &super::TestResult> {
