@@ -85,7 +85,10 @@ impl Diagnostic {
             (Some(f), Some(l), Some(c)) => format!(" at {f}:{l}:{c}"),
             _ => String::new(),
         };
-        format!("<Diagnostic {} {}{place}: {}>", self.level, self.code, self.message)
+        format!(
+            "<Diagnostic {} {}{place}: {}>",
+            self.level, self.code, self.message
+        )
     }
 
     fn __str__(&self) -> String {
@@ -134,7 +137,10 @@ fn bug(py: Python<'_>, payload: &(dyn Any + Send)) -> PyErr {
         "internal error in tollgate: {what}; this is a bug, please report it with the input \
          that caused it"
     ));
-    match err.value(py).setattr("diagnostics", Vec::<Diagnostic>::new()) {
+    match err
+        .value(py)
+        .setattr("diagnostics", Vec::<Diagnostic>::new())
+    {
         Ok(()) => err,
         Err(e) => e,
     }
@@ -143,6 +149,7 @@ fn bug(py: Python<'_>, payload: &(dyn Any + Send)) -> PyErr {
 /// Panics inside the guarded section, so the test suite can check that a panic arrives as
 /// `InternalError`. Not part of the API.
 #[pyfunction]
+#[allow(clippy::panic, reason = "the panic is what the test suite checks")]
 pub fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
     unlocked(py, || std::panic::panic_any("requested by the test suite"))
 }

@@ -244,7 +244,10 @@ impl Waiver {
     }
 
     fn __repr__(&self) -> String {
-        format!("<Waiver by {:?} ({}) until {}>", self.by, self.role, self.expires)
+        format!(
+            "<Waiver by {:?} ({}) until {}>",
+            self.by, self.role, self.expires
+        )
     }
 }
 

@@ -17,7 +17,10 @@ pub struct Policy {
 }
 
 impl Policy {
-    fn fit(py: Python<'_>, loaded: Result<tollgate::Policy, tollgate::Diagnostics>) -> PyResult<Policy> {
+    fn fit(
+        py: Python<'_>,
+        loaded: Result<tollgate::Policy, tollgate::Diagnostics>,
+    ) -> PyResult<Policy> {
         let policy = loaded.map_err(|d| policy_error(py, &d.0))?;
         // A policy with no rules would pass everything: refuse it here, as `tollgate eval` does.
         if let Some(unfit) = policy.unfit_to_decide() {
@@ -75,7 +78,12 @@ impl Policy {
     /// The rule ids, in evaluation order.
     #[getter]
     fn rules(&self) -> Vec<String> {
-        self.inner.program().rules.iter().map(|r| r.id.clone()).collect()
+        self.inner
+            .program()
+            .rules
+            .iter()
+            .map(|r| r.id.clone())
+            .collect()
     }
 
     /// Lints found while checking.

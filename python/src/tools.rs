@@ -130,7 +130,10 @@ impl TestReport {
     }
 
     fn __repr__(&self) -> String {
-        format!("<TestReport {} passed, {} failed>", self.passed, self.failed)
+        format!(
+            "<TestReport {} passed, {} failed>",
+            self.passed, self.failed
+        )
     }
 }
 
