@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Python package's checks, as CI runs them (called by .ci/run after the release build):
-# format and lint the extension crate, build the wheel in one fresh virtual environment, install it into another, run the pytest
-# suite and `mypy --strict` on the examples and tests against the shipped stubs.
+# format and lint the extension crate, build the wheel in one fresh virtual environment,
+# install it into another, run the pytest suite and `mypy --strict` on the examples and
+# tests against the shipped stubs.
 # Usage: python/ci.sh [TOLLGATE_BINARY]  (default target/release/tollgate, for the tests
 # that compare with the CLI).
 set -euo pipefail
