@@ -80,10 +80,10 @@ impl Evaluation {
 
     /// The result of the rule with this id, or None.
     fn rule(&self, py: Python<'_>, id: &str) -> PyResult<Option<Py<RuleResult>>> {
-        let index = self.result.rules.iter().position(|r| r.id == id);
-        Ok(index
-            .and_then(|i| self.rule_objects(py).ok()?.get(i))
-            .map(|r| r.clone_ref(py)))
+        let Some(index) = self.result.rules.iter().position(|r| r.id == id) else {
+            return Ok(None);
+        };
+        Ok(self.rule_objects(py)?.get(index).map(|r| r.clone_ref(py)))
     }
 
     #[getter]

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use tollgate::eval::explain;
 use tollgate::Now;
 
 use crate::convert;
@@ -107,7 +106,7 @@ impl Policy {
         let (result, explained) = unlocked(py, || {
             let at = Now::resolve(option, bundle.as_of);
             let result = policy.evaluate(&bundle, at);
-            let explained = explain.then(|| explain::explain(&policy, &bundle, at));
+            let explained = explain.then(|| tollgate::eval::explain::explain(&policy, &bundle, at));
             (result, explained)
         })?;
         Ok(Evaluation::new(policy, bundle, result, explained))
