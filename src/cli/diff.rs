@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use tollgate::diagnostic::{Code, Diagnostic};
-use tollgate::diff::{self, git::Spec, render, replay, FailOn as LibFailOn, Version};
+use tollgate::diff::{self, render, Compared, FailOn as LibFailOn};
 
 use super::output::{parse_now, print_diagnostics, stdout_color};
 use super::Exit;
@@ -51,30 +51,16 @@ pub fn run(args: Args) -> Exit {
     let Ok(now) = parse_now(args.now.as_deref()) else {
         return Exit::Unusable;
     };
-    let (old_spec, new_spec) = (Spec::parse(&args.old), Spec::parse(&args.new));
-    let (old, new, test_errors) = match (old_spec.load_for_diff(), new_spec.load_for_diff()) {
-        (Ok((old, a)), Ok((new, b))) => (old, new, [a, b].concat()),
-        (old, new) => {
-            for result in [old, new] {
-                if let Err(diags) = result {
-                    print_diagnostics(&diags.0);
-                }
-            }
+    let Compared {
+        report,
+        test_errors,
+    } = match diff::run(&args.old, &args.new, &args.replay, now) {
+        Ok(compared) => compared,
+        Err(failure) => {
+            print_diagnostics(failure.diagnostics());
             return Exit::Unusable;
         }
     };
-    let mut report = diff::diff(version(&old, &old_spec), version(&new, &new_spec));
-    if !args.replay.is_empty() {
-        let outcome = replay::discover(&args.replay)
-            .and_then(|bundles| replay::replay(&old, &new, &bundles, now));
-        match outcome {
-            Ok(r) => report.replay = Some(r),
-            Err(diags) => {
-                print_diagnostics(&diags.0);
-                return Exit::Unusable;
-            }
-        }
-    }
     let text = match args.format {
         Format::Human => render::human::render(&report, stdout_color()),
         Format::Json => render::json::render(&report),
@@ -100,12 +86,5 @@ pub fn run(args: Args) -> Exit {
     match fail_on {
         Some(on) if report.fails(on) => Exit::Failed,
         _ => Exit::Ok,
-    }
-}
-
-fn version<'a>(policy: &'a tollgate::Policy, spec: &'a Spec) -> Version<'a> {
-    match spec.rev() {
-        Some(rev) => Version::at_rev(policy, rev),
-        None => Version::new(policy),
     }
 }

@@ -71,16 +71,9 @@ pub fn run(args: Args) -> Exit {
             return Exit::Unusable;
         }
     };
-    if policy.program().rules.is_empty() {
+    if let Some(unfit) = policy.unfit_to_decide() {
         // The decision would be `pass` whatever the evidence: fail closed instead.
-        print_diagnostics([&Diagnostic::error(
-            Code::Rule,
-            format!(
-                "{} has no rules: it would let every candidate launch",
-                args.policy.display()
-            ),
-        )
-        .with_help("add the rules the launch must meet, or import the files that hold them")]);
+        print_diagnostics([&unfit]);
         return Exit::Unusable;
     }
     let bundle = match args.inputs.load() {
