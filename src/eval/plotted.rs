@@ -87,9 +87,10 @@ pub fn plotted(policy: &Policy, bundle: &Bundle) -> Vec<Plotted> {
                 if row.rules.last() != Some(&rule.id) {
                     row.rules.push(rule.id.clone());
                 }
+                let baseline = bundle.metrics.get(&row.key).and_then(|m| m.baseline());
                 let at = read
                     .threshold
-                    .and_then(|(field, c)| on_regression_scale(field, c, direction));
+                    .and_then(|(field, c)| on_regression_scale(field, c, direction, baseline));
                 if let Some(at) = at {
                     let t = Threshold {
                         at,
@@ -232,16 +233,25 @@ impl Walk<'_> {
 }
 
 /// Where `field op c` stands on the regression scale: `regression > c` at `c`,
-/// `improvement < c` at `-c`, `delta` by the metric's direction. Other fields are on other
-/// scales and are not drawn.
-fn on_regression_scale(field: MetricField, c: f64, direction: Option<Direction>) -> Option<f64> {
+/// `improvement < c` at `-c`, `delta` by the metric's direction, and the relative forms
+/// (`rel_regression`, `rel_delta`) times the baseline's magnitude, as they are computed.
+/// Other fields are on other scales and are not drawn.
+fn on_regression_scale(
+    field: MetricField,
+    c: f64,
+    direction: Option<Direction>,
+    baseline: Option<f64>,
+) -> Option<f64> {
+    let worse_when_up = |x: f64| match direction {
+        Some(Direction::HigherIsBetter) => -x,
+        _ => x,
+    };
     let at = match field {
         MetricField::Regression => c,
         MetricField::Improvement => -c,
-        MetricField::Delta => match direction {
-            Some(Direction::HigherIsBetter) => -c,
-            _ => c,
-        },
+        MetricField::Delta => worse_when_up(c),
+        MetricField::RelRegression => c * baseline?.abs(),
+        MetricField::RelDelta => worse_when_up(c * baseline?.abs()),
         _ => return None,
     };
     at.is_finite().then_some(at)

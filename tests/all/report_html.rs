@@ -489,3 +489,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn thresholds_of_every_kin_are_placed_on_the_regression_scale() {
+    use tollgate::eval::plotted::plotted;
+    let policy = Policy::from_source(
+        "p.gate",
+        "policy \"p\" { version \"1\" }\nmetric acc from \"acc\" higher is better\n\
+let limit = 3%\n\
+rule r {\n block when rel_regression(acc) > 10%\n warn when delta(acc) < -5%\n\
+ review when regression(acc) >= limit\n warn when 1% < improvement(acc)\n\
+ warn when rel_delta(acc) < -20%\n review when value(acc) < 0.5 }\n"
+            .to_string(),
+    )
+    .unwrap();
+    let evidence = r#"{"metrics": {"acc": {"value": 0.7, "baseline": 0.8}}}"#;
+    let bundle = evidence::parse_str("e.json", evidence, Format::Json).unwrap();
+    let rows = plotted(&policy, &bundle);
+    let at: Vec<f64> = rows[0].thresholds.iter().map(|t| t.at).collect();
+    // 10% of |0.8|; a delta of -5% on a higher-is-better metric; the let; an improvement
+    // above 1% (the constant on the left); 20% of |0.8|. `value` is on another scale.
+    let expected = [0.08, 0.05, 0.03, -0.01, 0.16];
+    assert_eq!(at.len(), expected.len(), "{at:?}");
+    for (a, e) in at.iter().zip(expected) {
+        assert!((a - e).abs() < 1e-12, "{at:?}");
+    }
+}
