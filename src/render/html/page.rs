@@ -77,5 +77,7 @@ footer { margin-top: 32px; color: var(--mute); font-size: 12px; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
   tr, .rule, svg { break-inside: avoid; }
+  /* Paper has no disclosure triangle: print the folded rules too. */
+  details::details-content { content-visibility: visible; display: block; }
 }
 ";
