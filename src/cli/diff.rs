@@ -24,6 +24,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Exit 1 when a change is loosened or changed (`loosened`), or not cosmetic (`changed`).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
@@ -34,6 +37,8 @@ enum Format {
     Human,
     Json,
     Markdown,
+    /// The review as one self-contained HTML page.
+    Html,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -56,10 +61,14 @@ pub fn run(args: Args) -> Exit {
             return Exit::Unusable;
         }
     };
-    match args.format {
-        Format::Human => print!("{}", render::human::render(&report, stdout_color())),
-        Format::Json => print!("{}", render::json::render(&report)),
-        Format::Markdown => print!("{}", render::markdown::render(&report)),
+    let text = match args.format {
+        Format::Human => render::human::render(&report, stdout_color()),
+        Format::Json => render::json::render(&report),
+        Format::Markdown => render::markdown::render(&report),
+        Format::Html => render::html::render(&report),
+    };
+    if !super::output::emit(args.output.as_deref(), &text) {
+        return Exit::Unusable;
     }
     // After the report, so that neither hides the other: tests that name rules a version
     // does not have (they decide nothing, so the diff stands), and warnings.
