@@ -37,6 +37,10 @@ pub struct Inputs {
     /// evaluation then carries a warning.
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// Take each Inspect sample's cluster (the items that share a context, for clustered
+    /// standard errors) from this field of its metadata.
+    #[arg(long, value_name = "FIELD")]
+    pub cluster_by: Option<String>,
 }
 
 impl Inputs {
@@ -70,6 +74,7 @@ impl Inputs {
         })?;
         let options = Options {
             allow_incomplete: self.allow_incomplete,
+            cluster_by: self.cluster_by.clone(),
         };
         evidence::load_inputs(&inputs, &options).map_err(|diags| {
             print_diagnostics(&diags.0);

@@ -45,6 +45,9 @@ pub struct EvidenceFile {
     pub prefix: Option<String>,
     /// Whether the file was given as evidence about the candidate or as a baseline.
     pub role: Role,
+    /// Whether another file brought this one (an lm-eval samples file beside its results
+    /// file), so reading that file again reads this one too.
+    pub beside: bool,
 }
 
 /// The formats evidence is read from: the native bundle and the outputs of eval harnesses.
@@ -418,6 +421,19 @@ impl Samples {
     /// Item id to cluster id, for the items that share a context.
     pub fn clusters(&self) -> &IndexMap<String, String> {
         &self.clusters
+    }
+
+    /// The candidate's and the baseline's items, the clusters, and the file, for remaking
+    /// the samples with another side.
+    pub fn into_parts(
+        self,
+    ) -> (
+        Option<IndexMap<String, f64>>,
+        Option<IndexMap<String, f64>>,
+        IndexMap<String, String>,
+        usize,
+    ) {
+        (self.candidate, self.baseline, self.clusters, self.file)
     }
 
     /// Index into [`Bundle::files`] of the file the samples came from.
