@@ -114,6 +114,9 @@ pub fn render(e: &Evaluation, explained: &[RuleExplanation], color: bool) -> Str
         if !r.missing.is_empty() {
             let _ = writeln!(out, "        missing: {}", r.missing.join(", "));
         }
+        for t in &r.tests {
+            let _ = writeln!(out, "        test {t}");
+        }
         let _ = writeln!(
             out,
             "        at {}:{}:{}",
@@ -162,6 +165,12 @@ pub fn render(e: &Evaluation, explained: &[RuleExplanation], color: bool) -> Str
             passed.len(),
             passed.join(", ")
         );
+    }
+    // The tests of rules that passed or were waived: a pass rests on them too.
+    for r in e.rules.iter().filter(|r| r.outcome == Outcome::Pass) {
+        for t in &r.tests {
+            let _ = writeln!(out, "  {} test {t}", r.id);
+        }
     }
     if !e.warnings.is_empty() {
         let _ = writeln!(out, "\n{}", paint("warnings:", Style::new().yellow()));
