@@ -99,6 +99,9 @@ fn with_file(mut bundle: Bundle, name: &str, sha256: &str) -> Bundle {
         ..EvidenceFile::default()
     }];
     drop_unknown(&mut bundle, name);
+    // A document read alone is a bundle too: its sampled metrics are defined here as after
+    // a merge (defining them again there changes nothing).
+    super::samples::define_metrics(&mut bundle);
     bundle
 }
 
