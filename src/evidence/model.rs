@@ -385,7 +385,7 @@ impl Samples {
     ) -> Samples {
         let summary = |side: &Option<IndexMap<String, f64>>| {
             let side = side.as_ref()?;
-            let (scores, cluster_of) = dense(&clusters, side.iter().map(|(id, s)| (id, *s)));
+            let (scores, cluster_of) = dense(&clusters, by_id(side));
             Some(Summary {
                 mean: stats::mean(&scores)?,
                 stderr: stats::clustered_stderr(&scores, &cluster_of),
@@ -458,6 +458,14 @@ impl Samples {
     }
 }
 
+/// Items in the order of their ids, so that no statistic depends on the order the items were
+/// read in (a float sum does, in its last bits).
+fn by_id(side: &IndexMap<String, f64>) -> impl Iterator<Item = (&String, f64)> {
+    let mut items: Vec<(&String, f64)> = side.iter().map(|(id, s)| (id, *s)).collect();
+    items.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    items.into_iter()
+}
+
 /// Scores in order, with each item's cluster as a dense index; an item without a cluster is
 /// its own.
 fn dense<'a>(
@@ -486,9 +494,7 @@ fn paired_items(
     baseline: &IndexMap<String, f64>,
     clusters: &IndexMap<String, String>,
 ) -> Paired {
-    let both = candidate
-        .iter()
-        .filter_map(|(id, c)| Some((id, c - baseline.get(id)?)));
+    let both = by_id(candidate).filter_map(|(id, c)| Some((id, c - baseline.get(id)?)));
     let (d, cluster_of) = dense(clusters, both);
     let only_one = |a: &IndexMap<String, f64>, b: &IndexMap<String, f64>| {
         a.keys().filter(|id| !b.contains_key(*id)).count() as u64
