@@ -166,12 +166,6 @@ pub fn render(e: &Evaluation, explained: &[RuleExplanation], color: bool) -> Str
             passed.join(", ")
         );
     }
-    // The tests of rules that passed or were waived: a pass rests on them too.
-    for r in e.rules.iter().filter(|r| r.outcome == Outcome::Pass) {
-        for t in &r.tests {
-            let _ = writeln!(out, "  {} test {t}", r.id);
-        }
-    }
     if !e.warnings.is_empty() {
         let _ = writeln!(out, "\n{}", paint("warnings:", Style::new().yellow()));
         for w in &e.warnings {
