@@ -423,7 +423,7 @@ impl<'a> Explainer<'_, 'a> {
             text: self.text(e.span),
             value,
             note: self.note(e),
-            tests: TestsRead::new(self.program, self.bundle, &self.ev.bound).of_step(e),
+            tests: TestsRead::new(self.program, self.bundle, self.ev.bound).of_step(e),
             children: if depth >= MAX_DEPTH {
                 Vec::new()
             } else {

@@ -353,6 +353,14 @@ pub struct Samples {
     paired: Paired,
 }
 
+/// What [`Samples`] are made of, taken apart.
+pub struct SampleParts {
+    pub candidate: Option<IndexMap<String, f64>>,
+    pub baseline: Option<IndexMap<String, f64>>,
+    pub clusters: IndexMap<String, String>,
+    pub file: usize,
+}
+
 /// Mean, clustered standard error and count of one side's items.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
@@ -425,15 +433,13 @@ impl Samples {
 
     /// The candidate's and the baseline's items, the clusters, and the file, for remaking
     /// the samples with another side.
-    pub fn into_parts(
-        self,
-    ) -> (
-        Option<IndexMap<String, f64>>,
-        Option<IndexMap<String, f64>>,
-        IndexMap<String, String>,
-        usize,
-    ) {
-        (self.candidate, self.baseline, self.clusters, self.file)
+    pub fn into_parts(self) -> SampleParts {
+        SampleParts {
+            candidate: self.candidate,
+            baseline: self.baseline,
+            clusters: self.clusters,
+            file: self.file,
+        }
     }
 
     /// Index into [`Bundle::files`] of the file the samples came from.

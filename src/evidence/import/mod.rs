@@ -778,8 +778,9 @@ impl Pairing<'_> {
             .base_files
             .get(from.file())
             .map_or_else(|| String::from("?"), |f| f.path.clone());
-        let (base_items, _, base_clusters, _) = from.into_parts();
-        let Some(base_items) = base_items else {
+        let parts = from.into_parts();
+        let base_clusters = parts.clusters;
+        let Some(base_items) = parts.candidate else {
             return;
         };
         let file_name = |i: usize| {
@@ -804,8 +805,8 @@ impl Pairing<'_> {
                 return;
             }
             Some(set) => {
-                let (candidate, _, clusters, file) = std::mem::take(set).into_parts();
-                (candidate, clusters, file)
+                let parts = std::mem::take(set).into_parts();
+                (parts.candidate, parts.clusters, parts.file)
             }
             None if bundle.metrics.contains_key(&key) => (
                 None,
