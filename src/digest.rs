@@ -4,7 +4,25 @@ use sha2::{Digest, Sha256};
 
 /// Lowercase hex sha256, as records and reports print it.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+/// A sha256 over bytes read piece by piece (a file streamed rather than held whole).
+#[derive(Default)]
+pub(crate) struct Streaming(Sha256);
+
+impl Streaming {
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The lowercase hex digest of everything given.
+    pub(crate) fn finish(self) -> String {
+        hex(&self.0.finalize())
+    }
+}
+
+fn hex(digest: &[u8]) -> String {
     let mut out = String::with_capacity(64);
     for byte in digest {
         for nibble in [byte >> 4, byte & 0x0f] {

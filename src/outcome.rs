@@ -83,6 +83,55 @@ pub struct AppliedWaiver {
     pub would_be: Outcome,
 }
 
+/// One regression test as a report states it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestFacts {
+    /// The evidence key tested.
+    pub key: String,
+    /// `paired`, `paired, clustered (C clusters)` or `unpaired`.
+    pub method: String,
+    /// The paired items (paired), or the candidate's `n` when stated (unpaired).
+    pub k: Option<u64>,
+    pub n: Option<u64>,
+    pub r: f64,
+    pub se: f64,
+    pub z: f64,
+    pub p: f64,
+    /// For a member of an adjusted family: the adjustment, and the adjusted p-values of a
+    /// regression and of an improvement.
+    pub adjusted: Option<(&'static str, f64, f64)>,
+}
+
+impl std::fmt::Display for TestFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = crate::eval::value::format_number;
+        write!(f, "{}: {}", self.key, self.method)?;
+        if let Some(k) = self.k {
+            write!(f, ", k {k}")?;
+        }
+        if let Some(count) = self.n {
+            write!(f, ", n {count}")?;
+        }
+        write!(
+            f,
+            "; r {}, se {}, z {}, p {}",
+            n(self.r),
+            n(self.se),
+            n(self.z),
+            n(self.p)
+        )?;
+        if let Some((method, worse, better)) = self.adjusted {
+            write!(
+                f,
+                ", {method}-adjusted p {} (of an improvement {})",
+                n(worse),
+                n(better)
+            )?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleResult {
     pub id: String,
@@ -96,6 +145,8 @@ pub struct RuleResult {
     pub missing: Vec<String>,
     pub waiver: Option<AppliedWaiver>,
     pub location: Location,
+    /// The regression tests the rule's clauses read (STATISTICS.md section 4), each once.
+    pub tests: Vec<TestFacts>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -8,7 +8,8 @@
 //! the engine's own form, and evidence load (JSON text → Tollgate's bundle) against
 //! serde_json's typed parse of the same text.
 //!
-//! `cargo run --release -p peers [-- --quick]`. The last line is
+//! `cargo run --release -p peers [-- --quick]`; `-- --samples [N]` runs the per-item
+//! workload instead (`samples.rs`). The last line is
 //! `summary: tollgate/native=X cedar/tollgate=Y cel/tollgate=Z load/serde=W`, ratios of
 //! medians at S = 1000.
 
@@ -16,6 +17,7 @@
 mod workload;
 
 mod engines;
+mod samples;
 mod timing;
 
 use std::process::ExitCode;
@@ -45,6 +47,21 @@ fn main() -> ExitCode {
     if let [flag, dir, scale] = args.as_slice() {
         if flag == "--write" {
             return write(dir, scale.parse().unwrap_or(1000));
+        }
+    }
+    // `--samples [N]`: the per-item workload (samples.rs) instead of the gate workload.
+    if let Some(flag) = args.first() {
+        if flag == "--samples" {
+            let n = args
+                .get(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1_000_000);
+            return samples::run(n);
+        }
+        if flag == "--samples-child" {
+            if let [_, reader, path] = args.as_slice() {
+                return samples::child_main(reader, std::path::Path::new(path));
+            }
         }
     }
     let quick = args.iter().any(|a| a == "--quick");

@@ -129,6 +129,7 @@ pub fn run(args: Args) -> Exit {
     if let Some(path) = &args.record {
         let options = evidence::Options {
             allow_incomplete: args.inputs.allow_incomplete,
+            cluster_by: args.inputs.cluster_by.clone(),
         };
         if let Err(e) = std::fs::write(path, record::render(&result, &policy, &options)) {
             print_diagnostics([&Diagnostic::error(

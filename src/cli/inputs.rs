@@ -34,6 +34,10 @@ pub struct Inputs {
     /// evaluation then carries a warning.
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// Take each Inspect sample's cluster (the items that share a context, for clustered
+    /// standard errors) from this field of its metadata.
+    #[arg(long, value_name = "FIELD")]
+    pub cluster_by: Option<String>,
 }
 
 impl Inputs {
@@ -41,6 +45,7 @@ impl Inputs {
     pub fn load(&self) -> Result<Bundle, Exit> {
         let options = Options {
             allow_incomplete: self.allow_incomplete,
+            cluster_by: self.cluster_by.clone(),
         };
         evidence::load_specs(&self.evidence, &self.baseline, &options).map_err(|diags| {
             print_diagnostics(&diags.0);

@@ -20,24 +20,22 @@ use std::fmt;
 
 use chrono::SecondsFormat;
 
-use crate::builtins::MetricField;
-use crate::compile::ir::{ElementField, Expr, Node};
+use crate::compile::ir::{Expr, Node};
 use crate::compile::Program;
 use crate::diagnostic::Location;
 use crate::evidence::{Bundle, Metric};
-use crate::index::to_u32;
 use crate::levels::{Outcome, Severity};
 use crate::outcome::{Now, Status};
 use crate::policy::Policy;
 use crate::source::Sources;
 
-use super::adjust::member;
 use super::bind;
 use super::expr::{Element, Evaluator};
 use super::logic::contribution;
-use super::metric::{regression_test, samples_for, Method};
 use super::record::Report;
+use super::tests_read::TestsRead;
 use super::value::{format_number, ElementKind, Missing, MissingKey, Selection, Value};
+pub use crate::outcome::TestFacts;
 
 /// How deep `let` definitions are expanded; deeper steps are shown without children.
 const MAX_DEPTH: usize = 300;
@@ -102,55 +100,6 @@ pub struct Step {
     /// function, one per member for `where` over a family that reads one.
     pub tests: Vec<TestFacts>,
     pub children: Vec<Step>,
-}
-
-/// One regression test as a report states it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TestFacts {
-    /// The evidence key tested.
-    pub key: String,
-    /// `paired`, `paired, clustered (C clusters)` or `unpaired`.
-    pub method: String,
-    /// The paired items (paired), or the candidate's `n` when stated (unpaired).
-    pub k: Option<u64>,
-    pub n: Option<u64>,
-    pub r: f64,
-    pub se: f64,
-    pub z: f64,
-    pub p: f64,
-    /// For a member of an adjusted family: the adjustment, and the adjusted p-values of a
-    /// regression and of an improvement.
-    pub adjusted: Option<(&'static str, f64, f64)>,
-}
-
-impl fmt::Display for TestFacts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = format_number;
-        write!(f, "{}: {}", self.key, self.method)?;
-        if let Some(k) = self.k {
-            write!(f, ", k {k}")?;
-        }
-        if let Some(count) = self.n {
-            write!(f, ", n {count}")?;
-        }
-        write!(
-            f,
-            "; r {}, se {}, z {}, p {}",
-            n(self.r),
-            n(self.se),
-            n(self.z),
-            n(self.p)
-        )?;
-        if let Some((method, worse, better)) = self.adjusted {
-            write!(
-                f,
-                ", {method}-adjusted p {} (of an improvement {})",
-                n(worse),
-                n(better)
-            )?;
-        }
-        Ok(())
-    }
 }
 
 /// A value as explained.
@@ -474,7 +423,7 @@ impl<'a> Explainer<'_, 'a> {
             text: self.text(e.span),
             value,
             note: self.note(e),
-            tests: self.tests(e),
+            tests: TestsRead::new(self.program, self.bundle, self.ev.bound).of_step(e),
             children: if depth >= MAX_DEPTH {
                 Vec::new()
             } else {
@@ -529,85 +478,6 @@ impl<'a> Explainer<'_, 'a> {
         }
     }
 
-    /// The regression tests `e` reads: of its metric, or of each member of the family a
-    /// `where` ranges over when its predicate reads a test (the first [`MAX_LISTED`]).
-    fn tests(&self, e: &Expr) -> Vec<TestFacts> {
-        match &e.node {
-            Node::Metric { metric, field } if field.reads_test() => self.metric_test(*metric),
-            Node::NNeeded { metric, .. } => self.metric_test(*metric),
-            Node::Where {
-                collection,
-                predicate,
-            } if reads_test(predicate) => {
-                let Some(f) = family_of(collection) else {
-                    return Vec::new();
-                };
-                let slot = self.program.families.get(f);
-                let members = self.ev.bound.families.get(f).map_or(&[][..], Vec::as_slice);
-                members
-                    .iter()
-                    .take(MAX_LISTED)
-                    .filter_map(|&i| {
-                        self.test_facts(i as usize, slot.and_then(|s| s.direction), Some(f))
-                    })
-                    .collect()
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The test of declared metric `metric`, when it is known.
-    fn metric_test(&self, metric: usize) -> Vec<TestFacts> {
-        let Some(slot) = self.program.metrics.get(metric) else {
-            return Vec::new();
-        };
-        let index = self.bundle.metrics.get_index_of(&slot.key);
-        index
-            .and_then(|i| self.test_facts(i, slot.direction, None))
-            .into_iter()
-            .collect()
-    }
-
-    /// The test of bundle metric `index`, as a member of `family` when given; `None` when
-    /// the test is unknown (the step's value then names what is missing).
-    fn test_facts(
-        &self,
-        index: usize,
-        direction: Option<crate::levels::Direction>,
-        family: Option<usize>,
-    ) -> Option<TestFacts> {
-        let (key, m) = self.bundle.metrics.get_index(index)?;
-        let samples = samples_for(self.bundle, key, MetricField::Pvalue);
-        let test = regression_test(m, samples, direction).ok()?;
-        let (method, k, n) = match test.method {
-            Method::Paired { pairs, clusters } if clusters < pairs => (
-                format!("paired, clustered ({clusters} clusters)"),
-                Some(pairs),
-                None,
-            ),
-            Method::Paired { pairs, .. } => (String::from("paired"), Some(pairs), None),
-            Method::Unpaired => (String::from("unpaired"), None, m.n()),
-        };
-        let adjusted = family.and_then(|f| {
-            let method = self.program.families.get(f)?.adjustment?;
-            let adjusted = self.ev.bound.adjusted.get(f)?;
-            let members = self.ev.bound.families.get(f)?;
-            let [worse, better] = member(adjusted, members, self.bundle, to_u32(index))?;
-            Some((method.name(), worse?, better?))
-        });
-        Some(TestFacts {
-            key: key.clone(),
-            method,
-            k,
-            n,
-            r: test.r,
-            se: test.se,
-            z: test.z,
-            p: test.pvalue(),
-            adjusted,
-        })
-    }
-
     fn signoff_note(&self, role: &str) -> String {
         let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
         let mut expired = Vec::new();
@@ -630,26 +500,6 @@ impl<'a> Explainer<'_, 'a> {
         } else {
             format!("{role}: sign-off by {}", expired.join(", "))
         }
-    }
-}
-
-/// Whether a `where` predicate reads a regression test of its element.
-fn reads_test(e: &Expr) -> bool {
-    match &e.node {
-        Node::Field(ElementField::Metric(field)) => field.reads_test(),
-        // A nested `where` looks at other elements.
-        Node::Where { collection, .. } => reads_test(collection),
-        _ => e.children().into_iter().any(reads_test),
-    }
-}
-
-/// The family a collection ranges over, when it is one written out (a `let` holding one is
-/// explained in its own step).
-fn family_of(e: &Expr) -> Option<usize> {
-    match &e.node {
-        Node::Family(f) => Some(*f),
-        Node::Where { collection, .. } => family_of(collection),
-        _ => None,
     }
 }
 

@@ -236,8 +236,14 @@ fn computed(
         }
         MetricField::N => Number(m.n().ok_or(Gap::Field("n"))? as f64),
         MetricField::Stderr => Number(standard_error(m.stderr(), m.ci(), "stderr")?),
-        MetricField::SignificantlyWorse => Bool(regression_test(m, samples, direction)?.z > Z_95),
-        MetricField::SignificantlyBetter => Bool(regression_test(m, samples, direction)?.z < -Z_95),
+        // By the p-value, so that `significantly_worse(m)` is exactly `pvalue(m) < ALPHA`
+        // (z > 1.96 but for the last bits of a float, where the two could part).
+        MetricField::SignificantlyWorse => {
+            Bool(regression_test(m, samples, direction)?.pvalue() < stats::alpha())
+        }
+        MetricField::SignificantlyBetter => {
+            Bool(stats::upper_tail(-regression_test(m, samples, direction)?.z) < stats::alpha())
+        }
         // A family's adjustment is applied by the evaluator, which knows the family.
         MetricField::Pvalue | MetricField::RawPvalue => {
             Number(regression_test(m, samples, direction)?.pvalue())

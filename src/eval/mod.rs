@@ -14,6 +14,7 @@ pub mod plotted;
 mod power;
 mod record;
 mod rules;
+mod tests_read;
 pub mod value;
 
 use std::cell::OnceCell;
@@ -71,6 +72,7 @@ pub fn evaluate_planned(
     warnings.extend(power::warnings(program, bundle, &bound));
 
     let key_name = |key: MissingKey| missing_key_name(program, bundle, key);
+    let tests_read = tests_read::TestsRead::new(program, bundle, &bound);
     let mut results = Vec::with_capacity(program.rules.len());
     for (index, rule) in program.rules.iter().enumerate() {
         let tests = plan.tests(index);
@@ -87,7 +89,10 @@ pub fn evaluate_planned(
             }
         };
         let waiver = waivers.get(index).copied().flatten();
-        results.push(rules::result(&decider, rule, verdict, waiver, &key_name));
+        let read = tests_read.of_rule(rule);
+        results.push(rules::result(
+            &decider, rule, verdict, waiver, &key_name, read,
+        ));
     }
     let decision = decision(results.iter().map(|r| r.outcome));
 

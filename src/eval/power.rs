@@ -11,20 +11,39 @@ use super::bind::Bound;
 use super::metric::{regression_test, samples_for};
 
 /// One warning per clause `regression(m) > c`, `regression(m) >= c` or `rel_regression(m) >
-/// c` (c a constant) whose metric's minimum detectable regression exceeds c.
+/// c` (c a constant), alone or joined to others by `and`/`or`, whose metric's minimum
+/// detectable regression exceeds c. A rule that states one threshold twice is warned once.
 pub fn warnings(program: &Program, bundle: &Bundle, bound: &Bound) -> Vec<String> {
     let mut out = Vec::new();
     for rule in &program.rules {
+        let mut found = Vec::new();
         for clause in &rule.clauses {
-            let Some((metric, relative, c)) = threshold(&clause.condition) else {
+            thresholds(&clause.condition, &mut found);
+        }
+        let mut seen: Vec<(usize, bool, u64)> = Vec::new();
+        for (metric, relative, c) in found {
+            let id = (metric, relative, c.to_bits());
+            if seen.contains(&id) {
                 continue;
-            };
+            }
+            seen.push(id);
             if let Some(text) = underpowered(program, bundle, bound, metric, relative, c) {
                 out.push(format!("`{}`: {text}", rule.id));
             }
         }
     }
     out
+}
+
+/// The thresholds of `e` and of the operands of its `and`s and `or`s, in reading order.
+fn thresholds(e: &Expr, out: &mut Vec<(usize, bool, f64)>) {
+    match &e.node {
+        Node::And(a, b) | Node::Or(a, b) => {
+            thresholds(a, out);
+            thresholds(b, out);
+        }
+        _ => out.extend(threshold(e)),
+    }
 }
 
 /// The metric, whether the change is relative, and the constant of a clause of one of the

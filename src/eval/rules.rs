@@ -6,7 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::compile::ir::{MessagePart, Rule};
 use crate::evidence::Waiver;
 use crate::levels::Outcome;
-use crate::outcome::{AppliedWaiver, RuleResult, Status};
+use crate::outcome::{AppliedWaiver, RuleResult, Status, TestFacts};
 use crate::suggest::closest;
 
 use super::expr::{Element, Evaluator, Verdict};
@@ -93,6 +93,7 @@ pub(super) fn result<'a, R: Record>(
     verdict: Verdict<Missing>,
     waiver: Option<&Waiver>,
     key_name: &dyn Fn(MissingKey) -> String,
+    tests: Vec<TestFacts>,
 ) -> RuleResult {
     let waiver = waiver.filter(|_| sets_aside(verdict.outcome));
     let message = match (&rule.message, verdict.status) {
@@ -127,6 +128,7 @@ pub(super) fn result<'a, R: Record>(
             .collect(),
         waiver,
         location: rule.location.clone(),
+        tests,
     }
 }
 

@@ -102,8 +102,7 @@ fn read_record<'de, R: Record, A: MapAccess<'de>>(
         values.set(i, map.next_value_seed(FieldValue { field, words })?);
     }
     object.derive(&mut values).map_err(|_| give_up())?;
-    let missing =
-        (object.fields.iter().enumerate()).any(|(i, f)| f.required && values.get(i).is_none());
+    let missing = (0..object.fields.len()).any(|i| object.missing(i, &values));
     if missing
         || object.uncontained(&values).next().is_some()
         || object.misordered(&values).next().is_some()

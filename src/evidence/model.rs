@@ -45,6 +45,9 @@ pub struct EvidenceFile {
     pub prefix: Option<String>,
     /// Whether the file was given as evidence about the candidate or as a baseline.
     pub role: Role,
+    /// Whether another file brought this one (an lm-eval samples file beside its results
+    /// file), so reading that file again reads this one too.
+    pub beside: bool,
 }
 
 /// The formats evidence is read from: the native bundle and the outputs of eval harnesses.
@@ -350,6 +353,14 @@ pub struct Samples {
     paired: Paired,
 }
 
+/// What [`Samples`] are made of, taken apart.
+pub struct SampleParts {
+    pub candidate: Option<IndexMap<String, f64>>,
+    pub baseline: Option<IndexMap<String, f64>>,
+    pub clusters: IndexMap<String, String>,
+    pub file: usize,
+}
+
 /// Mean, clustered standard error and count of one side's items.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
@@ -382,7 +393,7 @@ impl Samples {
     ) -> Samples {
         let summary = |side: &Option<IndexMap<String, f64>>| {
             let side = side.as_ref()?;
-            let (scores, cluster_of) = dense(&clusters, side.iter().map(|(id, s)| (id, *s)));
+            let (scores, cluster_of) = dense(&clusters, by_id(side));
             Some(Summary {
                 mean: stats::mean(&scores)?,
                 stderr: stats::clustered_stderr(&scores, &cluster_of),
@@ -420,6 +431,17 @@ impl Samples {
         &self.clusters
     }
 
+    /// The candidate's and the baseline's items, the clusters, and the file, for remaking
+    /// the samples with another side.
+    pub fn into_parts(self) -> SampleParts {
+        SampleParts {
+            candidate: self.candidate,
+            baseline: self.baseline,
+            clusters: self.clusters,
+            file: self.file,
+        }
+    }
+
     /// Index into [`Bundle::files`] of the file the samples came from.
     pub fn file(&self) -> usize {
         self.file
@@ -440,6 +462,14 @@ impl Samples {
     pub fn paired(&self) -> Paired {
         self.paired
     }
+}
+
+/// Items in the order of their ids, so that no statistic depends on the order the items were
+/// read in (a float sum does, in its last bits).
+fn by_id(side: &IndexMap<String, f64>) -> impl Iterator<Item = (&String, f64)> {
+    let mut items: Vec<(&String, f64)> = side.iter().map(|(id, s)| (id, *s)).collect();
+    items.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    items.into_iter()
 }
 
 /// Scores in order, with each item's cluster as a dense index; an item without a cluster is
@@ -470,9 +500,7 @@ fn paired_items(
     baseline: &IndexMap<String, f64>,
     clusters: &IndexMap<String, String>,
 ) -> Paired {
-    let both = candidate
-        .iter()
-        .filter_map(|(id, c)| Some((id, c - baseline.get(id)?)));
+    let both = by_id(candidate).filter_map(|(id, c)| Some((id, c - baseline.get(id)?)));
     let (d, cluster_of) = dense(clusters, both);
     let only_one = |a: &IndexMap<String, f64>, b: &IndexMap<String, f64>| {
         a.keys().filter(|id| !b.contains_key(*id)).count() as u64

@@ -98,7 +98,29 @@ fn with_file(mut bundle: Bundle, name: &str, sha256: &str) -> Bundle {
         sha256: sha256.to_string(),
         ..EvidenceFile::default()
     }];
+    drop_unknown(&mut bundle, name);
+    // A document read alone is a bundle too: its sampled metrics are defined here as after
+    // a merge (defining them again there changes nothing).
+    super::samples::define_metrics(&mut bundle);
     bundle
+}
+
+/// Leave out each metric whose value is unknown (`n` = 0 and no `value`: the schema builds
+/// it with a NaN value), with a warning: a rule that reads it then finds it missing and
+/// fails closed.
+fn drop_unknown(bundle: &mut Bundle, name: &str) {
+    let mut unknown = Vec::new();
+    bundle.metrics.retain(|key, metric| {
+        let known = !metric.value().is_nan();
+        if !known {
+            unknown.push(format!(
+                "{name}: the metric `{key}` has n = 0 and no value: its value is unknown, so \
+                 the rules that read it are missing evidence"
+            ));
+        }
+        known
+    });
+    bundle.warnings.extend(unknown);
 }
 
 /// Nothing but white space (and, in YAML, comments).

@@ -229,6 +229,23 @@ impl Object {
         Ok(())
     }
 
+    /// Whether field `i` is missing: required, absent, and not a proportion's value left
+    /// unknown by its `n` of 0 (STATISTICS.md section 7: with n = 0 the value is unknown, so
+    /// the metric is unknown and the rules that read it fail closed).
+    pub(crate) fn missing(&'static self, i: usize, values: &Values) -> bool {
+        let required = self.fields.get(i).is_some_and(|f| f.required);
+        required && values.get(i).is_none() && !self.unknown(i, values)
+    }
+
+    /// Whether field `i` is a proportion's value with `n` = 0 and no value stated.
+    pub(crate) fn unknown(&'static self, i: usize, values: &Values) -> bool {
+        values.get(i).is_none()
+            && self
+                .proportions
+                .iter()
+                .any(|p| p.value == i && matches!(values.get(p.n), Some(Value::Count(0))))
+    }
+
     /// The instants of `values` out of order: `(earlier field, its instant, later field, its
     /// instant)` where the earlier one is after the later one.
     pub(crate) fn misordered<'v>(
@@ -646,9 +663,17 @@ impl Record for Bundle {
 impl Record for Metric {
     const OBJECT: &'static Object = &METRIC;
 
+    /// A metric whose value is unknown (`n` = 0, no `value`) is built with a NaN value, which
+    /// no reader accepts otherwise; the bundle then leaves it out (`parse::drop_unknown`).
     fn build(values: Values) -> Option<Metric> {
+        let unknown = METRIC.unknown(at(METRIC_FIELDS, "value"), &values);
         let [value, baseline, stderr, baseline_stderr, ci, baseline_ci, n, ..] = slots(values);
-        let mut metric = Metric::new(value.and_then(Value::number)?, 0);
+        let value = if unknown {
+            f64::NAN
+        } else {
+            value.and_then(Value::number)?
+        };
+        let mut metric = Metric::new(value, 0);
         metric.set_baseline(baseline.and_then(Value::number));
         metric.set_stderr(stderr.and_then(Value::number));
         metric.set_baseline_stderr(baseline_stderr.and_then(Value::number));

@@ -44,6 +44,9 @@ pub struct Meta {
     pub evidence_files: Vec<EvidenceInput>,
     /// Whether unfinished Inspect logs were accepted (`--allow-incomplete`).
     pub allow_incomplete: bool,
+    /// The Inspect metadata field clusters were read from (`--cluster-by`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_by: Option<String>,
 }
 
 /// An evidence file and how it was read.
@@ -57,6 +60,10 @@ pub struct EvidenceInput {
     pub prefix: Option<String>,
     /// `evidence` or `baseline`.
     pub role: String,
+    /// Brought by the file before it (an lm-eval samples file beside its results file), so
+    /// `verify` does not read it on its own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub beside: bool,
 }
 
 pub(crate) fn role_name(role: Role) -> &'static str {
@@ -100,9 +107,11 @@ fn build(e: &Evaluation, policy_files: Vec<PolicyFile>, options: &evidence::Opti
                 format: f.format.as_str().to_string(),
                 prefix: f.prefix.clone(),
                 role: role_name(f.role).to_string(),
+                beside: f.beside,
             })
             .collect(),
         allow_incomplete: options.allow_incomplete,
+        cluster_by: options.cluster_by.clone(),
     };
     if let (Some(obj), Ok(meta)) = (doc.as_object_mut(), serde_json::to_value(meta)) {
         obj.insert("record".to_string(), meta);

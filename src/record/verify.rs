@@ -23,6 +23,8 @@ pub struct Record {
     pub policy_files: Vec<PolicyFile>,
     pub evidence: Vec<RecordedEvidence>,
     pub allow_incomplete: bool,
+    /// The Inspect metadata field clusters were read from (`--cluster-by`).
+    pub cluster_by: Option<String>,
     pub candidate: Option<String>,
     pub now: Now,
     pub decision: Outcome,
@@ -40,6 +42,8 @@ pub struct RecordedEvidence {
     pub format: InputFormat,
     pub prefix: Option<String>,
     pub role: Role,
+    /// Brought by the file before it (an lm-eval samples file beside its results file).
+    pub beside: bool,
 }
 
 /// Why a record cannot be used at all.
@@ -178,11 +182,19 @@ pub fn parse(text: &str) -> Result<Record, Invalid> {
                 None => None,
             },
             role: i.key("role")?.word("evidence or baseline", parse_role)?,
+            beside: match i.optional("beside")? {
+                Some(b) => b.bool()?,
+                None => false,
+            },
         });
     }
     let allow_incomplete = match meta.optional("allow_incomplete")? {
         Some(a) => a.bool()?,
         None => false,
+    };
+    let cluster_by = match meta.optional("cluster_by")? {
+        Some(c) => Some(c.str()?.to_string()),
+        None => None,
     };
     let now = root.key("now")?;
     let now = Now {
@@ -226,6 +238,7 @@ pub fn parse(text: &str) -> Result<Record, Invalid> {
         policy_files,
         evidence,
         allow_incomplete,
+        cluster_by,
         candidate,
         now,
         decision,
@@ -390,11 +403,13 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
             None
         }
     };
-    // Each file read again as it was read: same format, prefix and role.
+    // Each file read again as it was read: same format, prefix and role. A file another
+    // brought is brought by it again.
     let inputs: Vec<Input> = files
         .iter()
         .filter(|f| f.kind == FileKind::Evidence)
         .zip(&record.evidence)
+        .filter(|(_, e)| !e.beside)
         .map(|(f, e)| Input {
             path: f.resolved.clone(),
             format: Some(e.format),
@@ -404,6 +419,7 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
         .collect();
     let options = evidence::Options {
         allow_incomplete: record.allow_incomplete,
+        cluster_by: record.cluster_by.clone(),
     };
     let bundle = match evidence::load_inputs(&inputs, &options) {
         Ok(b) => Some(b),

@@ -8,12 +8,11 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::diagnostic::Location;
-use crate::eval::explain::{
-    ClauseExplanation, ClauseResult, RuleExplanation, Shown, Step, TestFacts,
-};
+use crate::eval::explain::{ClauseExplanation, ClauseResult, RuleExplanation, Shown, Step};
 use crate::eval::value::format_number;
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, Status};
+use crate::render::json::{test_doc, TestDoc};
 
 /// The explanation of every rule as indented text, one block per rule, in rule order.
 pub fn render_text(e: &Evaluation, explained: &[RuleExplanation]) -> String {
@@ -110,28 +109,6 @@ struct StepDoc<'a> {
     children: Vec<StepDoc<'a>>,
 }
 
-/// A regression test the step read, numbers unrounded: a reader recomputes from them.
-#[derive(Serialize)]
-struct TestDoc<'a> {
-    key: &'a str,
-    method: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    k: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    n: Option<u64>,
-    r: f64,
-    se: f64,
-    /// ±infinity (a zero `se`) has no JSON number: it is written as a string.
-    z: Json,
-    p: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    adjustment: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    adjusted_p: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    adjusted_p_improvement: Option<f64>,
-}
-
 /// One rule's explanation as the JSON `explain` field.
 pub fn rule_json(rule: &RuleExplanation) -> Json {
     let doc = RuleDoc {
@@ -161,26 +138,6 @@ fn step_doc(step: &Step) -> StepDoc<'_> {
         note: step.note.as_deref(),
         tests: step.tests.iter().map(test_doc).collect(),
         children: step.children.iter().map(step_doc).collect(),
-    }
-}
-
-fn test_doc(t: &TestFacts) -> TestDoc<'_> {
-    TestDoc {
-        key: &t.key,
-        method: &t.method,
-        k: t.k,
-        n: t.n,
-        r: t.r,
-        se: t.se,
-        z: if t.z.is_finite() {
-            Json::from(t.z)
-        } else {
-            Json::from(if t.z > 0.0 { "inf" } else { "-inf" })
-        },
-        p: t.p,
-        adjustment: t.adjusted.map(|a| a.0),
-        adjusted_p: t.adjusted.map(|a| a.1),
-        adjusted_p_improvement: t.adjusted.map(|a| a.2),
     }
 }
 

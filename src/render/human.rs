@@ -114,6 +114,9 @@ pub fn render(e: &Evaluation, explained: &[RuleExplanation], color: bool) -> Str
         if !r.missing.is_empty() {
             let _ = writeln!(out, "        missing: {}", r.missing.join(", "));
         }
+        for t in &r.tests {
+            let _ = writeln!(out, "        test {t}");
+        }
         let _ = writeln!(
             out,
             "        at {}:{}:{}",

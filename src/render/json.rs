@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use crate::diagnostic::Location;
 use crate::levels::Outcome;
-use crate::outcome::{Evaluation, NowSource, Status};
+use crate::outcome::{Evaluation, NowSource, Status, TestFacts};
+
+type Json = serde_json::Value;
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -51,6 +53,9 @@ struct RuleDoc<'a> {
     missing: &'a [String],
     waiver: Option<WaiverDoc<'a>>,
     location: &'a Location,
+    /// The regression tests the rule read (STATISTICS.md section 4).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tests: Vec<TestDoc<'a>>,
 }
 
 #[derive(Serialize)]
@@ -131,9 +136,52 @@ fn doc(e: &Evaluation) -> Doc<'_> {
                     would_be: w.would_be,
                 }),
                 location: &r.location,
+                tests: r.tests.iter().map(test_doc).collect(),
             })
             .collect(),
         warnings: &e.warnings,
         tool: tool(),
+    }
+}
+
+/// A regression test a rule or step read, numbers unrounded: a reader recomputes from them.
+#[derive(Serialize)]
+pub(crate) struct TestDoc<'a> {
+    key: &'a str,
+    method: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n: Option<u64>,
+    r: f64,
+    se: f64,
+    /// ±infinity (a zero `se`) has no JSON number: it is written as a string.
+    z: Json,
+    p: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjustment: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjusted_p: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjusted_p_improvement: Option<f64>,
+}
+
+pub(crate) fn test_doc(t: &TestFacts) -> TestDoc<'_> {
+    TestDoc {
+        key: &t.key,
+        method: &t.method,
+        k: t.k,
+        n: t.n,
+        r: t.r,
+        se: t.se,
+        z: if t.z.is_finite() {
+            Json::from(t.z)
+        } else {
+            Json::from(if t.z > 0.0 { "inf" } else { "-inf" })
+        },
+        p: t.p,
+        adjustment: t.adjusted.map(|a| a.0),
+        adjusted_p: t.adjusted.map(|a| a.1),
+        adjusted_p_improvement: t.adjusted.map(|a| a.2),
     }
 }

@@ -9,6 +9,7 @@ use chrono::SecondsFormat;
 use indexmap::IndexMap;
 
 use crate::eval::explain::{ClauseResult, RuleExplanation};
+use crate::eval::value::format_number;
 use crate::evidence::Role;
 use crate::levels::Outcome;
 use crate::outcome::{Evaluation, NowSource, RuleResult, Status};
@@ -170,6 +171,7 @@ pub fn render(
     if !passed.is_empty() {
         let _ = writeln!(out, "\n### Passed\n\n{}", passed.join(", "));
     }
+    regression_tests(&mut out, e);
 
     let _ = writeln!(out, "\n### Evidence\n");
     let _ = writeln!(out, "| File | Read as | sha256 |\n| --- | --- | --- |");
@@ -212,6 +214,43 @@ pub fn render(
         super::json::tool().version
     );
     out
+}
+
+/// Each regression test a rule read (STATISTICS.md section 4), numbers as reports print them.
+fn regression_tests(out: &mut String, e: &Evaluation) {
+    if e.rules.iter().all(|r| r.tests.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n### Regression tests\n\n| Rule | Metric | Method | Items | r | se | z | p | Adjusted p |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    );
+    let n = format_number;
+    for r in &e.rules {
+        for t in &r.tests {
+            let items = match (t.k, t.n) {
+                (Some(k), _) => format!("k {k}"),
+                (None, Some(count)) => format!("n {count}"),
+                (None, None) => String::from("—"),
+            };
+            let adjusted = t.adjusted.map_or_else(
+                || String::from("—"),
+                |(how, p, _)| format!("{} ({how})", n(p)),
+            );
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {items} | {} | {} | {} | {} | {adjusted} |",
+                code(&r.id),
+                code(&t.key),
+                text(&t.method),
+                n(t.r),
+                n(t.se),
+                n(t.z),
+                n(t.p)
+            );
+        }
+    }
 }
 
 fn rule_table(

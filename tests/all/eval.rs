@@ -390,6 +390,33 @@ fn a_regression_below_what_the_eval_detects_is_called_out() {
 }
 
 #[test]
+fn thresholds_inside_and_or_are_called_out_too() {
+    // The same evidence as above: mde 4%.
+    let e = eval(
+        "metric syc from \"syc\" lower is better\n\
+         rule both { block when regression(syc) > 1% and value(syc) > 0 }\n\
+         rule either { review when value(syc) > 0.5 or (regression(syc) > 2% and n(syc) > 1) }\n\
+         rule twice { warn when regression(syc) > 1% or regression(syc) > 1% }\n\
+         rule negated { warn when not (regression(syc) > 1%) }\n\
+         rule seen { warn when regression(syc) > 5% or value(syc) > 0.9 }\n",
+        r#"{"metrics": {"syc": {"value": 0.05, "baseline": 0.04, "stderr": 0.01,
+                                "baseline_stderr": 0.01, "n": 900}}}"#,
+    );
+    let power: Vec<&str> = e
+        .warnings
+        .iter()
+        .filter(|w| w.contains("cannot see"))
+        .map(|w| w.split(':').next().unwrap())
+        .collect();
+    // `not` turns a threshold into its opposite, so it is not one; 5% is above the mde.
+    assert_eq!(power, ["`both`", "`either`", "`twice`"], "{:?}", e.warnings);
+    assert!(e
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("`either`") && w.contains("of 2%")));
+}
+
+#[test]
 fn n_needed_scales_the_items_by_the_squared_ratio_of_mde_to_effect() {
     // Unpaired: mde 0.0396209 over n = 900; for 2%: ceil(900 * 1.98105^2) = ceil(3532.09).
     // Paired: differences 1, 1, 0, 0 in two clusters, se 0.5, k 4: ceil(4 * 2.80162^2) = 32.

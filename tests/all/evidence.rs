@@ -179,6 +179,27 @@ fn successes_make_a_proportion_with_a_wilson_interval() {
 }
 
 #[test]
+fn a_metric_of_no_items_and_no_value_is_unknown_not_an_error() {
+    // STATISTICS.md section 7: with n = 0 the value is unknown. Both passes leave the metric
+    // out (rules reading it fail closed) and say so; a stated value still stands.
+    for b in [
+        json(r#"{ "metrics": { "x": { "successes": 0, "n": 0 }, "y": { "n": 0 }, "z": 0.5 } }"#),
+        yaml("metrics:\n  x: { successes: 0, n: 0 }\n  y: { n: 0 }\n  z: 0.5\n"),
+    ] {
+        assert_eq!(b.metrics.keys().collect::<Vec<_>>(), ["z"]);
+        assert_eq!(b.warnings.len(), 2, "{:?}", b.warnings);
+        assert!(b.warnings[0].contains("`x`") && b.warnings[0].contains("unknown"));
+    }
+    let b = json(r#"{ "metrics": { "x": { "value": 0.3, "n": 0 } } }"#);
+    assert_eq!(b.metrics["x"].value(), 0.3);
+    // Without `n` = 0, a missing value is still an error.
+    assert_mentions(
+        &json_error(r#"{ "metrics": { "x": { "n": 3 } } }"#),
+        &["value"],
+    );
+}
+
+#[test]
 fn counts_that_contradict_a_metric_are_evidence_errors() {
     for (text, parts) in [
         (

@@ -25,6 +25,7 @@ const EXAMPLES: &[(&str, &str, Outcome)] = &[
         Outcome::Block,
     ),
     ("chat-waived", "policies/chat-mainline.gate", Outcome::Pass),
+    ("chat-paired", "policies/chat-mainline.gate", Outcome::Block),
     (
         "frontier-deploys",
         "policies/frontier-preparedness.gate",

@@ -289,6 +289,7 @@ fn allow_incomplete_keeps_a_cancelled_log_with_a_warning() {
         &[],
         Options {
             allow_incomplete: true,
+            ..Options::default()
         },
     )
     .unwrap();
@@ -367,9 +368,10 @@ fn a_version_2_log_with_success_reads_every_scorer() {
 
 // ---- promptfoo ----
 
-/// The Wilson 95% interval as the roots of (p̂ − p)² = z²·p(1 − p)/n.
+/// The Wilson 95% interval as the roots of (p̂ − p)² = z²·p(1 − p)/n, at STATISTICS.md
+/// section 7's z = 1.96.
 fn wilson_roots(successes: f64, n: f64) -> (f64, f64) {
-    let z: f64 = 1.959963984540054;
+    let z: f64 = 1.96;
     let phat = successes / n;
     let a = n + z * z;
     let b = -(2.0 * n * phat + z * z);
@@ -421,7 +423,9 @@ fn promptfoo_gives_pass_rates_with_wilson_intervals_and_mean_scores() {
         );
         assert!((high - want_high).abs() < 1e-12, "{high} vs {want_high}");
         // 0 of 2: [0, z²/(n + z²)].
-        assert!((high - 0.6576197724933469).abs() < 1e-12);
+        assert!((high - 3.8416 / 5.8416).abs() < 1e-12);
+        // A proportion's standard error, sqrt(p(1-p)/n): 0 at p = 0.
+        assert_eq!(rate.stderr(), Some(0.0));
 
         let score = &b.metrics[&format!("{provider}.score")];
         assert!((score.value() - mean).abs() < 1e-12);
@@ -773,6 +777,7 @@ fn cut_and_mangled_files_never_panic_and_errors_name_the_file() {
     ];
     let options = Options {
         allow_incomplete: true,
+        ..Options::default()
     };
     for path in [NA, LEGACY_NAN, CANCELLED, PROMPTFOO, HELM, TYPHOON] {
         let full = std::fs::read_to_string(path).unwrap();
@@ -802,12 +807,15 @@ fn cut_and_mangled_files_never_panic_and_errors_name_the_file() {
 }
 
 #[test]
-fn a_binary_inspect_log_says_how_to_convert_it() {
+fn a_broken_inspect_archive_says_what_it_is_and_why_it_cannot_be_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("2025-05-12_popularity.eval");
     std::fs::write(&path, b"PK\x03\x04\x14\x00\x00\x00binary").unwrap();
     let errors = err(&[path.to_str().unwrap()], &[]);
-    assert_mentions(&errors[0], &["zip archive", "inspect log convert"]);
+    assert_mentions(
+        &errors[0],
+        &["popularity.eval", "zip archive", "cannot be read"],
+    );
 }
 
 /// A bundle of one metric with every number field set from `numbers` (`value`, `baseline`,

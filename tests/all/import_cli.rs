@@ -284,3 +284,78 @@ fn helm_standard_errors_come_from_stddev_and_count() {
         "{archive:#}"
     );
 }
+
+/// The commands of the paired lm-eval example's README (lines continued with `\`), without
+/// `cargo run --release --`.
+fn copa_commands() -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string("examples/lm-eval-copa-paired/README.md").unwrap();
+    let joined = readme.replace("\\\n", " ");
+    joined
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("cargo run --release -- eval "))
+        .map(|l| {
+            l.trim_start_matches("cargo run --release -- ")
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_paired_lm_eval_example_decides_as_its_readme_says() {
+    let commands = copa_commands();
+    assert_eq!(commands.len(), 2);
+    let run = |args: &[String]| {
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend(["--format", "json"]);
+        let out = tollgate(&args);
+        let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        (out.status.code(), doc)
+    };
+    let rule = |doc: &Value, id: &str| {
+        doc["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // With the samples files: the paired test flags the drop, and the eval is underpowered.
+    let (code, paired) = run(&commands[0]);
+    assert_eq!(code, Some(3));
+    let regressed = rule(&paired, "copa_regressed");
+    assert_eq!(regressed["status"], "fired");
+    let test = &regressed["tests"][0];
+    assert_eq!(
+        (test["method"].as_str(), test["k"].as_u64()),
+        (Some("paired"), Some(20))
+    );
+    assert!(
+        (test["p"].as_f64().unwrap() - 0.0731).abs() < 1e-4,
+        "{test}"
+    );
+    assert_eq!(paired["evidence"].as_array().unwrap().len(), 4);
+    let warnings = paired["warnings"].to_string();
+    assert!(
+        warnings.contains("cannot see a regression of 30% (minimum detectable 39%")
+            && warnings.contains("about 34 items needed"),
+        "{warnings}"
+    );
+    // The summary numbers alone: unpaired, and it passes.
+    let (code, unpaired) = run(&commands[1]);
+    assert_eq!(code, Some(0));
+    let regressed = rule(&unpaired, "copa_regressed");
+    assert_eq!(regressed["status"], "passed");
+    let test = &regressed["tests"][0];
+    assert_eq!(
+        (test["method"].as_str(), test["n"].as_u64()),
+        (Some("unpaired"), Some(20))
+    );
+    assert!(
+        (test["p"].as_f64().unwrap() - 0.0840).abs() < 1e-4,
+        "{test}"
+    );
+}

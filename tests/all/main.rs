@@ -33,6 +33,7 @@ mod fmt_properties;
 mod fmt_support;
 mod import;
 mod import_cli;
+mod import_samples;
 mod limits;
 mod parse;
 mod properties;

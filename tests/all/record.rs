@@ -194,7 +194,7 @@ fn an_edit_that_keeps_the_results_still_fails_on_the_hash() {
     let text = stdout(&out);
     assert!(text.contains("CHANGED   evidence"), "{text}");
     assert!(
-        text.contains("results: every field reproduces (decision block, 10 rule(s))"),
+        text.contains("results: every field reproduces (decision block, 11 rule(s))"),
         "{text}"
     );
 }
@@ -216,7 +216,7 @@ fn an_edited_policy_fails_and_says_what_changed() {
     );
     assert!(
         text.contains(
-            "  rule metrics_disagree_with_testers:\n    rules[5].outcome: recorded \"review\", now \"pass\""
+            "  rule metrics_disagree_with_testers:\n    rules[6].outcome: recorded \"review\", now \"pass\""
         ),
         "{text}"
     );
@@ -239,7 +239,7 @@ fn an_edited_import_fails() {
         "{text}"
     );
     assert!(
-        text.contains("rules[8].outcome: recorded \"pass\", now \"block\""),
+        text.contains("rules[9].outcome: recorded \"pass\", now \"block\""),
         "{text}"
     );
 }
@@ -414,17 +414,17 @@ fn verify_json_reports_the_same() {
     assert_eq!(doc["files"][0]["state"], "changed");
     assert_eq!(doc["files"][1]["state"], "same");
     let first = &doc["differences"][0];
-    assert_eq!(first["path"], "rules[5].outcome");
+    assert_eq!(first["path"], "rules[6].outcome");
     assert_eq!(first["rule"], "metrics_disagree_with_testers");
     assert_eq!(first["recorded"], "review");
     assert_eq!(first["now"], "pass");
     assert_eq!(
         first["text"],
-        "rules[5].outcome: recorded \"review\", now \"pass\""
+        "rules[6].outcome: recorded \"review\", now \"pass\""
     );
     // The message is gone now: `now` is null, not absent.
     let message = &doc["differences"][2];
-    assert_eq!(message["path"], "rules[5].message");
+    assert_eq!(message["path"], "rules[6].message");
     assert_eq!(message["now"], Value::Null);
     assert!(message.get("now").is_some());
 }

@@ -180,8 +180,8 @@ fn markdown_with_explain_folds_each_rule() {
         "examples/chat-missing-eval/evidence.json",
         &["--format", "markdown", "--explain"],
     );
-    assert_eq!(md.matches("<details>").count(), 10, "{md}");
-    assert_eq!(md.matches("</details>").count(), 10, "{md}");
+    assert_eq!(md.matches("<details>").count(), 11, "{md}");
+    assert_eq!(md.matches("</details>").count(), 11, "{md}");
     assert!(
         md.contains("unknown (missing behavior.sycophancy_rate)"),
         "{md}"

@@ -175,3 +175,65 @@ fn deep_expressions_are_explained_whole() {
     let e = policy.evaluate(&bundle, now);
     assert!(render::explain::render_text(&e, &x).contains("⇒ fires: warn"));
 }
+
+/// Every test a step of `step` reads, depth first.
+fn step_tests(step: &explain::Step, out: &mut Vec<explain::TestFacts>) {
+    out.extend(step.tests.iter().cloned());
+    for child in &step.children {
+        step_tests(child, out);
+    }
+}
+
+#[test]
+fn the_reports_state_the_tests_explain_states_from_one_place() {
+    let policy = Policy::from_source(
+        "t.gate",
+        "policy \"t\" {}\n\
+         metric acc from \"acc\" higher is better\n\
+         metric family s from \"s.*\" lower is better adjusted by holm\n\
+         rule worse { block when significantly_worse(acc) or mde(acc) > 0.5 }\n\
+         rule fam { review when any(s where significantly_worse) }\n\
+         rule plain { warn when value(acc) < 0 }\n",
+    )
+    .unwrap();
+    let bundle = evidence::parse_str(
+        "e.json",
+        r#"{ "metrics": { "s.a": { "value": 0.3, "baseline": 0.1, "stderr": 0.05, "baseline_stderr": 0.05 },
+                          "s.b": { "value": 0.1, "baseline": 0.1, "stderr": 0.05, "baseline_stderr": 0.05 } },
+             "samples": { "acc": { "candidate": { "q1": 1, "q2": 0, "q3": 1, "q4": 0 },
+                                   "baseline":  { "q1": 1, "q2": 1, "q3": 1, "q4": 1 } } } }"#,
+        Format::Json,
+    )
+    .unwrap();
+    let now = Now::resolve(evidence::parse_instant("2025-01-01T00:00:00Z"), None);
+    let e = policy.evaluate(&bundle, now);
+    let x = explain::explain(&policy, &bundle, now);
+    for (rule, explained) in e.rules.iter().zip(&x) {
+        let mut from_steps = Vec::new();
+        for clause in &explained.clauses {
+            step_tests(&clause.condition, &mut from_steps);
+        }
+        from_steps.dedup_by(|a, b| a.key == b.key);
+        assert_eq!(rule.tests, from_steps, "{}", rule.id);
+    }
+    let worse = &e.rule("worse").unwrap().tests;
+    assert_eq!(worse.len(), 1, "one test, though two clauses read it");
+    assert_eq!((worse[0].method.as_str(), worse[0].k), ("paired", Some(4)));
+    // d = 0, -1, 0, -1 (higher is better, so r = 0.5), sd 0.57735, se 0.288675.
+    assert!(
+        (worse[0].r - 0.5).abs() < 1e-12 && (worse[0].se - 0.288_675_134_594_812_9).abs() < 1e-12
+    );
+    let fam = &e.rule("fam").unwrap().tests;
+    assert_eq!(fam.len(), 2);
+    assert!(fam
+        .iter()
+        .all(|t| t.adjusted.is_some_and(|a| a.0 == "holm")));
+    assert!(e.rule("plain").unwrap().tests.is_empty());
+    // Each report prints them.
+    let json = tollgate::render::json::render(&e);
+    assert!(json.contains("\"method\": \"paired\"") && json.contains("\"adjusted_p\""));
+    let md = tollgate::render::markdown::render(&e, &policy, &x, false);
+    assert!(md.contains("| `worse` | `acc` | paired | k 4 |"), "{md}");
+    let human = tollgate::render::human::render(&e, &x, false);
+    assert!(human.contains("test acc: paired, k 4;"), "{human}");
+}

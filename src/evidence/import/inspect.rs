@@ -19,26 +19,44 @@ use serde_json::{Map, Value};
 use crate::evidence::ctx::Seg;
 use crate::evidence::model::Metric;
 
+use super::inspect_scores::{Sample, Scores};
 use super::json::{count, describe, num, Num};
 use super::sink::{path, Sink};
-use super::Imported;
+use super::{Imported, Options};
 
-/// The parts of a log that are read; `samples` and the rest are skipped unread.
+/// The parts of a log that are read; the rest is skipped unread.
 #[derive(Deserialize)]
-struct Log {
+pub(crate) struct Log {
     status: Option<Value>,
     eval: Option<Value>,
     results: Option<Value>,
     error: Option<Value>,
+    /// Present in `.json` logs; an `.eval` archive holds each sample in its own entry.
+    pub(crate) samples: Option<Vec<Sample>>,
 }
 
 /// Metrics a scorer's `stderr` is the standard error of.
 const MEANS: &[&str] = &["accuracy", "mean"];
 
-pub(crate) fn import(text: &str, sink: &mut Sink<'_>, allow_incomplete: bool) -> Option<Imported> {
+pub(crate) fn import(text: &str, sink: &mut Sink<'_>, options: &Options) -> Option<Imported> {
     let log: Log = super::parse_json(text, sink)?;
+    let mut per_item = Scores::new(options.cluster_by.as_deref());
+    for sample in log.samples.iter().flatten() {
+        per_item.add(sample, sink);
+    }
+    let (mut out, task) = summary(&log, sink, options.allow_incomplete)?;
+    per_item.attach(&task, &mut out, sink);
+    (!sink.has_errors()).then_some(out)
+}
+
+/// The log's summary: its metrics and model, and its task; `samples` are read by the caller.
+pub(crate) fn summary(
+    log: &Log,
+    sink: &mut Sink<'_>,
+    allow_incomplete: bool,
+) -> Option<(Imported, String)> {
     let results = log.results.as_ref().and_then(Value::as_object);
-    check_status(&log, results, sink, allow_incomplete)?;
+    check_status(log, results, sink, allow_incomplete)?;
     let eval = log.eval.as_ref();
     let Some(task) = eval.and_then(|e| e.get("task")).and_then(Value::as_str) else {
         sink.error(
@@ -116,7 +134,7 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>, allow_incomplete: bool) ->
     if out.metrics.is_empty() && !sink.has_errors() {
         sink.warn("the log holds no metrics");
     }
-    (!sink.has_errors()).then_some(out)
+    (!sink.has_errors()).then(|| (out, task.to_string()))
 }
 
 /// `None` when the log is rejected for not having finished.

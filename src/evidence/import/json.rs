@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// The string a bare `NaN`, `Infinity` or `-Infinity` becomes: a NUL (which no real key or
 /// value starts with) followed by the token.
-const MARK: char = '\u{0}';
+pub(crate) const MARK: char = '\u{0}';
 
 /// Python's `json.dump` writes `NaN`, `Infinity` and `-Infinity`, which strict JSON does not
 /// allow. Outside strings, replace each with a marked string (`"\u0000NaN"`), so the

@@ -165,7 +165,7 @@ fn read_task(
 }
 
 /// `<task>.<metric>`, with `.<filter>` unless the filter is `none`.
-fn key_name(task: &str, metric: &str, filter: &str) -> String {
+pub(super) fn key_name(task: &str, metric: &str, filter: &str) -> String {
     if filter == "none" {
         format!("{task}.{metric}")
     } else {

@@ -36,8 +36,12 @@
 mod flags_csv;
 mod helm;
 mod inspect;
+mod inspect_archive;
+mod inspect_scores;
+mod items;
 mod json;
 mod lm_eval;
+mod lm_eval_samples;
 mod promptfoo;
 mod sink;
 mod spec;
@@ -53,12 +57,13 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use super::ctx::Findings;
 use super::load::read_limited;
 use super::merge::{self, Source};
-use super::model::{Bundle, EvidenceFile, Flag, InputFormat, Metric, Role};
+use super::model::{Bundle, EvidenceFile, Flag, InputFormat, Metric, Role, Samples};
 use super::parse::parse_document;
 use super::report::{Doc, Native};
 use super::schema::BUNDLE;
 use super::Format;
 use crate::digest::sha256_hex;
+use items::Items;
 use json::Outline;
 use sink::Sink;
 
@@ -67,11 +72,13 @@ pub use spec::Input;
 pub use write::to_native_json;
 
 /// How evidence is read beyond what each input says.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Keep an Inspect log whose run did not finish (status other than `success`), with a
     /// warning, instead of rejecting it.
     pub allow_incomplete: bool,
+    /// The Inspect sample metadata field whose value is an item's cluster (`--cluster-by`).
+    pub cluster_by: Option<String>,
 }
 
 /// What an importer read from one file.
@@ -81,7 +88,13 @@ pub(crate) struct Imported {
     pub flags: Vec<Flag>,
     /// The model the file says it measured.
     pub model: Option<String>,
+    /// Per-item scores by metric key.
+    pub samples: IndexMap<String, Items>,
 }
+
+/// Each sampled metric's question fingerprints (lm-eval's `doc_hash`), in the order of its
+/// items (the file's own side, `candidate`).
+type Hashes = IndexMap<String, Vec<Option<u64>>>;
 
 /// One file, read and imported.
 struct Part {
@@ -89,6 +102,7 @@ struct Part {
     source: Source,
     /// The model a harness file names (native bundles say it in `candidate`).
     model: Option<String>,
+    hashes: Hashes,
 }
 
 /// Read, import and combine `inputs` (module docs). All problems of all files are reported
@@ -161,26 +175,182 @@ fn unknown_extension(name: &str) -> Diagnostic {
     .with_help("rename the file, or convert it to JSON or YAML")
 }
 
-/// Read one input into a part: its bytes, its format, its import, its prefix.
+/// Read one input into a part: its bytes, its format, its import, its prefix. Per-item
+/// files (lm-eval samples, Inspect archives) are streamed rather than read whole.
 fn read(input: &Input, options: &Options) -> Result<Part, Vec<Diagnostic>> {
     let name = input.path.display().to_string();
-    let bytes = read_limited(&input.path, &name)?;
-    let sha256 = sha256_hex(&bytes);
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(vec![Diagnostic::error(
-            Code::Evidence,
-            format!("{name}: the file is a zip archive, not JSON, YAML or CSV"),
-        )
-        .with_help(
-            "an Inspect `.eval` log is a zip archive: convert it with \
-             `inspect log convert --to json`, or run with `--log-format json`",
-        )]);
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => return Err(vec![super::load::not_utf8(&name, &e)]),
+    let lm_eval_or_unnamed = matches!(input.format, None | Some(InputFormat::LmEval));
+    let mut part = if let Some((task, _)) =
+        lm_eval_samples::parse_name(&input.path).filter(|_| lm_eval_or_unnamed)
+    {
+        samples_part(input, &input.path, name, &task, false)?
+    } else if is_zip(&input.path) {
+        if !matches!(input.format, None | Some(InputFormat::Inspect)) {
+            return Err(vec![Diagnostic::error(
+                Code::Evidence,
+                format!("{name}: the file is a zip archive, not JSON, YAML or CSV"),
+            )
+            .with_help(
+                "an Inspect `.eval` log is a zip archive: give it as `inspect:PATH`",
+            )]);
+        }
+        archive_part(input, name, options)?
+    } else {
+        let bytes = read_limited(&input.path, &name)?;
+        let sha256 = sha256_hex(&bytes);
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => return Err(vec![super::load::not_utf8(&name, &e)]),
+        };
+        let mut part = from_text(input, name, text, sha256, options)?;
+        if part.bundle.files.first().map(|f| f.format) == Some(InputFormat::LmEval) {
+            add_beside(input, &mut part)?;
+        }
+        part
     };
-    from_text(input, name, text, sha256, options)
+    apply_prefix(&mut part, input.prefix.as_deref());
+    Ok(part)
+}
+
+/// Whether the file starts like a zip archive (an Inspect `.eval` log).
+fn is_zip(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"PK\x03\x04")
+}
+
+/// A part of the per-item scores of one lm-eval samples file of task `task`; `beside` when
+/// a results file brought it.
+fn samples_part(
+    input: &Input,
+    path: &Path,
+    name: String,
+    task: &str,
+    beside: bool,
+) -> Result<Part, Vec<Diagnostic>> {
+    let read = lm_eval_samples::read(path, &name, task)?;
+    let (samples, hashes) = into_samples(read.samples, 0);
+    Ok(Part {
+        bundle: Bundle {
+            samples,
+            files: vec![EvidenceFile {
+                path: name.clone(),
+                sha256: read.sha256,
+                format: InputFormat::LmEval,
+                detected: input.format.is_none() && !beside,
+                prefix: input.prefix.clone(),
+                role: input.role,
+                beside,
+            }],
+            warnings: read.warnings,
+            ..Bundle::default()
+        },
+        source: Source {
+            name,
+            text: String::new(),
+            format: Format::Json,
+        },
+        model: None,
+        hashes,
+    })
+}
+
+/// The samples files beside an lm-eval results file (same timestamp), added to its part.
+fn add_beside(input: &Input, part: &mut Part) -> Result<(), Vec<Diagnostic>> {
+    for path in lm_eval_samples::beside(&input.path) {
+        let Some((task, _)) = lm_eval_samples::parse_name(&path) else {
+            continue;
+        };
+        let name = path.display().to_string();
+        let mut more = samples_part(input, &path, name.clone(), &task, true)?;
+        let index = part.bundle.files.len();
+        part.bundle.files.append(&mut more.bundle.files);
+        part.bundle.warnings.append(&mut more.bundle.warnings);
+        for (key, mut set) in more.bundle.samples {
+            set.set_file(index);
+            if part.bundle.samples.contains_key(&key) {
+                return Err(vec![Diagnostic::error(
+                    Code::Evidence,
+                    format!("{name}: the per-item scores of `{key}` are also in another samples file beside {}", input.path.display()),
+                )]);
+            }
+            part.bundle.samples.insert(key, set);
+        }
+        part.hashes.extend(more.hashes);
+    }
+    Ok(())
+}
+
+/// A part of an Inspect `.eval` archive.
+fn archive_part(input: &Input, name: String, options: &Options) -> Result<Part, Vec<Diagnostic>> {
+    let archive = inspect_archive::import_archive(&input.path, &name, options)?;
+    let (samples, hashes) = into_samples(archive.imported.samples, 0);
+    Ok(Part {
+        bundle: Bundle {
+            metrics: archive.imported.metrics,
+            samples,
+            files: vec![EvidenceFile {
+                path: name.clone(),
+                sha256: archive.sha256,
+                format: InputFormat::Inspect,
+                detected: input.format.is_none(),
+                prefix: input.prefix.clone(),
+                role: input.role,
+                beside: false,
+            }],
+            warnings: archive.warnings,
+            ..Bundle::default()
+        },
+        source: Source {
+            name,
+            text: String::new(),
+            format: Format::Json,
+        },
+        model: archive.imported.model,
+        hashes,
+    })
+}
+
+/// An importer's items as the bundle's samples of file `file`, with their fingerprints.
+fn into_samples(
+    items: IndexMap<String, Items>,
+    file: usize,
+) -> (IndexMap<String, Samples>, Hashes) {
+    let mut hashes = Hashes::new();
+    let samples = items
+        .into_iter()
+        .map(|(key, items)| {
+            let (mut set, fingerprints) = items.into_samples();
+            set.set_file(file);
+            if let Some(fingerprints) = fingerprints {
+                hashes.insert(key.clone(), fingerprints);
+            }
+            (key, set)
+        })
+        .collect();
+    (samples, hashes)
+}
+
+/// Prepend `prefix.` to every metric key of the part.
+fn apply_prefix(part: &mut Part, prefix: Option<&str>) {
+    let Some(prefix) = prefix else {
+        return;
+    };
+    let rename = |key: String| format!("{prefix}.{key}");
+    part.bundle.metrics = std::mem::take(&mut part.bundle.metrics)
+        .into_iter()
+        .map(|(key, metric)| (rename(key), metric))
+        .collect();
+    part.bundle.samples = std::mem::take(&mut part.bundle.samples)
+        .into_iter()
+        .map(|(key, set)| (rename(key), set))
+        .collect();
+    part.hashes = std::mem::take(&mut part.hashes)
+        .into_iter()
+        .map(|(key, h)| (rename(key), h))
+        .collect();
 }
 
 /// Read one document already in memory (tests, fuzzing), as [`load`] reads a file: `name`
@@ -197,6 +367,10 @@ pub fn parse_str(
     };
     let sha256 = sha256_hex(text.as_bytes());
     from_text(&input, name.to_string(), text.to_string(), sha256, options)
+        .map(|mut part| {
+            apply_prefix(&mut part, input.prefix.as_deref());
+            part
+        })
         .and_then(|part| combine(vec![part], Vec::new()))
         .map_err(Diagnostics)
 }
@@ -231,8 +405,9 @@ fn from_text(
         detected,
         prefix: input.prefix.clone(),
         role: input.role,
+        beside: false,
     };
-    let mut part = match format {
+    let part = match format {
         InputFormat::Tollgate => {
             let syntax = extension.unwrap_or_else(|| sniff_syntax(&text));
             let mut bundle = match native {
@@ -243,6 +418,7 @@ fn from_text(
             if input.role == Role::Baseline {
                 bundle = Bundle {
                     metrics: bundle.metrics,
+                    samples: bundle.samples,
                     files: bundle.files,
                     ..Bundle::default()
                 };
@@ -256,6 +432,7 @@ fn from_text(
                     format: syntax,
                 },
                 model: (input.role == Role::Baseline).then_some(model).flatten(),
+                hashes: Hashes::new(),
             }
         }
         foreign => {
@@ -269,10 +446,13 @@ fn from_text(
                     "{name}: a prefix has no effect on a flags CSV, which holds no metrics"
                 ));
             }
+            let (samples, hashes) = into_samples(imported.samples, 0);
             Part {
+                hashes,
                 bundle: Bundle {
                     metrics: imported.metrics,
                     flags: imported.flags,
+                    samples,
                     files: vec![file],
                     warnings,
                     ..Bundle::default()
@@ -287,12 +467,6 @@ fn from_text(
             }
         }
     };
-    if let Some(prefix) = &input.prefix {
-        part.bundle.metrics = std::mem::take(&mut part.bundle.metrics)
-            .into_iter()
-            .map(|(key, metric)| (format!("{prefix}.{key}"), metric))
-            .collect();
-    }
     Ok(part)
 }
 
@@ -316,7 +490,7 @@ fn import(
     let mut sink = Sink::new(name, json_text);
     let imported = match format {
         InputFormat::LmEval => lm_eval::import(json_text, &mut sink),
-        InputFormat::Inspect => inspect::import(json_text, &mut sink, options.allow_incomplete),
+        InputFormat::Inspect => inspect::import(json_text, &mut sink, options),
         InputFormat::Promptfoo => promptfoo::import(json_text, &mut sink),
         InputFormat::Helm => helm::import(json_text, &mut sink),
         InputFormat::FlagsCsv => flags_csv::import(text, &mut sink),
@@ -529,14 +703,14 @@ fn detect(
 /// Merge the evidence parts, then the baseline parts, and give each candidate metric its
 /// baseline.
 fn combine(evidence: Vec<Part>, baselines: Vec<Part>) -> Result<Bundle, Vec<Diagnostic>> {
-    let (mut bundle, models) = merge_parts(evidence)?;
+    let (mut bundle, models, hashes) = merge_parts(evidence)?;
     name_model(
         &mut bundle.candidate,
         &models,
         "the candidate",
         &mut bundle.warnings,
     );
-    let (base, base_models) = merge_parts(baselines)?;
+    let (base, base_models, base_hashes) = merge_parts(baselines)?;
     name_model(
         &mut bundle.baseline,
         &base_models,
@@ -580,6 +754,14 @@ fn combine(evidence: Vec<Part>, baselines: Vec<Part>) -> Result<Bundle, Vec<Diag
             )),
         }
     }
+    let pairing = Pairing {
+        base_files: &base.files,
+        hashes: &hashes,
+        base_hashes: &base_hashes,
+    };
+    for (key, from) in base.samples {
+        pairing.attach(&mut bundle, key, from, &mut errors, &mut warnings);
+    }
     // Metrics left without a baseline are reported by evaluation, for the metrics the
     // policy reads (`eval::near_miss`): a harness file holds many the policy never looks at.
     if !errors.is_empty() {
@@ -587,7 +769,150 @@ fn combine(evidence: Vec<Part>, baselines: Vec<Part>) -> Result<Bundle, Vec<Diag
     }
     bundle.files.extend(base.files);
     bundle.warnings.extend(warnings);
+    super::samples::define_metrics(&mut bundle);
     Ok(bundle)
+}
+
+/// How baseline files' per-item scores become the baseline side of the candidate's.
+struct Pairing<'a> {
+    base_files: &'a [EvidenceFile],
+    hashes: &'a Hashes,
+    base_hashes: &'a Hashes,
+}
+
+impl Pairing<'_> {
+    /// The items a baseline file measured for `key` (its own side) become the baseline of the
+    /// candidate's samples of `key`; items paired by id must ask the same question.
+    fn attach(
+        &self,
+        bundle: &mut Bundle,
+        key: String,
+        from: Samples,
+        errors: &mut Vec<Diagnostic>,
+        warnings: &mut Vec<String>,
+    ) {
+        let base_file = self
+            .base_files
+            .get(from.file())
+            .map_or_else(|| String::from("?"), |f| f.path.clone());
+        let parts = from.into_parts();
+        let base_clusters = parts.clusters;
+        let Some(base_items) = parts.candidate else {
+            return;
+        };
+        let file_name = |i: usize| {
+            bundle
+                .files
+                .get(i)
+                .map_or_else(|| String::from("?"), |f| f.path.clone())
+        };
+        let (candidate, clusters, file) = match bundle.samples.get_mut(&key) {
+            Some(set) if set.baseline().is_some() => {
+                errors.push(
+                    Diagnostic::error(
+                        Code::Evidence,
+                        format!(
+                            "the per-item scores of `{key}` have a baseline in {} and another \
+                             in the baseline file {base_file}",
+                            file_name(set.file())
+                        ),
+                    )
+                    .with_help("give each metric's baseline once"),
+                );
+                return;
+            }
+            Some(set) => {
+                let parts = std::mem::take(set).into_parts();
+                (parts.candidate, parts.clusters, parts.file)
+            }
+            None if bundle.metrics.contains_key(&key) => (
+                None,
+                IndexMap::new(),
+                bundle.metrics.get(&key).map_or(0, Metric::file),
+            ),
+            None => {
+                warnings.push(format!(
+                    "the per-item scores of `{key}` (from {base_file}) have no candidate \
+                     metric; they are ignored"
+                ));
+                return;
+            }
+        };
+        if let (Some(candidate), Some(ours), Some(theirs)) = (
+            candidate.as_ref(),
+            self.hashes.get(&key),
+            self.base_hashes.get(&key),
+        ) {
+            let ours_file = file_name(file);
+            same_questions(
+                &key,
+                candidate,
+                ours,
+                &base_items,
+                theirs,
+                [&ours_file, &base_file],
+                errors,
+            );
+        }
+        let mut clusters = clusters;
+        for (id, cluster) in base_clusters {
+            clusters.entry(id).or_insert(cluster);
+        }
+        let mut set = Samples::new(candidate, Some(base_items), clusters);
+        set.set_file(file);
+        bundle.samples.insert(key, set);
+    }
+}
+
+/// An error for each item paired by id whose question fingerprints differ (a different
+/// question under one id), at most a few, then their count.
+fn same_questions(
+    key: &str,
+    candidate: &IndexMap<String, f64>,
+    ours: &[Option<u64>],
+    baseline: &IndexMap<String, f64>,
+    theirs: &[Option<u64>],
+    files: [&str; 2],
+    errors: &mut Vec<Diagnostic>,
+) {
+    const SHOWN: usize = 5;
+    let differ: Vec<&str> = candidate
+        .keys()
+        .zip(ours)
+        .filter_map(|(id, ours)| {
+            let theirs = theirs.get(baseline.get_index_of(id)?)?;
+            match (ours, theirs) {
+                (Some(a), Some(b)) if a != b => Some(id.as_str()),
+                _ => None,
+            }
+        })
+        .collect();
+    if differ.is_empty() {
+        return;
+    }
+    let [ours_file, theirs_file] = files;
+    let shown: Vec<&str> = differ.iter().take(SHOWN).copied().collect();
+    let more = differ.len().saturating_sub(SHOWN);
+    errors.push(
+        Diagnostic::error(
+            Code::Evidence,
+            format!(
+                "`{key}`: {} item(s) paired by id ask different questions in {ours_file} and \
+                 {theirs_file} (their doc_hash differs): {}{}",
+                differ.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        )
+        .with_help(
+            "the two runs numbered their items differently (another task version, shuffle or \
+             limit); re-run both on the same documents",
+        ),
+    );
 }
 
 /// A model a harness file names, and that file.
@@ -596,12 +921,15 @@ struct Named {
     file: String,
 }
 
-/// Merge parts by the native rules; the models that harness files name.
-fn merge_parts(parts: Vec<Part>) -> Result<(Bundle, Vec<Named>), Vec<Diagnostic>> {
+/// Merge parts by the native rules; the models that harness files name; the parts' question
+/// fingerprints.
+fn merge_parts(parts: Vec<Part>) -> Result<(Bundle, Vec<Named>, Hashes), Vec<Diagnostic>> {
     let mut bundles = Vec::with_capacity(parts.len());
     let mut sources = Vec::with_capacity(parts.len());
     let mut models = Vec::new();
+    let mut hashes = Hashes::new();
     for part in parts {
+        hashes.extend(part.hashes);
         if let Some(model) = part.model {
             models.push(Named {
                 model,
@@ -612,7 +940,7 @@ fn merge_parts(parts: Vec<Part>) -> Result<(Bundle, Vec<Named>), Vec<Diagnostic>
         sources.push(part.source);
     }
     let bundle = merge::merge(bundles, &sources)?;
-    Ok((bundle, models))
+    Ok((bundle, models, hashes))
 }
 
 /// Fill `slot` from the models harness files name, warning where they disagree.

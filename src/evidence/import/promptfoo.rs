@@ -5,12 +5,16 @@
 //! Results are grouped by provider: its `label` when it has one, else its `id`. A provider's
 //! keys are the provider as written (`openai:gpt-5.pass_rate`; a key may contain `:`):
 //! - `<provider>.pass_rate`: the results with `success: true` over all its results (failed
-//!   assertions and errors alike count against it), with `n` and a Wilson 95% interval as
-//!   `ci`;
+//!   assertions and errors alike count against it), a proportion (STATISTICS.md section 7:
+//!   `n`, the standard error `sqrt(p(1-p)/n)` and the Wilson 95% interval as `ci`);
 //! - `<provider>.score`: the mean of the results' `score`, with `n` and the standard error
 //!   of the mean (sample standard deviation / √n, when n ≥ 2);
 //! - `<provider>.named.<name>`: the same for each named score (`namedScores`), over the
 //!   results that have it.
+//!
+//! Each test (`testIdx`) is an item (section 8): its `score` is a per-item score of
+//! `<provider>.score`, its `success` (1 or 0) one of `<provider>.pass_rate`; a test run more
+//! than once for a provider (several prompts) is that item's repeats.
 //!
 //! The candidate is the provider when there is exactly one.
 
@@ -23,12 +27,10 @@ use serde_json::Value;
 
 use crate::evidence::model::Metric;
 
+use super::items::Items;
 use super::json::{num, Num};
 use super::sink::Sink;
 use super::Imported;
-
-/// The z of a two-sided 95% interval.
-const Z95: f64 = 1.959_963_984_540_054;
 
 #[derive(Deserialize)]
 struct Root {
@@ -46,6 +48,8 @@ struct Row {
     score: Option<Value>,
     #[serde(rename = "namedScores")]
     named_scores: Option<Value>,
+    #[serde(rename = "testIdx")]
+    test_idx: Option<Value>,
 }
 
 impl<'de> Deserialize<'de> for Results {
@@ -95,6 +99,9 @@ struct Tally {
     successes: u64,
     scores: Vec<f64>,
     named: IndexMap<String, Vec<f64>>,
+    /// Per test: its score, and its success as 1 or 0.
+    score_items: Items,
+    pass_items: Items,
 }
 
 pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
@@ -111,6 +118,7 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
     let mut tallies: IndexMap<String, Tally> = IndexMap::new();
     let mut nameless = 0usize;
     let mut undecided = 0usize;
+    let mut untested = 0usize;
     for row in &rows {
         let Some(provider) = row.provider.as_ref().and_then(provider_name) else {
             nameless += 1;
@@ -123,8 +131,23 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
         let tally = tallies.entry(provider).or_default();
         tally.results += 1;
         tally.successes += u64::from(success);
+        let test = row.test_idx.as_ref().and_then(|t| match t {
+            Value::Number(n) => Some(n.to_string()),
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+        if let Some(test) = &test {
+            tally
+                .pass_items
+                .add(test, f64::from(u8::from(success)), None);
+        } else {
+            untested += 1;
+        }
         if let Some(Num::Finite(score)) = row.score.as_ref().map(num) {
             tally.scores.push(score);
+            if let Some(test) = &test {
+                tally.score_items.add(test, score, None);
+            }
         }
         if let Some(Value::Object(named)) = &row.named_scores {
             for (name, value) in named {
@@ -139,6 +162,11 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
             "{nameless} result(s) name no provider; they are left out"
         ));
     }
+    if untested > 0 {
+        sink.warn(format!(
+            "{untested} result(s) have no `testIdx`; they have no per-item scores"
+        ));
+    }
     if undecided > 0 {
         sink.warn(format!(
             "{undecided} result(s) have no `success`; they are left out"
@@ -150,16 +178,24 @@ pub(crate) fn import(text: &str, sink: &mut Sink<'_>) -> Option<Imported> {
             .flatten(),
         ..Imported::default()
     };
-    for (provider, tally) in &tallies {
-        let rate = ratio(tally.successes, tally.results);
-        out.metrics.insert(format!("{provider}.pass_rate"), {
+    for (provider, tally) in tallies {
+        let pass_rate = format!("{provider}.pass_rate");
+        if let Some((rate, stderr, ci)) = crate::stats::proportion(tally.successes, tally.results) {
             let mut metric = Metric::new(rate, 0);
-            metric.set_ci(Some(wilson(tally.successes, tally.results)));
+            metric.set_stderr(Some(stderr));
+            metric.set_ci(Some(ci));
             metric.set_n(Some(tally.results));
-            metric
-        });
+            out.metrics.insert(pass_rate.clone(), metric);
+        }
+        if !tally.pass_items.is_empty() {
+            out.samples.insert(pass_rate, tally.pass_items);
+        }
         if let Some(metric) = mean(&tally.scores) {
-            out.metrics.insert(format!("{provider}.score"), metric);
+            let key = format!("{provider}.score");
+            out.metrics.insert(key.clone(), metric);
+            if !tally.score_items.is_empty() {
+                out.samples.insert(key, tally.score_items);
+            }
         }
         for (name, values) in &tally.named {
             if let Some(metric) = mean(values) {
@@ -187,33 +223,6 @@ fn provider_name(provider: &Value) -> Option<String> {
         _ => return None,
     };
     (!name.trim().is_empty()).then(|| name.to_string())
-}
-
-// As a float: counts far below 2^53.
-fn ratio(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
-}
-
-/// The Wilson score interval at 95% for `successes` out of `n` (n > 0), clamped to [0, 1]
-/// and widened, if rounding left it out, to contain the observed rate.
-// As a float: counts far below 2^53.
-pub(crate) fn wilson(successes: u64, n: u64) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 1.0);
-    }
-    let (k, n) = (successes as f64, n as f64);
-    let p = k / n;
-    let z2 = Z95 * Z95;
-    let denominator = 1.0 + z2 / n;
-    let center = (p + z2 / (2.0 * n)) / denominator;
-    let half = Z95 / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    let low = (center - half).clamp(0.0, 1.0).min(p);
-    let high = (center + half).clamp(0.0, 1.0).max(p);
-    (low, high)
 }
 
 /// The mean with `n` and, for n ≥ 2, the standard error of the mean.

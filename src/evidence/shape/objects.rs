@@ -61,7 +61,7 @@ pub(crate) fn read_record<'de, R: Record, A: MapAccess<'de>>(
         return Ok(None);
     }
     for i in 0..object.fields.len() {
-        keys.require(i, values.get(i).is_some());
+        keys.require(i, !object.missing(i, &values));
     }
     for (interval, ends, center, x) in object.uncontained(&values) {
         not_contained(ctx, interval.name, ends, center.name, x);

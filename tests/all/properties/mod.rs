@@ -12,4 +12,5 @@ mod determinism;
 mod kleene;
 mod monotone;
 mod positions;
+mod statistics;
 mod support;
