@@ -33,6 +33,8 @@ mod fmt_support;
 mod import;
 mod import_cli;
 mod limits;
+mod lsp;
+mod lsp_client;
 mod parse;
 mod properties;
 mod record;
