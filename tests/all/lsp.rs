@@ -446,3 +446,28 @@ fn typing_is_checked_after_a_pause() {
     client.edit("main.gate", &text, "> limt", "> limit");
     assert_eq!(client.diagnostics("main.gate"), json!([]));
 }
+
+/// The editor's highlighting knows every built-in function the language has: the TextMate
+/// grammar's function names are exactly those of `FUNCTIONS`.
+#[test]
+fn the_textmate_grammar_names_every_function() {
+    let grammar: Value = serde_json::from_str(
+        &std::fs::read_to_string("editors/vscode/syntaxes/gate.tmLanguage.json").unwrap(),
+    )
+    .unwrap();
+    let pattern = grammar["repository"]["expression"]["patterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "support.function.builtin.gate")
+        .unwrap()["match"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let inner = pattern.split_once("\\b(").unwrap().1.split_once(")(?=").unwrap().0;
+    let mut in_grammar: Vec<&str> = inner.split('|').collect();
+    let mut in_table: Vec<&str> = tollgate::builtins::FUNCTIONS.iter().map(|f| f.name).collect();
+    in_grammar.sort_unstable();
+    in_table.sort_unstable();
+    assert_eq!(in_grammar, in_table);
+}
