@@ -15,6 +15,8 @@ mod lens;
 mod navigate;
 mod occurrences;
 mod outline;
+#[cfg(test)]
+mod properties;
 mod server;
 mod snapshot;
 mod text;

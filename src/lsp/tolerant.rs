@@ -120,7 +120,7 @@ mod tests {
         /// Whatever the text, the result parses and has the same length and line breaks.
         #[test]
         fn recovered_text_parses_and_keeps_offsets(
-            text in "(rule r \\{\n|  block when x > 1\n|metric m from \"k\"\n|\\}\n|let a = (\n|é\n){0,8}"
+            text in "(rule r \\{\n|  block when x > 1\n|metric m from \"k\"\n|\\}\n|let a = \\(\n|é\n){0,8}"
         ) {
             let t = recover(Path::new("p.gate"), &text);
             prop_assert!(parse(Path::new("p.gate"), &t.text).is_ok());

@@ -464,9 +464,18 @@ fn the_textmate_grammar_names_every_function() {
         .as_str()
         .unwrap()
         .to_owned();
-    let inner = pattern.split_once("\\b(").unwrap().1.split_once(")(?=").unwrap().0;
+    let inner = pattern
+        .split_once("\\b(")
+        .unwrap()
+        .1
+        .split_once(")(?=")
+        .unwrap()
+        .0;
     let mut in_grammar: Vec<&str> = inner.split('|').collect();
-    let mut in_table: Vec<&str> = tollgate::builtins::FUNCTIONS.iter().map(|f| f.name).collect();
+    let mut in_table: Vec<&str> = tollgate::builtins::FUNCTIONS
+        .iter()
+        .map(|f| f.name)
+        .collect();
     in_grammar.sort_unstable();
     in_table.sort_unstable();
     assert_eq!(in_grammar, in_table);
