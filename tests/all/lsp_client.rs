@@ -3,7 +3,7 @@
 //! folder's URI replaced by `file:///TMP` so snapshots do not depend on where it is.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -178,14 +178,9 @@ impl Client {
                 let n = self.queued.remove(i);
                 return self.scrub(n.params["diagnostics"].clone());
             }
-            match self
-                .connection
-                .receiver
-                .recv_timeout(WAIT)
-                .expect("diagnostics")
-            {
-                Message::Notification(n) => self.queued.push(n),
-                _ => {}
+            let message = self.connection.receiver.recv_timeout(WAIT);
+            if let Message::Notification(n) = message.expect("diagnostics") {
+                self.queued.push(n);
             }
         }
     }
@@ -210,10 +205,6 @@ impl Client {
             .replace(&uri, "file:///TMP")
             .replace(&self.dir.path().display().to_string(), "/TMP");
         serde_json::from_str(&text).unwrap()
-    }
-
-    pub fn dir_path(&self) -> &Path {
-        self.dir.path()
     }
 }
 
