@@ -281,27 +281,14 @@ fn rename_across_files_and_refusals() {
         ok["changes"]["file:///TMP/common.gate"][0]["newText"],
         "flattery"
     );
-    let mut rule = client.at(
+    let rule = stable_edit(client.at(
         "textDocument/rename",
         "main.gate",
         "rule syco",
         6,
         json!({ "newName": "sycophancy_rule" }),
-    );
-    // Edits come in a map: sort each file's edits for a stable snapshot.
-    for edits in rule["changes"].as_object_mut().unwrap().values_mut() {
-        edits
-            .as_array_mut()
-            .unwrap()
-            .sort_by_key(|e| e["range"]["start"]["line"].as_u64());
-    }
-    let mut ok_sorted = ok.clone();
-    for edits in ok_sorted["changes"].as_object_mut().unwrap().values_mut() {
-        edits
-            .as_array_mut()
-            .unwrap()
-            .sort_by_key(|e| e["range"]["start"]["line"].as_u64());
-    }
+    ));
+    let ok_sorted = stable_edit(ok);
     let answers = vec![
         ("rename a metric across files", ok_sorted),
         ("rename a rule, its test expectations too", rule),
@@ -330,6 +317,28 @@ fn rename_across_files_and_refusals() {
         ),
     ];
     insta::assert_snapshot!("rename", transcript(&answers));
+}
+
+/// A workspace edit in a stable order: files by URI (the protocol's map has no order), each
+/// file's edits by line.
+fn stable_edit(edit: Value) -> Value {
+    let Some(changes) = edit["changes"].as_object() else {
+        return edit;
+    };
+    let mut files: Vec<(String, Value)> = changes
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut sorted = serde_json::Map::new();
+    for (uri, mut edits) in files {
+        edits
+            .as_array_mut()
+            .unwrap()
+            .sort_by_key(|e| e["range"]["start"]["line"].as_u64());
+        sorted.insert(uri, edits);
+    }
+    json!({ "changes": sorted })
 }
 
 #[test]
