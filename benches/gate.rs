@@ -6,6 +6,7 @@
 //!   evidence loaded: from the bundle, from the bundle bound ahead of time, and the
 //!   hand-written evaluator of `workload/`;
 //! - `evaluate/S`: one full evaluation report (every rule's result), evidence loaded;
+//! - `report/{html,html+explain}/S`: the HTML launch report of that evaluation;
 //! - `check/10000-rules`: parse + check + compile of a 10,000-rule policy;
 //! - `bundle-100k/…`: a bundle of 100,000 metrics and 100,000 flags loaded, evaluated, and
 //!   loaded and decided, under a policy of 100,000 metric rules.
@@ -96,6 +97,24 @@ fn scales(c: &mut Criterion) {
         let mut g = c.benchmark_group("evaluate");
         g.bench_function(BenchmarkId::from_parameter(scale), |b| {
             b.iter(|| policy.evaluate(black_box(&bundle), now))
+        });
+        g.finish();
+
+        // The HTML launch report from an evaluation and its explanations (issue 18: under
+        // 20 ms at S = 1000); `html+explain` adds the explanations it quotes.
+        let mut g = c.benchmark_group("report");
+        let evaluation = policy.evaluate(&bundle, now);
+        let explained = tollgate::eval::explain::explain(&policy, &bundle, now);
+        g.bench_function(BenchmarkId::new("html", scale), |b| {
+            b.iter(|| {
+                tollgate::render::html::render(&evaluation, &policy, black_box(&bundle), &explained)
+            })
+        });
+        g.bench_function(BenchmarkId::new("html+explain", scale), |b| {
+            b.iter(|| {
+                let explained = tollgate::eval::explain::explain(&policy, black_box(&bundle), now);
+                tollgate::render::html::render(&evaluation, &policy, &bundle, &explained)
+            })
         });
         g.finish();
     }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::check::{self, Checked, FsReader, Loaded, SourceReader};
 use crate::compile::{self, Program};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 pub use crate::digest::sha256_hex;
 use crate::eval::Plan;
 use crate::evidence::Bundle;
@@ -59,6 +59,22 @@ impl Policy {
             program,
             plan,
             info,
+        })
+    }
+
+    /// Why this policy must not decide a launch, if it must not: a policy with no rules
+    /// would pass every candidate, so evaluating it fails closed (`tollgate eval`, the
+    /// Python package).
+    pub fn unfit_to_decide(&self) -> Option<Diagnostic> {
+        self.program.rules.is_empty().then(|| {
+            Diagnostic::error(
+                Code::Rule,
+                format!(
+                    "{} has no rules: it would let every candidate launch",
+                    self.info.path
+                ),
+            )
+            .with_help("add the rules the launch must meet, or import the files that hold them")
         })
     }
 
@@ -130,5 +146,30 @@ impl Policy {
     /// Lints found while checking (unused names and the like).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.checked.warnings
+    }
+}
+
+/// What `tollgate check` finds in one file: whether it is usable, and every diagnostic
+/// (errors first, then lints).
+#[derive(Debug, Clone)]
+pub struct FileCheck {
+    pub ok: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Check one policy file as `tollgate check` does: load, resolve, type-check, lint. A broken
+/// test block fails the check as any error does.
+pub fn check_file(path: &Path) -> FileCheck {
+    match Policy::load(path) {
+        Ok(policy) => {
+            let mut diagnostics: Vec<Diagnostic> = policy.test_errors().cloned().collect();
+            let ok = diagnostics.is_empty();
+            diagnostics.extend(policy.warnings().iter().cloned());
+            FileCheck { ok, diagnostics }
+        }
+        Err(diags) => FileCheck {
+            ok: false,
+            diagnostics: diags.0,
+        },
     }
 }

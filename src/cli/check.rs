@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tollgate::diagnostic::{Diagnostic, Location};
-use tollgate::{render, Policy};
+use tollgate::diagnostic::Location;
+use tollgate::policy::{check_file, FileCheck};
+use tollgate::render;
 
 use super::output::print_diagnostics;
 use super::Exit;
@@ -45,16 +46,10 @@ pub fn run(args: Args) -> Exit {
     let mut sarif = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
-        let (ok, diags): (bool, Vec<Diagnostic>) = match Policy::load(path) {
-            // A broken test block fails `check` as any error does.
-            Ok(policy) => {
-                let mut diags: Vec<Diagnostic> = policy.test_errors().cloned().collect();
-                let ok = diags.is_empty();
-                diags.extend(policy.warnings().iter().cloned());
-                (ok, diags)
-            }
-            Err(diags) => (false, diags.0),
-        };
+        let FileCheck {
+            ok,
+            diagnostics: diags,
+        } = check_file(path);
         failed |= !ok;
         match args.format {
             Format::Human => {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use tollgate::diagnostic::{Code, Diagnostic};
-use tollgate::diff::{self, git::Spec, render, replay, FailOn as LibFailOn, Version};
+use tollgate::diff::{self, render, Compared, FailOn as LibFailOn};
 
 use super::output::{parse_now, print_diagnostics, stdout_color};
 use super::Exit;
@@ -24,6 +24,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Exit 1 when a change is loosened or changed (`loosened`), or not cosmetic (`changed`).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
@@ -34,6 +37,8 @@ enum Format {
     Human,
     Json,
     Markdown,
+    /// The review as one self-contained HTML page.
+    Html,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -46,34 +51,24 @@ pub fn run(args: Args) -> Exit {
     let Ok(now) = parse_now(args.now.as_deref()) else {
         return Exit::Unusable;
     };
-    let (old_spec, new_spec) = (Spec::parse(&args.old), Spec::parse(&args.new));
-    let (old, new, test_errors) = match (old_spec.load_for_diff(), new_spec.load_for_diff()) {
-        (Ok((old, a)), Ok((new, b))) => (old, new, [a, b].concat()),
-        (old, new) => {
-            for result in [old, new] {
-                if let Err(diags) = result {
-                    print_diagnostics(&diags.0);
-                }
-            }
+    let Compared {
+        report,
+        test_errors,
+    } = match diff::run(&args.old, &args.new, &args.replay, now) {
+        Ok(compared) => compared,
+        Err(failure) => {
+            print_diagnostics(failure.diagnostics());
             return Exit::Unusable;
         }
     };
-    let mut report = diff::diff(version(&old, &old_spec), version(&new, &new_spec));
-    if !args.replay.is_empty() {
-        let outcome = replay::discover(&args.replay)
-            .and_then(|bundles| replay::replay(&old, &new, &bundles, now));
-        match outcome {
-            Ok(r) => report.replay = Some(r),
-            Err(diags) => {
-                print_diagnostics(&diags.0);
-                return Exit::Unusable;
-            }
-        }
-    }
-    match args.format {
-        Format::Human => print!("{}", render::human::render(&report, stdout_color())),
-        Format::Json => print!("{}", render::json::render(&report)),
-        Format::Markdown => print!("{}", render::markdown::render(&report)),
+    let text = match args.format {
+        Format::Human => render::human::render(&report, stdout_color()),
+        Format::Json => render::json::render(&report),
+        Format::Markdown => render::markdown::render(&report),
+        Format::Html => render::html::render(&report),
+    };
+    if !super::output::emit(args.output.as_deref(), &text) {
+        return Exit::Unusable;
     }
     // After the report, so that neither hides the other: tests that name rules a version
     // does not have (they decide nothing, so the diff stands), and warnings.
@@ -91,12 +86,5 @@ pub fn run(args: Args) -> Exit {
     match fail_on {
         Some(on) if report.fails(on) => Exit::Failed,
         _ => Exit::Ok,
-    }
-}
-
-fn version<'a>(policy: &'a tollgate::Policy, spec: &'a Spec) -> Version<'a> {
-    match spec.rev() {
-        Some(rev) => Version::at_rev(policy, rev),
-        None => Version::new(policy),
     }
 }

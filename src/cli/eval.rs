@@ -23,6 +23,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Show, for every rule, each sub-expression with the value it took.
     #[arg(long)]
     explain: bool,
@@ -46,6 +49,8 @@ enum Format {
     Junit,
     /// GitHub Actions annotations; the markdown report goes to $GITHUB_STEP_SUMMARY if set.
     Github,
+    /// A launch report as one self-contained HTML page, with a forest plot of the metrics.
+    Html,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -66,16 +71,9 @@ pub fn run(args: Args) -> Exit {
             return Exit::Unusable;
         }
     };
-    if policy.program().rules.is_empty() {
+    if let Some(unfit) = policy.unfit_to_decide() {
         // The decision would be `pass` whatever the evidence: fail closed instead.
-        print_diagnostics([&Diagnostic::error(
-            Code::Rule,
-            format!(
-                "{} has no rules: it would let every candidate launch",
-                args.policy.display()
-            ),
-        )
-        .with_help("add the rules the launch must meet, or import the files that hold them")]);
+        print_diagnostics([&unfit]);
         return Exit::Unusable;
     }
     let bundle = match args.inputs.load() {
@@ -88,7 +86,7 @@ pub fn run(args: Args) -> Exit {
     let wants_explain = args.explain
         || matches!(
             args.format,
-            Format::Human | Format::Markdown | Format::Github
+            Format::Human | Format::Markdown | Format::Github | Format::Html
         );
     let explanations = if wants_explain {
         explain::explain(&policy, &bundle, now)
@@ -111,11 +109,9 @@ pub fn run(args: Args) -> Exit {
         }
         (Format::Junit, x) => render::junit::render(&result, x),
         (Format::Github, _) => render::github::render(&result, &explanations),
+        (Format::Html, _) => render::html::render(&result, &policy, &bundle, &explanations),
     };
-    print!("{text}");
-    let _ = std::io::stdout().flush();
-
-    let mut unusable = false;
+    let mut unusable = !super::output::emit(args.output.as_deref(), &text);
     if args.format == Format::Github {
         if let Some(summary) = step_summary() {
             let report = render::markdown::render(&result, &policy, &explanations, args.explain);

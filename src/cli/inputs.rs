@@ -1,10 +1,7 @@
 //! `--evidence` and `--baseline`, shared by the commands that read evidence:
-//! `[PREFIX=][FORMAT:]PATH`, read by [`tollgate::evidence::Input::parse`].
+//! `[PREFIX=][FORMAT:]PATH`, read by [`tollgate::evidence::load_specs`].
 
-use std::path::Path;
-
-use tollgate::diagnostic::Diagnostic;
-use tollgate::evidence::{self, Input, Options, Role};
+use tollgate::evidence::{self, Options};
 use tollgate::Bundle;
 
 use super::output::print_diagnostics;
@@ -40,38 +37,12 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Every input, parsed; all bad specs are reported together.
-    pub fn parse(&self) -> Result<Vec<Input>, Vec<Diagnostic>> {
-        let specs = self
-            .evidence
-            .iter()
-            .map(|s| (s, Role::Evidence))
-            .chain(self.baseline.iter().map(|s| (s, Role::Baseline)));
-        let mut inputs = Vec::new();
-        let mut errors = Vec::new();
-        for (spec, role) in specs {
-            match Input::parse(spec, role, Path::new("")) {
-                Ok(input) => inputs.push(input),
-                Err(e) => errors.push(e),
-            }
-        }
-        if errors.is_empty() {
-            Ok(inputs)
-        } else {
-            Err(errors)
-        }
-    }
-
     /// The bundle, or the exit status after printing why there is none.
     pub fn load(&self) -> Result<Bundle, Exit> {
-        let inputs = self.parse().map_err(|errors| {
-            print_diagnostics(&errors);
-            Exit::Unusable
-        })?;
         let options = Options {
             allow_incomplete: self.allow_incomplete,
         };
-        evidence::load_inputs(&inputs, &options).map_err(|diags| {
+        evidence::load_specs(&self.evidence, &self.baseline, &options).map_err(|diags| {
             print_diagnostics(&diags.0);
             Exit::Unusable
         })

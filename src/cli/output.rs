@@ -1,6 +1,7 @@
 //! Printing diagnostics and choosing colour.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use tollgate::diagnostic::{Code, Diagnostic};
 use tollgate::render;
@@ -35,6 +36,27 @@ pub fn parse_now(text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::U
             )
             .with_help("write it like 2025-04-25T12:00:00Z or 2025-04-25")]);
             Err(())
+        }
+    }
+}
+
+/// Write a report to `-o FILE`, else to stdout. A file that cannot be written is reported
+/// here; `false` then, for exit status 2.
+pub fn emit(file: Option<&Path>, text: &str) -> bool {
+    let Some(path) = file else {
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+        return true;
+    };
+    match std::fs::write(path, text) {
+        Ok(()) => true,
+        Err(e) => {
+            print_diagnostics([&Diagnostic::error(
+                Code::Io,
+                format!("cannot write the report {}: {e}", path.display()),
+            )
+            .with_help("check that the folder exists and can be written")]);
+            false
         }
     }
 }

@@ -2,10 +2,7 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-use tollgate::diagnostic::{Code, Diagnostic};
 use tollgate::testing::{self, FileReport};
-use tollgate::Policy;
 
 use super::output::print_diagnostics;
 use super::Exit;
@@ -37,59 +34,23 @@ pub fn run(args: Args) -> Exit {
     } else {
         args.paths.clone()
     };
-    let found = match testing::discover(&paths) {
-        Ok(f) => f,
+    let suite = match testing::run(&paths, args.filter.as_deref()) {
+        Ok(suite) => suite,
         Err(d) => {
             print_diagnostics([&d]);
             return Exit::Unusable;
         }
     };
-    let mut unusable = false;
-    let mut reports = Vec::new();
-    for file in found {
-        if !file.named && testing::is_fragment(&file.path) {
-            continue;
-        }
-        match Policy::load(&file.path) {
-            Ok(policy) => reports.push(testing::run_policy(&policy, args.filter.as_deref())),
-            Err(diags) => {
-                print_diagnostics(&diags.0);
-                unusable = true;
-            }
-        }
-    }
-    let total: usize = reports.iter().map(|r| r.tests.len()).sum();
-    if total == 0 && !unusable {
-        // Nothing tested is not a success: a CI step pointed at the wrong folder would
-        // otherwise stay green.
-        let what = match &args.filter {
-            Some(f) => format!("no test name contains \"{f}\""),
-            None => "no tests found".to_string(),
-        };
-        print_diagnostics([&Diagnostic::error(Code::Test, what)
-            .with_help("name policy files or folders that hold `test` blocks")]);
-        return Exit::Unusable;
-    }
-    let passed = reports
-        .iter()
-        .flat_map(|r| &r.tests)
-        .filter(|t| t.passed())
-        .count();
-    let failed = reports
-        .iter()
-        .flat_map(|r| &r.tests)
-        .filter(|t| !t.passed())
-        .count();
-    unusable |= reports
-        .iter()
-        .flat_map(|r| &r.tests)
-        .any(|t| t.error.is_some());
+    // Files that failed to load are reported first, as they are met.
+    print_diagnostics(&suite.load_errors);
+    let (passed, failed) = (suite.passed(), suite.failed());
+    let reports = &suite.reports;
 
     match args.format {
-        Format::Human => print_human(&reports, args.coverage, passed, failed),
-        Format::Json => print_json(&reports, passed, failed),
+        Format::Human => print_human(reports, args.coverage, passed, failed),
+        Format::Json => print_json(&suite),
     }
-    if unusable {
+    if suite.unusable() {
         Exit::Unusable
     } else if failed > 0 {
         Exit::Failed
@@ -141,31 +102,7 @@ fn list(ids: &[&str]) -> String {
     }
 }
 
-fn print_json(reports: &[FileReport], passed: usize, failed: usize) {
-    let files: Vec<_> = reports
-        .iter()
-        .map(|r| {
-            json!({
-                "file": r.file,
-                "tests": r.tests.iter().map(|t| json!({
-                    "name": t.name,
-                    "line": t.line,
-                    "passed": t.passed(),
-                    "failures": t.failures.iter().map(|f| json!({
-                        "line": f.line,
-                        "expected": f.expected,
-                        "actual": f.actual,
-                        "missing": f.missing,
-                    })).collect::<Vec<_>>(),
-                    "error": t.error.as_ref().map(|e| e.0.iter().map(|d| d.message.clone()).collect::<Vec<_>>()),
-                })).collect::<Vec<_>>(),
-                "coverage": {
-                    "never_fired": r.coverage.never_fired(),
-                    "never_passed": r.coverage.never_passed(),
-                },
-            })
-        })
-        .collect();
-    let doc = json!({ "files": files, "passed": passed, "failed": failed });
+fn print_json(suite: &testing::Suite) {
+    let doc = suite.to_json();
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }

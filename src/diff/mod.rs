@@ -20,6 +20,7 @@ mod normal;
 mod polarity;
 pub mod render;
 pub mod replay;
+mod run;
 mod summary;
 mod truth;
 
@@ -28,6 +29,7 @@ use indexmap::IndexMap;
 pub use effect::{Effect, Verdict};
 pub use model::{Place, Version};
 pub use replay::{Flip, Replay, RuleFlip};
+pub use run::{run, Compared, Failure};
 
 use model::Model;
 

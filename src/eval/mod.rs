@@ -10,6 +10,7 @@ mod logic;
 mod metric;
 mod near_miss;
 mod plan;
+pub mod plotted;
 mod power;
 mod record;
 mod rules;

@@ -60,7 +60,7 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostics;
 
-pub use import::{load as load_inputs, to_native_json, Input, Options};
+pub use import::{load as load_inputs, load_specs, to_native_json, Input, Options};
 pub use load::MAX_FILE_BYTES;
 pub use model::{
     Bundle, EvidenceFile, Flag, InputFormat, Metric, Paired, Role, Samples, Signoff, Summary,

@@ -2,6 +2,8 @@
 
 mod discover;
 mod run;
+mod suite;
 
 pub use discover::{discover, is_fragment, Found};
 pub use run::{run_policy, Coverage, Expectation, FileReport, TestResult};
+pub use suite::{run, Suite};

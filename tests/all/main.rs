@@ -12,6 +12,7 @@
 #![allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
 
 mod check;
+mod ci_action;
 mod cli;
 mod diff_cli;
 mod diff_effects;
@@ -42,6 +43,7 @@ mod record_forgery;
 mod report;
 mod report_escaping;
 mod report_explain;
+mod report_html;
 mod report_sarif;
 mod scratch;
 mod test_cli;

@@ -1,6 +1,7 @@
 //! Printing a diff [`Report`]: `human` for a terminal or CI log, `json` for
-//! machines (CLI.md shape), `markdown` to paste into a review.
+//! machines (CLI.md shape), `markdown` to paste into a review, `html` as one page.
 
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;

@@ -62,6 +62,7 @@ use crate::digest::sha256_hex;
 use json::Outline;
 use sink::Sink;
 
+use spec::parse_specs;
 pub use spec::Input;
 pub use write::to_native_json;
 
@@ -107,6 +108,22 @@ pub fn load(inputs: &[Input], options: &Options) -> Result<Bundle, Diagnostics> 
         return Err(Diagnostics(errors));
     }
     combine(evidence, baselines).map_err(Diagnostics)
+}
+
+/// Read `[PREFIX=][FORMAT:]PATH` specs (relative to the current folder) and [`load`] them:
+/// what `--evidence` and `--baseline` do, for the CLI and the Python package alike. Bad specs
+/// are all reported together, before any file is read.
+pub fn load_specs<E, B>(
+    evidence: &[E],
+    baseline: &[B],
+    options: &Options,
+) -> Result<Bundle, Diagnostics>
+where
+    E: AsRef<str>,
+    B: AsRef<str>,
+{
+    let inputs = parse_specs(evidence, baseline).map_err(Diagnostics)?;
+    load(&inputs, options)
 }
 
 /// Load files by path alone, as [`super::load_files`] does: the format of each is detected,

@@ -109,6 +109,35 @@ impl Input {
     }
 }
 
+/// Every `--evidence` and `--baseline` spec, parsed with relative paths taken from the
+/// current folder; all bad specs are reported together.
+pub(super) fn parse_specs<E, B>(
+    evidence: &[E],
+    baseline: &[B],
+) -> Result<Vec<Input>, Vec<Diagnostic>>
+where
+    E: AsRef<str>,
+    B: AsRef<str>,
+{
+    let specs = evidence
+        .iter()
+        .map(|s| (s.as_ref(), Role::Evidence))
+        .chain(baseline.iter().map(|s| (s.as_ref(), Role::Baseline)));
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for (spec, role) in specs {
+        match Input::parse(spec, role, Path::new("")) {
+            Ok(input) => inputs.push(input),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Letters, digits, `_` and `-`, with dots inside (not first or last, not two together).
 fn is_prefix(word: &str) -> bool {
     !word.is_empty()
