@@ -40,6 +40,7 @@ pub mod format;
 mod index;
 pub mod levels;
 pub mod limits;
+pub mod lsp;
 pub mod outcome;
 pub mod policy;
 pub mod record;

@@ -206,7 +206,7 @@ impl Loader<'_> {
 
 /// A path with `.` and `x/..` removed, so that two spellings of one file compare equal
 /// without touching the file system (git revisions have no files to canonicalise).
-fn normalise(path: &Path) -> PathBuf {
+pub fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

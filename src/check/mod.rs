@@ -12,8 +12,9 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::syntax::ast;
 use symbols::Symbols;
 
-pub use load::{load, load_text, FsReader, Loaded, SourceReader, MAX_IMPORT_DEPTH};
+pub use load::{load, load_text, normalise, FsReader, Loaded, SourceReader, MAX_IMPORT_DEPTH};
 pub use resolve::{Declarations, ItemAt, Ranges, Resolution, Resolved};
+pub use symbols::BUILTIN_NAMES;
 pub use types::Type;
 
 /// A policy that passed every check, with what the compiler needs from the checker.
@@ -85,10 +86,65 @@ fn metric(item: &ast::Item) -> Option<&ast::MetricDecl> {
     }
 }
 
+/// Everything the checker found, errors or not: the resolution of every name it could
+/// resolve beside the errors. `check` turns it into [`Checked`] or the errors; the language
+/// server answers hover and definitions from it while the policy still has errors.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub let_order: Vec<usize>,
+    pub declarations: Declarations,
+    pub resolution: Resolution,
+    /// Each `let`'s type by declaration index (`None` for one not typed, as in a cycle).
+    pub let_types: Vec<Option<Type>>,
+    pub warnings: Vec<Diagnostic>,
+    pub test_errors: Vec<(crate::span::Span, Vec<Diagnostic>)>,
+    /// Errors outside tests, in the order found.
+    pub errors: Vec<Diagnostic>,
+}
+
 /// Check a loaded policy. Errors come back all together.
 pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
+    let analysis = analyse(&loaded);
+    let Analysis {
+        let_order,
+        declarations,
+        resolution,
+        warnings,
+        test_errors,
+        mut errors,
+        ..
+    } = analysis;
+    if errors.is_empty() {
+        Ok(Checked {
+            loaded,
+            let_order,
+            declarations,
+            resolution,
+            warnings,
+            test_errors,
+        })
+    } else {
+        errors.extend(test_errors.into_iter().flat_map(|(_, e)| e));
+        errors.sort_by_key(|d| {
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.column))
+        });
+        // Lints are left out here: an unknown name also makes its intended target look
+        // unused, and that second message would only mislead.
+        Err(Diagnostics(errors))
+    }
+}
+
+/// Run every check on a loaded policy and keep all it found (see [`Analysis`]).
+pub fn analyse(loaded: &Loaded) -> Analysis {
     let sources = &loaded.sources;
-    too_many_rules(&loaded).map_err(Diagnostics::one)?;
+    if let Err(limit) = too_many_rules(loaded) {
+        return Analysis {
+            errors: vec![limit],
+            ..Analysis::default()
+        };
+    }
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let symbols = Symbols::collect(&loaded.files, sources, &mut errors);
@@ -130,29 +186,17 @@ pub fn check(loaded: Loaded) -> Result<Checked, Diagnostics> {
     rules::lint_unused(&symbols, &types.used, sources, &mut warnings);
     let let_order = std::mem::take(&mut types.let_order);
     let resolution = std::mem::take(&mut types.resolution);
+    let let_types = types.let_types();
     errors.append(&mut types.errors);
     drop(types);
-    let declarations = symbols.at;
-
-    if errors.is_empty() {
-        Ok(Checked {
-            loaded,
-            let_order,
-            declarations,
-            resolution,
-            warnings,
-            test_errors,
-        })
-    } else {
-        errors.extend(test_errors.into_iter().flat_map(|(_, e)| e));
-        errors.sort_by_key(|d| {
-            d.location
-                .as_ref()
-                .map(|l| (l.file.clone(), l.line, l.column))
-        });
-        // Lints are left out here: an unknown name also makes its intended target look
-        // unused, and that second message would only mislead.
-        Err(Diagnostics(errors))
+    Analysis {
+        let_order,
+        declarations: symbols.at,
+        resolution,
+        let_types,
+        warnings,
+        test_errors,
+        errors,
     }
 }
 

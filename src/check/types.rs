@@ -135,6 +135,17 @@ impl<'a, 's> TypeChecker<'a, 's> {
         Type::Error
     }
 
+    /// Each let's type, once every let is checked (`None` for one left untyped).
+    pub fn let_types(&self) -> Vec<Option<Type>> {
+        self.lets
+            .iter()
+            .map(|state| match state {
+                LetState::Done(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Check every let, including those no rule uses, so their errors are reported too.
     pub fn check_all_lets(&mut self) {
         for i in 0..self.lets.len() {

@@ -6,6 +6,7 @@ mod eval;
 mod fmt;
 mod import;
 mod inputs;
+mod lsp;
 mod output;
 mod test;
 mod verify;
@@ -61,6 +62,8 @@ enum Command {
     /// Read evidence (native bundles, harness outputs, baselines) and write it as one native
     /// bundle.
     Import(import::Args),
+    /// Run the language server on stdin and stdout, for editors.
+    Lsp(lsp::Args),
 }
 
 pub fn run() -> Exit {
@@ -83,6 +86,7 @@ pub fn run() -> Exit {
         Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
 

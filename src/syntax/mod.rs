@@ -200,7 +200,7 @@ fn build_file(ctx: &mut Ctx<'_>, mut pairs: pest::iterators::Pairs<'_, Rule>) ->
 /// Offsets in `text` of the lines that start an item: their first word is an item keyword
 /// (`policy`, `import`, `metric`, `let`, `rule`, `test`). After a syntax error these are where
 /// the broken item probably began and where the next one begins.
-fn item_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+pub fn item_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let mut line_start = 0;
     text.split_inclusive('\n').filter_map(move |line| {
         let start = line_start;

@@ -35,6 +35,8 @@ mod import;
 mod import_cli;
 mod import_samples;
 mod limits;
+mod lsp;
+mod lsp_client;
 mod parse;
 mod properties;
 mod record;
