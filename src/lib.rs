@@ -50,6 +50,7 @@ pub mod stats;
 mod suggest;
 pub mod syntax;
 pub mod testing;
+pub mod trust;
 mod text;
 
 pub use diagnostic::{Diagnostic, Diagnostics};

@@ -612,7 +612,7 @@ impl<'a> Explainer<'_, 'a> {
         let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
         let mut expired = Vec::new();
         for s in self.bundle.signoffs.iter().filter(|s| s.role == role) {
-            match (s.holds_at(self.now.value), s.expires) {
+            match (s.holds_at(self.now.value), s.expires.as_ref().map(|e| e.at)) {
                 (false, Some(e)) => expired.push(format!("{} expired {}", s.by, at(e))),
                 (false, None) => {}
                 (true, Some(e)) => return format!("{role}: signed by {} until {}", s.by, at(e)),

@@ -75,7 +75,7 @@ pub fn waiver_warning(waiver: &Waiver, problem: WaiverProblem, rules: &[Rule]) -
         }
         WaiverProblem::Expired => format!(
             "waiver for {rule} ignored: expired at {}",
-            waiver.expires.to_rfc3339_opts(SecondsFormat::Secs, true)
+            waiver.expires.at.to_rfc3339_opts(SecondsFormat::Secs, true)
         ),
     }
 }
@@ -107,7 +107,7 @@ pub(super) fn result<'a, R: Record>(
                 role: w.role.clone(),
                 by: w.by.clone(),
                 reason: w.reason.clone(),
-                expires: w.expires,
+                expires: w.expires.at,
                 would_be: verdict.outcome,
             }),
         ),

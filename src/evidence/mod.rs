@@ -53,6 +53,7 @@ mod rules;
 mod samples;
 mod schema;
 mod shape;
+pub mod statement;
 mod time;
 mod words;
 
@@ -63,7 +64,7 @@ use crate::diagnostic::Diagnostics;
 pub use import::{load as load_inputs, to_native_json, Input, Options};
 pub use load::MAX_FILE_BYTES;
 pub use model::{
-    Bundle, EvidenceFile, Flag, InputFormat, Metric, Paired, Role, Samples, Signoff, Summary,
+    Bundle, EvidenceFile, Flag, InputFormat, Metric, Paired, Role, Samples, Signoff, Stamp, Summary,
     Waiver,
 };
 pub use parse::MAX_NESTING;
