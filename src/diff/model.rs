@@ -88,6 +88,8 @@ impl<'a> Model<'a> {
                     Item::Policy(h) if index == 0 => model.header = Some(h),
                     Item::Policy(_) => {}
                     Item::Import(i) => model.imports.push(i),
+                    // Trust files are compared by what they trust (`diff::trust`).
+                    Item::Trust(_) => {}
                     Item::Metric(m) => {
                         model.metrics.insert(&m.name.name, m);
                     }

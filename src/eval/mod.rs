@@ -62,8 +62,18 @@ pub fn evaluate_planned(
     if program.rules.is_empty() {
         warnings.push(NO_RULES.to_string());
     }
-    let waivers = applicable_waivers(program, bundle, now, |w, problem| {
-        warnings.push(rules::waiver_warning(w, problem, &program.rules));
+    let file_name = |i: usize| bundle.files.get(i).map(|f| f.path.as_str());
+    for (signoff, verdict) in bundle.signoffs.iter().zip(&bound.approvals.signoffs) {
+        if let Err(refusal) = verdict {
+            let file = file_name(signoff.file);
+            warnings.push(crate::trust::refusal_warning(
+                "sign-off", file, signoff, *refusal,
+            ));
+        }
+    }
+    let waivers = applicable_waivers(program, bundle, &bound, now, |w, problem| {
+        let file = file_name(w.file);
+        warnings.push(rules::waiver_warning(w, file, problem, &program.rules));
     });
     // What the statistics say about the policy's tests, after what is wrong with the inputs.
     warnings.extend(adjust::warnings(program, &bound.families));
@@ -117,12 +127,13 @@ fn decision(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
 fn applicable_waivers<'b>(
     program: &Program,
     bundle: &'b Bundle,
+    bound: &bind::Bound,
     now: Now,
     mut problem: impl FnMut(&'b Waiver, rules::WaiverProblem),
 ) -> Vec<Option<&'b Waiver>> {
     let mut per_rule = Vec::new();
-    for waiver in &bundle.waivers {
-        match rules::waived_rule(waiver, &program.rules, now.value) {
+    for (waiver, verdict) in bundle.waivers.iter().zip(&bound.approvals.waivers) {
+        match rules::waived_rule(waiver, verdict, &program.rules, now.value) {
             Ok((index, _)) => {
                 if per_rule.len() <= index {
                     per_rule.resize(index + 1, None);

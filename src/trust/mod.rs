@@ -14,7 +14,7 @@ pub use allowed_signers::{role_matches, Entry};
 pub use sign::{read_private_key, sign, KeyProblem};
 pub use verify::{
     approvals, refusal_warning, verify_approval, verify_record, Approvals, Refusal, Signer,
-    Verdict,
+    Verified,
 };
 
 use crate::diagnostic::Diagnostic;

@@ -50,13 +50,13 @@ impl Refusal {
 
 /// `Ok(None)` when the policy has no trust (the approval is not authenticated), `Ok(Some)`
 /// with the key when it counts, or why it does not.
-pub type Verdict = Result<Option<Signer>, Refusal>;
+pub type Verified = Result<Option<Signer>, Refusal>;
 
 /// The verdict on every sign-off and waiver of a bundle, in bundle order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Approvals {
-    pub signoffs: Vec<Verdict>,
-    pub waivers: Vec<Verdict>,
+    pub signoffs: Vec<Verified>,
+    pub waivers: Vec<Verified>,
 }
 
 /// Verify every approval of `bundle` at `now`. Without trust, each is `Ok(None)`.
