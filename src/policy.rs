@@ -22,6 +22,24 @@ pub struct Policy {
     info: PolicyInfo,
 }
 
+/// The sha256 of the entry file's bytes; with trust files (TRUST.md section 1), the sha256 of
+/// the lines `HEX\n` giving the sha256 of the entry file, then of each trust file in order,
+/// so that the policy's digest covers whom it trusts.
+fn policy_sha256(checked: &Checked) -> String {
+    let sources = &checked.loaded.sources;
+    let entry = sha256_hex(sources.get(FileId(0)).text.as_bytes());
+    let trust = &checked.loaded.trust;
+    if !trust.is_active() {
+        return entry;
+    }
+    let mut lines = format!("{entry}\n");
+    for file in &trust.files {
+        lines.push_str(&sha256_hex(sources.get(file.file).text.as_bytes()));
+        lines.push('\n');
+    }
+    sha256_hex(lines.as_bytes())
+}
+
 impl Policy {
     /// Load a policy file and its imports from disk.
     pub fn load(path: impl AsRef<Path>) -> Result<Policy, Diagnostics> {
@@ -50,7 +68,7 @@ impl Policy {
             name: program.header.name.clone(),
             version: program.header.version.clone(),
             owner: program.header.owner.clone(),
-            sha256: sha256_hex(entry.text.as_bytes()),
+            sha256: policy_sha256(&checked),
             path: entry.name.clone(),
         };
         let plan = Plan::new(&program);

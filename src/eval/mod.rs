@@ -99,6 +99,7 @@ pub fn evaluate_planned(
         results.push(rules::result(&decider, rule, verdict, waiver, &key_name));
     }
     let decision = decision(results.iter().map(|r| r.outcome));
+    let approvals = signed_approvals(bundle, &bound, now, &waivers);
 
     Evaluation {
         policy,
@@ -109,7 +110,38 @@ pub fn evaluate_planned(
         decision,
         rules: results,
         warnings,
+        approvals,
     }
+}
+
+/// The signed sign-offs that hold at `now` and the signed waivers that apply, with their keys.
+fn signed_approvals(
+    bundle: &Bundle,
+    bound: &bind::Bound,
+    now: Now,
+    waivers: &[Option<&Waiver>],
+) -> Vec<crate::outcome::SignedApproval> {
+    let signoffs = (bundle.signoffs.iter().zip(&bound.approvals.signoffs))
+        .filter(|(s, _)| s.holds_at(now.value))
+        .filter_map(|(s, verdict)| {
+            Some(crate::outcome::SignedApproval {
+                rule: None,
+                role: s.role.clone(),
+                by: s.by.clone(),
+                signer: verdict.as_ref().ok()?.clone()?,
+            })
+        });
+    let applied = (bundle.waivers.iter().zip(&bound.approvals.waivers))
+        .filter(|(w, _)| waivers.iter().flatten().any(|a| std::ptr::eq(*a, *w)))
+        .filter_map(|(w, verdict)| {
+            Some(crate::outcome::SignedApproval {
+                rule: Some(w.rule.clone()),
+                role: w.role.clone(),
+                by: w.by.clone(),
+                signer: verdict.as_ref().ok()?.clone()?,
+            })
+        });
+    signoffs.chain(applied).collect()
 }
 
 /// Why a policy without rules blocks.

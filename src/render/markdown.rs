@@ -137,6 +137,17 @@ pub fn render(
         any = true;
         let _ = writeln!(out, "- **Note** {}", text(w));
     }
+    for a in &e.approvals {
+        any = true;
+        let _ = writeln!(
+            out,
+            "- **Signed** {} ({}, by {}): key {}",
+            text(&a.what()),
+            code(&a.role),
+            text(&a.by),
+            code(&a.key())
+        );
+    }
     if !any {
         let _ = writeln!(out, "None.");
     }
