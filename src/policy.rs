@@ -22,22 +22,15 @@ pub struct Policy {
     info: PolicyInfo,
 }
 
-/// The sha256 of the entry file's bytes; with trust files (TRUST.md section 1), the sha256 of
-/// the lines `HEX\n` giving the sha256 of the entry file, then of each trust file in order,
-/// so that the policy's digest covers whom it trusts.
+/// The policy's sha256, covering whom it trusts ([`crate::trust::policy_sha256`]).
 fn policy_sha256(checked: &Checked) -> String {
     let sources = &checked.loaded.sources;
     let entry = sha256_hex(sources.get(FileId(0)).text.as_bytes());
-    let trust = &checked.loaded.trust;
-    if !trust.is_active() {
-        return entry;
-    }
-    let mut lines = format!("{entry}\n");
-    for file in &trust.files {
-        lines.push_str(&sha256_hex(sources.get(file.file).text.as_bytes()));
-        lines.push('\n');
-    }
-    sha256_hex(lines.as_bytes())
+    let trust: Vec<String> = (checked.loaded.trust.files.iter())
+        .map(|f| sha256_hex(sources.get(f.file).text.as_bytes()))
+        .collect();
+    let trust: Vec<&str> = trust.iter().map(String::as_str).collect();
+    crate::trust::policy_sha256(&entry, &trust)
 }
 
 impl Policy {

@@ -7,6 +7,7 @@ mod fmt;
 mod import;
 mod inputs;
 mod output;
+mod sign;
 mod test;
 mod verify;
 
@@ -61,6 +62,8 @@ enum Command {
     /// Read evidence (native bundles, harness outputs, baselines) and write it as one native
     /// bundle.
     Import(import::Args),
+    /// Sign a sign-off or a waiver with an OpenSSH key (TRUST.md).
+    Sign(sign::Args),
 }
 
 pub fn run() -> Exit {
@@ -83,6 +86,7 @@ pub fn run() -> Exit {
         Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
+        Command::Sign(args) => sign::run(args),
     }
 }
 

@@ -28,7 +28,7 @@ use crate::render::context::{self, PolicyFile};
 
 pub use report::{render_human, render_json};
 pub use verify::{
-    parse, resolve, verify, Difference, FileCheck, FileKind, FileState, Invalid, Record,
+    parse, resolve, verify, verify_signed, Difference, SignatureCheck, Signed, FileCheck, FileKind, FileState, Invalid, Record,
     RecordedEvidence, Verification,
 };
 

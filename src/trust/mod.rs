@@ -57,6 +57,20 @@ impl Trust {
     }
 }
 
+/// The policy's sha256 (TRUST.md section 1): the entry file's, or with trust files the
+/// sha256 of the lines `HEX\n` giving the sha256 of the entry file, then of each trust file.
+pub fn policy_sha256(entry: &str, trust: &[&str]) -> String {
+    if trust.is_empty() {
+        return entry.to_string();
+    }
+    let mut lines = format!("{entry}\n");
+    for sha in trust {
+        lines.push_str(sha);
+        lines.push('\n');
+    }
+    crate::digest::sha256_hex(lines.as_bytes())
+}
+
 /// Read the trust file `file` (already in `sources`).
 pub fn parse(sources: &Sources, file: FileId) -> Result<TrustFile, Vec<Diagnostic>> {
     Ok(TrustFile {
