@@ -187,6 +187,22 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Line `line` (1-based) of file `file`, as a place.
+    pub fn place_line(&self, file: FileId, line: usize) -> Place {
+        let text = &self.sources.get(file).text;
+        let offset: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        self.place(Span::new(file, offset, offset))
+    }
+
+    /// The trust files of this version.
+    pub fn trust(&self) -> &'a crate::trust::Trust {
+        &self.checked.loaded.trust
+    }
+
     /// The source text of a span, as written.
     pub fn text(&self, span: Span) -> &'a str {
         self.sources.get(span.file).slice(span)

@@ -339,7 +339,7 @@ fn unknown_key_in_a_signoff() {
                 &d,
                 &[
                     "unknown key `when` in `signoffs[1]`",
-                    "role, by, at, expires",
+                    "role, by, candidate, at, expires, evidence, signature",
                 ],
             );
             match format {
