@@ -50,8 +50,8 @@ pub mod stats;
 mod suggest;
 pub mod syntax;
 pub mod testing;
-pub mod trust;
 mod text;
+pub mod trust;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use evidence::Bundle;

@@ -63,7 +63,12 @@ pub fn run(args: Args) -> Exit {
         return Exit::Unusable;
     };
     // Read (and unlock) the signing key first: a decision is not made to be left unsigned.
-    let sign_key = match args.sign_key.as_deref().map(super::sign::load_key).transpose() {
+    let sign_key = match args
+        .sign_key
+        .as_deref()
+        .map(super::sign::load_key)
+        .transpose()
+    {
         Ok(key) => key,
         Err(d) => {
             print_diagnostics([&d]);
@@ -168,9 +173,8 @@ pub fn run(args: Args) -> Exit {
 
 /// Write `RECORD.sig`: an `SSHSIG` over the record's bytes, namespace `tollgate-record`.
 fn sign_record(key: &ssh_key::PrivateKey, path: &Path, text: &str) -> Result<(), Diagnostic> {
-    let signature =
-        tollgate::trust::sign(key, tollgate::trust::RECORD_NAMESPACE, text.as_bytes())
-            .map_err(|e| Diagnostic::error(Code::Internal, format!("cannot sign: {e}")))?;
+    let signature = tollgate::trust::sign(key, tollgate::trust::RECORD_NAMESPACE, text.as_bytes())
+        .map_err(|e| Diagnostic::error(Code::Internal, format!("cannot sign: {e}")))?;
     let mut sig_path = path.as_os_str().to_owned();
     sig_path.push(".sig");
     std::fs::write(&sig_path, signature).map_err(|e| {

@@ -127,12 +127,19 @@ fn sign(args: Args) -> Result<(), Diagnostic> {
                 Some(t) => stamp(&t, "at")?,
                 None => Stamp::of(chrono::Utc::now()),
             };
+            let expires = expires.map(|e| stamp(&e, "expires")).transpose()?;
+            if expires.as_ref().is_some_and(|e| e.at < at.at) {
+                return Err(usage(
+                    format!("--expires is before --at ({})", at.text),
+                    "a sign-off cannot end before it is given: give --at, or a later --expires",
+                ));
+            }
             let signoff = Signoff {
                 role,
                 by,
                 candidate: Some(common.candidate.clone()),
                 at: Some(at),
-                expires: expires.map(|e| stamp(&e, "expires")).transpose()?,
+                expires,
                 evidence: digests(&common.evidence)?,
                 signature: None,
                 file: 0,

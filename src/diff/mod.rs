@@ -21,8 +21,8 @@ mod polarity;
 pub mod render;
 pub mod replay;
 mod summary;
-mod truth;
 mod trust;
+mod truth;
 
 use indexmap::IndexMap;
 

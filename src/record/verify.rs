@@ -419,7 +419,11 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
 
 /// [`verify`], and the record's signature checked against the trust files of the recorded
 /// policy (as it reads now: a changed trust file is reported as a changed policy file).
-pub fn verify_signed(record: Record, record_dir: &Path, signed: Option<Signed<'_>>) -> Verification {
+pub fn verify_signed(
+    record: Record,
+    record_dir: &Path,
+    signed: Option<Signed<'_>>,
+) -> Verification {
     let mut files: Vec<FileCheck> = record
         .policy_files
         .iter()

@@ -166,7 +166,14 @@ pub fn render(e: &Evaluation, explained: &[RuleExplanation], color: bool) -> Str
     if !e.approvals.is_empty() {
         let _ = writeln!(out, "\nsigned approvals:");
         for a in &e.approvals {
-            let _ = writeln!(out, "  - {} ({}, by {}): {}", a.what(), a.role, a.by, a.key());
+            let _ = writeln!(
+                out,
+                "  - {} ({}, by {}): {}",
+                a.what(),
+                a.role,
+                a.by,
+                a.key()
+            );
         }
     }
     if !e.warnings.is_empty() {

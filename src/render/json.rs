@@ -153,7 +153,11 @@ fn doc(e: &Evaluation) -> Doc<'_> {
             .approvals
             .iter()
             .map(|a| ApprovalDoc {
-                kind: if a.rule.is_some() { "waiver" } else { "signoff" },
+                kind: if a.rule.is_some() {
+                    "waiver"
+                } else {
+                    "signoff"
+                },
                 rule: a.rule.as_deref(),
                 role: &a.role,
                 by: &a.by,

@@ -52,7 +52,9 @@ fn describe(code: Code) -> &'static str {
         Code::Internal => "An internal error in Tollgate.",
         Code::Limit => "An input exceeds a size or depth limit.",
         Code::Unused => "A declared name is never used.",
-        Code::Trust => "A trust file is unreadable or malformed, or approvals are not authenticated.",
+        Code::Trust => {
+            "A trust file is unreadable or malformed, or approvals are not authenticated."
+        }
     }
 }
 

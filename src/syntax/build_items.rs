@@ -11,8 +11,9 @@ use crate::span::Span;
 use crate::stats::Adjustment;
 
 use super::ast::{
-    AdjustmentSpec, Clause, ClauseKind, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item, Trust,
-    LetDecl, MessageStmt, MetricDecl, MissingStmt, PolicyHeader, Rule, RuleStmt, WaivableStmt,
+    AdjustmentSpec, Clause, ClauseKind, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item,
+    LetDecl, MessageStmt, MetricDecl, MissingStmt, PolicyHeader, Rule, RuleStmt, Trust,
+    WaivableStmt,
 };
 use super::build_expr::build_expr;
 use super::build_test::build_test;

@@ -211,9 +211,7 @@ fn item_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// The offset in `line` of its first word, when that word is an item keyword.
 fn item_word(line: &str) -> Option<usize> {
-    const ITEM_WORDS: [&str; 7] = [
-        "policy", "import", "trust", "metric", "let", "rule", "test",
-    ];
+    const ITEM_WORDS: [&str; 7] = ["policy", "import", "trust", "metric", "let", "rule", "test"];
     let body = line.trim_start();
     let word_len = body
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))

@@ -159,10 +159,7 @@ fn parse_line(line: &str, number: usize) -> Result<Entry, Problem> {
         });
     };
     let principals_text = principals.text.trim_matches('"');
-    let patterns: Vec<String> = principals_text
-        .split(',')
-        .map(str::to_string)
-        .collect();
+    let patterns: Vec<String> = principals_text.split(',').map(str::to_string).collect();
     if patterns.iter().any(String::is_empty) {
         return Err(problem(
             principals,
@@ -228,14 +225,15 @@ fn parse_line(line: &str, number: usize) -> Result<Entry, Problem> {
             LINE_HELP,
         ));
     };
-    let key = PublicKey::from_openssh(&format!("{} {}", key_type.text, blob.text)).map_err(|e| {
-        problem(
-            blob,
-            format!("not an OpenSSH public key of type {}: {e}", key_type.text),
-            "not a public key",
-            "paste the key as `ssh-keygen -y -f KEY` or the .pub file prints it",
-        )
-    })?;
+    let key =
+        PublicKey::from_openssh(&format!("{} {}", key_type.text, blob.text)).map_err(|e| {
+            problem(
+                blob,
+                format!("not an OpenSSH public key of type {}: {e}", key_type.text),
+                "not a public key",
+                "paste the key as `ssh-keygen -y -f KEY` or the .pub file prints it",
+            )
+        })?;
     if !supported(&key.algorithm()) {
         return Err(problem(
             key_type,
@@ -354,7 +352,8 @@ fn wildcard(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
 #[cfg(test)]
@@ -392,7 +391,10 @@ mod tests {
     fn quoted_tokens_keep_their_spaces() {
         let t = tokens(r#"a,b namespaces="x, y" ssh-ed25519 AAAA c"#).unwrap();
         let texts: Vec<&str> = t.iter().map(|t| t.text).collect();
-        assert_eq!(texts, ["a,b", r#"namespaces="x, y""#, "ssh-ed25519", "AAAA", "c"]);
+        assert_eq!(
+            texts,
+            ["a,b", r#"namespaces="x, y""#, "ssh-ed25519", "AAAA", "c"]
+        );
         assert!(tokens("a \"b").is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! Making signatures (TRUST.md sections 4 and 5): `tollgate sign` and `eval --sign-key`.
 
-use ssh_key::{HashAlg, LineEnding, PrivateKey};
+use ssh_key::private::{KeypairData, RsaKeypair};
+use ssh_key::public::KeyData;
+use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, SshSig};
 
 /// Why a private key cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,9 +61,11 @@ pub fn read_private_key(
 /// An armored `SSHSIG` over `message` in `namespace`, hash sha512, as `ssh-keygen -Y sign`
 /// writes it (ending in a newline).
 pub fn sign(key: &PrivateKey, namespace: &str, message: &[u8]) -> Result<String, String> {
-    let signature = key
-        .sign(namespace, HashAlg::Sha512, message)
-        .map_err(|e| e.to_string())?;
+    let signature = match key.key_data() {
+        KeypairData::Rsa(keypair) => sign_rsa(keypair, namespace, message),
+        _ => key.sign(namespace, HashAlg::Sha512, message),
+    }
+    .map_err(|e| e.to_string())?;
     let mut pem = signature
         .to_pem(LineEnding::LF)
         .map_err(|e| e.to_string())?;
@@ -69,4 +73,35 @@ pub fn sign(key: &PrivateKey, namespace: &str, message: &[u8]) -> Result<String,
         pem.push('\n');
     }
     Ok(pem)
+}
+
+/// An `rsa-sha2-512` `SSHSIG`, made with the `rsa` crate directly: `ssh-key` 0.6.7 builds the
+/// private key from its first prime twice, and so cannot sign with any RSA key.
+fn sign_rsa(keypair: &RsaKeypair, namespace: &str, message: &[u8]) -> ssh_key::Result<SshSig> {
+    use rsa::signature::{SignatureEncoding, Signer};
+    let int = |m: &ssh_key::Mpint| rsa::BigUint::try_from(m);
+    let private = rsa::RsaPrivateKey::from_components(
+        int(&keypair.public.n)?,
+        int(&keypair.public.e)?,
+        int(&keypair.private.d)?,
+        vec![int(&keypair.private.p)?, int(&keypair.private.q)?],
+    )
+    .map_err(|_| ssh_key::Error::Crypto)?;
+    let signing = rsa::pkcs1v15::SigningKey::<sha2::Sha512>::new(private);
+    let data = SshSig::signed_data(namespace, HashAlg::Sha512, message)?;
+    let raw = signing
+        .try_sign(&data)
+        .map_err(|_| ssh_key::Error::Crypto)?;
+    let signature = ssh_key::Signature::new(
+        Algorithm::Rsa {
+            hash: Some(HashAlg::Sha512),
+        },
+        raw.to_vec(),
+    )?;
+    SshSig::new(
+        KeyData::Rsa(keypair.public.clone()),
+        namespace,
+        HashAlg::Sha512,
+        signature,
+    )
 }

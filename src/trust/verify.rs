@@ -74,7 +74,8 @@ pub fn approvals(trust: &Trust, bundle: &Bundle, now: DateTime<Utc>, out: &mut A
     out.signoffs
         .extend(bundle.signoffs.iter().map(|s| verdict(s)));
     out.waivers.clear();
-    out.waivers.extend(bundle.waivers.iter().map(|w| verdict(w)));
+    out.waivers
+        .extend(bundle.waivers.iter().map(|w| verdict(w)));
 }
 
 /// Whether `approval` counts for a bundle about `candidate` read from files with the sha256

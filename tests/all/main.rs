@@ -43,3 +43,5 @@ mod report_explain;
 mod report_sarif;
 mod scratch;
 mod test_cli;
+mod trust;
+mod trust_properties;

@@ -374,7 +374,10 @@ fn items_in_any_order() {
             Item::Test(_) => "test",
         })
         .collect();
-    assert_eq!(kinds, ["test", "rule", "let", "metric", "import", "trust", "policy"]);
+    assert_eq!(
+        kinds,
+        ["test", "rule", "let", "metric", "import", "trust", "policy"]
+    );
 }
 
 #[test]
