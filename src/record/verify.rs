@@ -160,10 +160,21 @@ pub fn parse(text: &str) -> Result<Record, Invalid> {
     let expected = crate::trust::policy_sha256(entry_sha, &trust_shas);
     let stated = policy.key("sha256")?;
     if stated.value.as_str() != Some(expected.as_str()) {
+        // Name every field the digest was made from.
+        let mut from = vec![format!("{}.sha256", entry.path)];
+        for (at, f) in policy_files_at.iter().zip(&policy_files).skip(1) {
+            if f.trust {
+                from.push(format!("{}.sha256", at.path));
+            }
+            if at.value.get("trust").is_some() {
+                from.push(format!("{}.trust", at.path));
+            }
+        }
         return Err(Invalid(format!(
-            "the record contradicts itself: {} is {} but its policy files give \"{expected}\"",
+            "the record contradicts itself: {} is {} but {} give \"{expected}\"",
             stated.path,
-            super::read::compact(stated.value)
+            super::read::compact(stated.value),
+            from.join(", ")
         )));
     }
     let listed = root.key("evidence")?.items()?;
@@ -581,6 +592,7 @@ fn as_recorded(value: &mut Json, renames: &[(String, &str)]) {
 /// A sha256 that differs because its file changed: the file list already says so.
 fn reported_as_file(d: &Difference, files: &[FileCheck]) -> bool {
     let Difference::Field {
+        path,
         recorded: Some(Json::String(recorded)),
         now: Some(Json::String(now)),
         ..
@@ -588,6 +600,13 @@ fn reported_as_file(d: &Difference, files: &[FileCheck]) -> bool {
     else {
         return false;
     };
+    // With trust files, the policy's sha256 covers several files (TRUST.md section 1).
+    let policy_changed = files
+        .iter()
+        .any(|f| f.kind == FileKind::Policy && matches!(f.state, FileState::Changed { .. }));
+    if path == "policy.sha256" && policy_changed {
+        return true;
+    }
     files.iter().any(|f| {
         f.sha256 == *recorded && matches!(&f.state, FileState::Changed { sha256 } if sha256 == now)
     })

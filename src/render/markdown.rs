@@ -137,17 +137,7 @@ pub fn render(
         any = true;
         let _ = writeln!(out, "- **Note** {}", text(w));
     }
-    for a in &e.approvals {
-        any = true;
-        let _ = writeln!(
-            out,
-            "- **Signed** {} ({}, by {}): key {}",
-            text(&a.what()),
-            code(&a.role),
-            text(&a.by),
-            code(&a.key())
-        );
-    }
+
     if !any {
         let _ = writeln!(out, "None.");
     }
@@ -182,6 +172,19 @@ pub fn render(
         let _ = writeln!(out, "\n### Passed\n\n{}", passed.join(", "));
     }
 
+    if !e.approvals.is_empty() {
+        let _ = writeln!(out, "\n### Signed approvals\n");
+        for a in &e.approvals {
+            let _ = writeln!(
+                out,
+                "- {} ({}, by {}): key {}",
+                text(&a.what()),
+                code(&a.role),
+                text(&a.by),
+                code(&a.key())
+            );
+        }
+    }
     let _ = writeln!(out, "\n### Evidence\n");
     let _ = writeln!(out, "| File | Read as | sha256 |\n| --- | --- | --- |");
     for f in &e.evidence {
