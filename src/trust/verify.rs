@@ -59,23 +59,22 @@ pub struct Approvals {
     pub waivers: Vec<Verified>,
 }
 
-/// Verify every approval of `bundle` at `now`. Without trust, each is `Ok(None)`.
+/// Verify every approval of `bundle` at `now`. Without trust, each is `Ok(None)`, and
+/// nothing is allocated once `out` has room (the decider binds bundle after bundle).
 pub fn approvals(trust: &Trust, bundle: &Bundle, now: DateTime<Utc>, out: &mut Approvals) {
+    out.signoffs.clear();
+    out.waivers.clear();
+    if !trust.is_active() {
+        out.signoffs.resize(bundle.signoffs.len(), Ok(None));
+        out.waivers.resize(bundle.waivers.len(), Ok(None));
+        return;
+    }
     let digests: Vec<&str> = bundle.files.iter().map(|f| f.sha256.as_str()).collect();
     let candidate = bundle.candidate.as_deref();
-    let verdict = |a: &dyn Approval| {
-        if trust.is_active() {
-            verify_approval(trust, a, candidate, &digests, now).map(Some)
-        } else {
-            Ok(None)
-        }
-    };
-    out.signoffs.clear();
+    let verdict = |a: &dyn Approval| verify_approval(trust, a, candidate, &digests, now).map(Some);
     out.signoffs
         .extend(bundle.signoffs.iter().map(|s| verdict(s)));
-    out.waivers.clear();
-    out.waivers
-        .extend(bundle.waivers.iter().map(|w| verdict(w)));
+    out.waivers.extend(bundle.waivers.iter().map(|w| verdict(w)));
 }
 
 /// Whether `approval` counts for a bundle about `candidate` read from files with the sha256

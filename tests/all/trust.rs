@@ -746,3 +746,69 @@ fn diff_reads_trust_files() {
         "cosmetic"
     );
 }
+
+#[test]
+fn encrypted_keys_open_with_their_passphrase_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ssh_keygen(
+        dir.path(),
+        &["-q", "-t", "ed25519", "-N", "correct horse", "-f", "enc"],
+        None,
+    );
+    assert!(out.status.success());
+    let text = read(dir.path(), "enc");
+    let asked = std::cell::Cell::new(0);
+    let open = |pass: Option<&str>| {
+        tollgate::trust::read_private_key(&text, || {
+            asked.set(asked.get() + 1);
+            pass.map(str::to_string)
+        })
+    };
+    assert!(open(Some("correct horse")).is_ok());
+    assert_eq!(
+        open(Some("wrong")).unwrap_err(),
+        tollgate::trust::KeyProblem::WrongPassphrase
+    );
+    assert_eq!(
+        open(None).unwrap_err(),
+        tollgate::trust::KeyProblem::WrongPassphrase
+    );
+    assert_eq!(asked.get(), 3);
+    // Without a terminal, `tollgate sign` cannot ask: a clear error, exit 2.
+    let key = dir.path().join("enc");
+    let out = tollgate(
+        dir.path(),
+        &[
+            "sign", "signoff", "--role", "r", "--by", "b", "--candidate", "c", "--key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("passphrase"));
+}
+
+#[test]
+fn unusable_keys_and_digests_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    keygen(dir.path(), "ec384", &["-t", "ecdsa", "-b", "384"]);
+    write(dir.path(), "garbage", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n");
+    for key in ["ec384", "garbage", "missing"] {
+        let out = tollgate(
+            dir.path(),
+            &["sign", "signoff", "--role", "r", "--by", "b", "--candidate", "c", "--key", key],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{key}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // An `evidence` digest must be a sha256, as sha256sum prints it.
+    let case = case("");
+    write(
+        case.path(),
+        "a.json",
+        &json!({"signoffs": [{"role": "r", "by": "b", "evidence": ["ABC"]}]}).to_string(),
+    );
+    let out = tollgate(case.path(), &["eval", "policy.gate", "--evidence", "a.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a sha256 digest"));
+}
