@@ -74,7 +74,8 @@ pub fn approvals(trust: &Trust, bundle: &Bundle, now: DateTime<Utc>, out: &mut A
     let verdict = |a: &dyn Approval| verify_approval(trust, a, candidate, &digests, now).map(Some);
     out.signoffs
         .extend(bundle.signoffs.iter().map(|s| verdict(s)));
-    out.waivers.extend(bundle.waivers.iter().map(|w| verdict(w)));
+    out.waivers
+        .extend(bundle.waivers.iter().map(|w| verdict(w)));
 }
 
 /// Whether `approval` counts for a bundle about `candidate` read from files with the sha256

@@ -779,7 +779,15 @@ fn encrypted_keys_open_with_their_passphrase_only() {
     let out = tollgate(
         dir.path(),
         &[
-            "sign", "signoff", "--role", "r", "--by", "b", "--candidate", "c", "--key",
+            "sign",
+            "signoff",
+            "--role",
+            "r",
+            "--by",
+            "b",
+            "--candidate",
+            "c",
+            "--key",
             key.to_str().unwrap(),
         ],
     );
@@ -791,11 +799,26 @@ fn encrypted_keys_open_with_their_passphrase_only() {
 fn unusable_keys_and_digests_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     keygen(dir.path(), "ec384", &["-t", "ecdsa", "-b", "384"]);
-    write(dir.path(), "garbage", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n");
+    write(
+        dir.path(),
+        "garbage",
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n",
+    );
     for key in ["ec384", "garbage", "missing"] {
         let out = tollgate(
             dir.path(),
-            &["sign", "signoff", "--role", "r", "--by", "b", "--candidate", "c", "--key", key],
+            &[
+                "sign",
+                "signoff",
+                "--role",
+                "r",
+                "--by",
+                "b",
+                "--candidate",
+                "c",
+                "--key",
+                key,
+            ],
         );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{key}: {stderr}");
@@ -808,7 +831,10 @@ fn unusable_keys_and_digests_are_errors() {
         "a.json",
         &json!({"signoffs": [{"role": "r", "by": "b", "evidence": ["ABC"]}]}).to_string(),
     );
-    let out = tollgate(case.path(), &["eval", "policy.gate", "--evidence", "a.json"]);
+    let out = tollgate(
+        case.path(),
+        &["eval", "policy.gate", "--evidence", "a.json"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a sha256 digest"));
 }
