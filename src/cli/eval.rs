@@ -29,7 +29,7 @@ pub struct Args {
     /// Also write a decision record (JSON) to this file, for `tollgate verify`.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
-    /// Sign the record with this OpenSSH private key, writing RECORD.sig (TRUST.md).
+    /// Sign the record with this OpenSSH private key, writing RECORD.sig (docs/trust.md).
     #[arg(long, value_name = "KEY", requires = "record")]
     sign_key: Option<PathBuf>,
     /// The least severe decision that exits 1.

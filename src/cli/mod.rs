@@ -62,7 +62,7 @@ enum Command {
     /// Read evidence (native bundles, harness outputs, baselines) and write it as one native
     /// bundle.
     Import(import::Args),
-    /// Sign a sign-off or a waiver with an OpenSSH key (TRUST.md).
+    /// Sign a sign-off or a waiver with an OpenSSH key (docs/trust.md).
     Sign(sign::Args),
 }
 

@@ -21,8 +21,10 @@ pub struct Args {
 enum What {
     /// A sign-off: ROLE approves the launch of CANDIDATE.
     Signoff {
+        /// The role approving (a principal of the policy's trust file).
         #[arg(long)]
         role: String,
+        /// Who signs (shown in reports).
         #[arg(long)]
         by: String,
         /// When it was given (RFC 3339 or a date); default: now.
@@ -36,14 +38,19 @@ enum What {
     },
     /// A waiver: ROLE sets RULE aside for CANDIDATE until EXPIRES.
     Waiver {
+        /// The id of the rule set aside.
         #[arg(long)]
         rule: String,
+        /// The role waiving (one the rule is `waivable by`).
         #[arg(long)]
         role: String,
+        /// Who signs (shown in reports).
         #[arg(long)]
         by: String,
+        /// Why the rule is set aside.
         #[arg(long)]
         reason: String,
+        /// When the waiver ends (RFC 3339 or a date).
         #[arg(long)]
         expires: String,
         #[command(flatten)]

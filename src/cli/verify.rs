@@ -15,7 +15,7 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
-    /// Require RECORD.sig, made by a key the recorded policy trusts for ROLE (TRUST.md).
+    /// Require RECORD.sig, made by a key the recorded policy trusts for ROLE (docs/trust.md).
     #[arg(long, value_name = "ROLE")]
     signer: Option<String>,
 }
