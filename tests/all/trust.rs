@@ -838,3 +838,40 @@ fn unusable_keys_and_digests_are_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a sha256 digest"));
 }
+
+#[test]
+fn import_archives_signed_approvals_that_still_count() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive.json");
+    let out = tollgate(
+        root,
+        &[
+            "import",
+            "--evidence",
+            "examples/chat-waived/evidence.json",
+            "-o",
+            archive.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tollgate(
+        root,
+        &[
+            "eval",
+            "policies/chat-mainline.gate",
+            "--evidence",
+            archive.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["decision"], "pass", "{doc}");
+    assert_eq!(doc["approvals"].as_array().unwrap().len(), 3);
+}
