@@ -240,7 +240,7 @@ pub const FUNCTIONS: [FunctionDoc; 31] = [
     FunctionDoc { function: Function::Abs, name: "abs", signature: "abs(x) → number", meaning: "the absolute value", unknown_when: "`x` is unknown" },
     FunctionDoc { function: Function::Min, name: "min", signature: "min(a, b, …) → number", meaning: "the smallest of one or more numbers", unknown_when: "any argument is unknown" },
     FunctionDoc { function: Function::Max, name: "max", signature: "max(a, b, …) → number", meaning: "the largest of one or more numbers", unknown_when: "any argument is unknown" },
-    FunctionDoc { function: Function::Signed, name: "signed", signature: "signed(\"role\") → bool", meaning: "a sign-off for that role is in the evidence and has not expired at `now`", unknown_when: "never" },
+    FunctionDoc { function: Function::Signed, name: "signed", signature: "signed(\"role\") → bool", meaning: "a sign-off for that role is in the evidence and has not expired at `now`; with `trust` items, it must also be signed by a key trusted for the role (see trust.md)", unknown_when: "never" },
     FunctionDoc { function: Function::Count, name: "count", signature: "count(C) → number", meaning: "how many elements the collection holds", unknown_when: "some element is uncertain (its `where` predicate is unknown), or `C` is a family that matched no metric" },
     FunctionDoc { function: Function::Any, name: "any", signature: "any(C) → bool", meaning: "the collection holds at least one element", unknown_when: "no element is surely in and some is uncertain, or `C` is a family that matched no metric" },
     FunctionDoc { function: Function::None, name: "none", signature: "none(C) → bool", meaning: "the collection is empty: `not any(C)`", unknown_when: "as for `any`" },

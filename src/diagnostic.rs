@@ -30,6 +30,7 @@ pub enum Code {
     Internal,
     Limit,
     Unused,
+    Trust,
 }
 
 impl Code {
@@ -51,6 +52,7 @@ impl Code {
             Code::Internal => "tollgate::internal",
             Code::Limit => "tollgate::limit",
             Code::Unused => "tollgate::unused",
+            Code::Trust => "tollgate::trust",
         }
     }
 }

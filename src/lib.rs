@@ -52,6 +52,7 @@ mod suggest;
 pub mod syntax;
 pub mod testing;
 mod text;
+pub mod trust;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use evidence::Bundle;

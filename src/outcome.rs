@@ -154,10 +154,38 @@ pub struct PolicyInfo {
     pub name: String,
     pub version: Option<String>,
     pub owner: Option<String>,
-    /// sha256 of the entry file's bytes.
+    /// sha256 of the entry file's bytes, covering the trust files when there are any
+    /// (`policy::Policy`'s `policy_sha256`).
     pub sha256: String,
     /// The entry file as named when loaded.
     pub path: String,
+}
+
+/// A signed approval that counted (TRUST.md section 3), with the key that signed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedApproval {
+    /// The rule a waiver set aside; `None` for a sign-off.
+    pub rule: Option<String>,
+    pub role: String,
+    pub by: String,
+    pub signer: crate::trust::Signer,
+}
+
+impl SignedApproval {
+    /// `sign-off` or `waiver for RULE`.
+    pub fn what(&self) -> String {
+        self.rule
+            .as_ref()
+            .map_or_else(|| String::from("sign-off"), |r| format!("waiver for {r}"))
+    }
+
+    /// `SHA256:… (allowed_signers:3)`: the key and the trust line that trusts it.
+    pub fn key(&self) -> String {
+        format!(
+            "{} ({}:{})",
+            self.signer.fingerprint, self.signer.trust_file, self.signer.line
+        )
+    }
 }
 
 /// One decision with its reasons.
@@ -172,6 +200,8 @@ pub struct Evaluation {
     /// Every rule, in source order (entry file first, then imports in import order).
     pub rules: Vec<RuleResult>,
     pub warnings: Vec<String>,
+    /// The signed approvals that counted, sign-offs first (empty without trust).
+    pub approvals: Vec<SignedApproval>,
 }
 
 impl Evaluation {

@@ -22,6 +22,17 @@ pub struct Policy {
     info: PolicyInfo,
 }
 
+/// The policy's sha256, covering whom it trusts ([`crate::trust::policy_sha256`]).
+fn policy_sha256(checked: &Checked) -> String {
+    let sources = &checked.loaded.sources;
+    let entry = sha256_hex(sources.get(FileId(0)).text.as_bytes());
+    let trust: Vec<String> = (checked.loaded.trust.files.iter())
+        .map(|f| sha256_hex(sources.get(f.file).text.as_bytes()))
+        .collect();
+    let trust: Vec<&str> = trust.iter().map(String::as_str).collect();
+    crate::trust::policy_sha256(&entry, &trust)
+}
+
 impl Policy {
     /// Load a policy file and its imports from disk.
     pub fn load(path: impl AsRef<Path>) -> Result<Policy, Diagnostics> {
@@ -50,7 +61,7 @@ impl Policy {
             name: program.header.name.clone(),
             version: program.header.version.clone(),
             owner: program.header.owner.clone(),
-            sha256: sha256_hex(entry.text.as_bytes()),
+            sha256: policy_sha256(&checked),
             path: entry.name.clone(),
         };
         let plan = Plan::new(&program);

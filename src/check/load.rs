@@ -17,6 +17,8 @@ pub const MAX_IMPORT_DEPTH: usize = 32;
 pub struct Loaded {
     pub sources: Sources,
     pub files: Vec<(FileId, ast::File)>,
+    /// The trust files the policy's `trust` items name (TRUST.md), their text in `sources`.
+    pub trust: crate::trust::Trust,
 }
 
 /// Where policy text comes from: the file system, or (for `diff REV:path`) a git revision.
@@ -71,8 +73,10 @@ pub fn load_text(
         loaded: Loaded {
             sources: Sources::new(),
             files: Vec::new(),
+            trust: crate::trust::Trust::default(),
         },
         seen: HashMap::new(),
+        trust_seen: Vec::new(),
         errors: Vec::new(),
     };
     let id = loader
@@ -92,6 +96,8 @@ struct Loader<'r> {
     loaded: Loaded,
     /// Normalised path → file, so a file imported twice (a diamond) is read once.
     seen: HashMap<PathBuf, FileId>,
+    /// Normalised paths of the trust files read.
+    trust_seen: Vec<PathBuf>,
     errors: Vec<Diagnostic>,
 }
 
@@ -116,7 +122,18 @@ impl Loader<'_> {
                 _ => None,
             })
             .collect();
+        let trusts: Vec<ast::Trust> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Trust(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
         self.loaded.files.push((id, file));
+        for trust in trusts {
+            self.trust(&path, &trust);
+        }
         for import in imports {
             self.follow(id, &path, &import, stack);
         }
@@ -201,6 +218,59 @@ impl Loader<'_> {
         stack.push((from, import.span));
         self.visit(id, stack);
         stack.pop();
+    }
+}
+
+impl Loader<'_> {
+    /// Read and parse the trust file `trust` names, relative to the file naming it. A file
+    /// named twice is read once.
+    fn trust(&mut self, from_path: &Path, trust: &ast::Trust) {
+        let target = from_path
+            .parent()
+            .unwrap_or_else(|| Path::new(""))
+            .join(&trust.path.value);
+        let key = normalise(&target);
+        if self.trust_seen.contains(&key) {
+            return;
+        }
+        self.trust_seen.push(key);
+        let text = match self.reader.read(&target) {
+            Ok(text) => text,
+            Err(e) => {
+                self.errors.push(
+                    Diagnostic::error(
+                        Code::Trust,
+                        format!("cannot read trust file {}: {e}", target.display()),
+                    )
+                    .with_label(&self.loaded.sources, trust.path.span, "named here")
+                    .with_help(
+                        "a trust path is relative to the file that names it, and names an \
+                         allowed_signers file (ssh-keygen(1), ALLOWED SIGNERS)",
+                    ),
+                );
+                return;
+            }
+        };
+        if text.len() as u64 > crate::limits::POLICY_BYTES.get() {
+            self.errors.push(
+                Diagnostic::error(
+                    Code::Limit,
+                    format!(
+                        "trust file {} is larger than the policy size limit",
+                        target.display()
+                    ),
+                )
+                .with_label(&self.loaded.sources, trust.path.span, "named here")
+                .with_help(crate::limits::POLICY_BYTES.how_to_raise()),
+            );
+            return;
+        }
+        let name = target.display().to_string();
+        let id = self.loaded.sources.add(&target, name, text);
+        match crate::trust::parse(&self.loaded.sources, id) {
+            Ok(file) => self.loaded.trust.files.push(file),
+            Err(errors) => self.errors.extend(errors),
+        }
     }
 }
 

@@ -184,6 +184,7 @@ pub fn analyse(loaded: &Loaded) -> Analysis {
         }
     }
     rules::lint_unused(&symbols, &types.used, sources, &mut warnings);
+    unauthenticated(&loaded, &symbols, types.first_signed, &mut warnings);
     let let_order = std::mem::take(&mut types.let_order);
     let resolution = std::mem::take(&mut types.resolution);
     let let_types = types.let_types();
@@ -198,6 +199,40 @@ pub fn analyse(loaded: &Loaded) -> Analysis {
         test_errors,
         errors,
     }
+}
+
+/// Note, once, that a policy which reads approvals (`signed(…)`, `waivable by`) but names no
+/// trust file counts any sign-off or waiver anyone writes (TRUST.md section 3).
+fn unauthenticated(
+    loaded: &Loaded,
+    symbols: &Symbols<'_>,
+    first_signed: Option<crate::span::Span>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    if loaded.trust.is_active() {
+        return;
+    }
+    let first_waivable = symbols.rules.iter().find_map(|rule| {
+        rule.body.iter().find_map(|stmt| match stmt {
+            ast::RuleStmt::Waivable(w) => Some(w.span),
+            _ => None,
+        })
+    });
+    let Some(at) = first_signed.or(first_waivable) else {
+        return;
+    };
+    warnings.push(
+        Diagnostic::warning(
+            Code::Trust,
+            "approvals are not authenticated: the policy names no trust file, so any \
+             sign-off or waiver written into the evidence counts",
+        )
+        .with_label(&loaded.sources, at, "approvals are read here")
+        .with_help(
+            "name an allowed_signers file with `trust \"allowed_signers\"` so that only \
+             sign-offs and waivers signed by a trusted key count",
+        ),
+    );
 }
 
 /// Refuse a policy with more rules, imports included, than [`crate::limits::RULES`]: the

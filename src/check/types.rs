@@ -104,6 +104,8 @@ pub struct TypeChecker<'a, 's> {
     /// What every name use and every `where` was found to mean.
     pub resolution: Resolution,
     pub errors: Vec<Diagnostic>,
+    /// The first `signed("…")` checked, for the note on unauthenticated approvals.
+    pub first_signed: Option<Span>,
 }
 
 impl<'a, 's> TypeChecker<'a, 's> {
@@ -116,6 +118,7 @@ impl<'a, 's> TypeChecker<'a, 's> {
             used: Default::default(),
             resolution: Resolution::default(),
             errors: Vec::new(),
+            first_signed: None,
         }
     }
 
@@ -502,7 +505,10 @@ impl<'a, 's> TypeChecker<'a, 's> {
                 [Expr {
                     kind: ExprKind::Str(_),
                     ..
-                }] => Type::Bool,
+                }] => {
+                    self.first_signed.get_or_insert(span);
+                    Type::Bool
+                }
                 _ => self.error(
                     Code::Type,
                     "`signed` takes one role name in quotes".into(),

@@ -32,6 +32,9 @@ pub struct Args {
     /// Also write a decision record (JSON) to this file, for `tollgate verify`.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
+    /// Sign the record with this OpenSSH private key, writing RECORD.sig (docs/trust.md).
+    #[arg(long, value_name = "KEY", requires = "record")]
+    sign_key: Option<PathBuf>,
     /// The least severe decision that exits 1.
     #[arg(long, value_enum, default_value = "block")]
     fail_on: FailOn,
@@ -63,6 +66,19 @@ enum FailOn {
 pub fn run(args: Args) -> Exit {
     let Ok(now) = parse_now(args.now.as_deref()) else {
         return Exit::Unusable;
+    };
+    // Read (and unlock) the signing key first: a decision is not made to be left unsigned.
+    let sign_key = match args
+        .sign_key
+        .as_deref()
+        .map(super::sign::load_key)
+        .transpose()
+    {
+        Ok(key) => key,
+        Err(d) => {
+            print_diagnostics([&d]);
+            return Exit::Unusable;
+        }
     };
     let policy = match Policy::load(&args.policy) {
         Ok(p) => p,
@@ -131,19 +147,39 @@ pub fn run(args: Args) -> Exit {
             allow_incomplete: args.inputs.allow_incomplete,
             cluster_by: args.inputs.cluster_by.clone(),
         };
-        if let Err(e) = std::fs::write(path, record::render(&result, &policy, &options)) {
+        let text = record::render(&result, &policy, &options);
+        if let Err(e) = std::fs::write(path, &text) {
             print_diagnostics([&Diagnostic::error(
                 Code::Io,
                 format!("cannot write the record {}: {e}", path.display()),
             )
             .with_help("check that the folder exists and can be written")]);
             unusable = true;
+        } else if let Some(key) = &sign_key {
+            if let Err(d) = sign_record(key, path, &text) {
+                print_diagnostics([&d]);
+                unusable = true;
+            }
         }
     }
     if unusable {
         return Exit::Unusable;
     }
     exit_for(result.decision, args.fail_on)
+}
+
+/// Write `RECORD.sig`: an `SSHSIG` over the record's bytes, namespace `tollgate-record`.
+fn sign_record(key: &ssh_key::PrivateKey, path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let signature = tollgate::trust::sign(key, tollgate::trust::RECORD_NAMESPACE, text.as_bytes())
+        .map_err(|e| Diagnostic::error(Code::Internal, format!("cannot sign: {e}")))?;
+    let mut sig_path = path.as_os_str().to_owned();
+    sig_path.push(".sig");
+    std::fs::write(&sig_path, signature).map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            format!("cannot write {}: {e}", Path::new(&sig_path).display()),
+        )
+    })
 }
 
 /// The file GitHub Actions collects the step summary from, when running there.

@@ -8,6 +8,7 @@ mod import;
 mod inputs;
 mod lsp;
 mod output;
+mod sign;
 mod test;
 mod verify;
 
@@ -64,6 +65,8 @@ enum Command {
     Import(import::Args),
     /// Run the language server on stdin and stdout, for editors.
     Lsp(lsp::Args),
+    /// Sign a sign-off or a waiver with an OpenSSH key (docs/trust.md).
+    Sign(sign::Args),
 }
 
 pub fn run() -> Exit {
@@ -87,6 +90,7 @@ pub fn run() -> Exit {
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Sign(args) => sign::run(args),
     }
 }
 

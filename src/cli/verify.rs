@@ -15,6 +15,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Require RECORD.sig, made by a key the recorded policy trusts for ROLE (docs/trust.md).
+    #[arg(long, value_name = "ROLE")]
+    signer: Option<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -43,7 +46,15 @@ pub fn run(args: Args) -> Exit {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let verification = record::verify(parsed, dir);
+    let mut sig_path = args.record.as_os_str().to_owned();
+    sig_path.push(".sig");
+    let signature = std::fs::read_to_string(&sig_path).ok();
+    let signed = record::Signed {
+        bytes: text.as_bytes(),
+        signature: signature.as_deref(),
+        signer: args.signer.as_deref(),
+    };
+    let verification = record::verify_signed(parsed, dir, Some(signed));
     match args.format {
         Format::Human => print!("{}", record::render_human(&verification, &name)),
         Format::Json => print!("{}", record::render_json(&verification, &name)),

@@ -20,6 +20,8 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// Roles named in `signed("…")`; `Node::Signed(i)` indexes this list.
     pub roles: Vec<String>,
+    /// The keys trusted for roles (TRUST.md); inactive when the policy names no trust file.
+    pub trust: crate::trust::Trust,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -79,6 +79,7 @@ pub fn lower(checked: &Checked) -> Result<Program, Diagnostic> {
         lets,
         rules,
         roles,
+        trust: loaded.trust.clone(),
     })
 }
 

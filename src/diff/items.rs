@@ -403,8 +403,15 @@ fn unmatched<'c>(a: &[&'c Comment], b: &[&Comment]) -> Vec<&'c Comment> {
 
 /// Nothing else differs, yet the text does: white space or the order of items.
 pub fn layout(old: &Model<'_>, new: &Model<'_>, out: &mut Vec<Change>) {
-    let a: Vec<&str> = old.sources.iter().map(|(_, f)| &*f.text).collect();
-    let b: Vec<&str> = new.sources.iter().map(|(_, f)| &*f.text).collect();
+    // Trust files are compared by `diff::trust`, comments and all.
+    let policy_text = |m: &Model<'_>| -> Vec<String> {
+        let trust = m.trust();
+        (m.sources.iter())
+            .filter(|(id, _)| !trust.files.iter().any(|t| t.file == *id))
+            .map(|(_, f)| f.text.to_string())
+            .collect()
+    };
+    let (a, b) = (policy_text(old), policy_text(new));
     if a != b {
         out.push(Change::on_item(
             String::from("layout"),

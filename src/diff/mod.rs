@@ -22,6 +22,7 @@ pub mod render;
 pub mod replay;
 mod run;
 mod summary;
+mod trust;
 mod truth;
 
 use indexmap::IndexMap;
@@ -209,6 +210,7 @@ pub fn changes(old: Version<'_>, new: Version<'_>) -> Vec<Change> {
     items::lets(&old, &new, &mut items, &mut per_rule);
     items::tests(&old, &new, &mut items);
     items::comments(&old, &new, &mut items);
+    trust::changes(&old, &new, &mut items);
     let mut all: Vec<Change> = items;
     all.extend(per_rule.into_values().flatten());
     if all.is_empty() {

@@ -88,6 +88,8 @@ impl<'a> Model<'a> {
                     Item::Policy(h) if index == 0 => model.header = Some(h),
                     Item::Policy(_) => {}
                     Item::Import(i) => model.imports.push(i),
+                    // Trust files are compared by what they trust (`diff::trust`).
+                    Item::Trust(_) => {}
                     Item::Metric(m) => {
                         model.metrics.insert(&m.name.name, m);
                     }
@@ -183,6 +185,22 @@ impl<'a> Model<'a> {
             column,
             snippet,
         }
+    }
+
+    /// Line `line` (1-based) of file `file`, as a place.
+    pub fn place_line(&self, file: FileId, line: usize) -> Place {
+        let text = &self.sources.get(file).text;
+        let offset: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        self.place(Span::new(file, offset, offset))
+    }
+
+    /// The trust files of this version.
+    pub fn trust(&self) -> &'a crate::trust::Trust {
+        &self.checked.loaded.trust
     }
 
     /// The source text of a span, as written.

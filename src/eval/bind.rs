@@ -26,8 +26,11 @@ pub struct Bound {
     /// Per family, beside `families`: its members' adjusted p-values, empty when the family
     /// has no adjustment.
     pub adjusted: Vec<Vec<Adjusted>>,
-    /// Per role named in `signed(…)`: whether a sign-off for it holds at `now`.
+    /// Per role named in `signed(…)`: whether a sign-off for it holds at `now` (and, with
+    /// trust, is signed by a key trusted for it).
     pub signed: Vec<bool>,
+    /// Per sign-off and waiver of the bundle: whether its signature counts (TRUST.md).
+    pub approvals: crate::trust::Approvals,
     /// Per flag of the bundle, in order: its source and category as codes of the plan's
     /// texts, so that planned predicates compare integers, not strings.
     pub flag_codes: Vec<FlagCodes>,
@@ -150,12 +153,15 @@ pub fn bind_into(
         adjust(family, members, bundle, out);
     }
 
+    crate::trust::approvals(&program.trust, bundle, now, &mut bound.approvals);
     bound.signed.clear();
+    let verdicts = &bound.approvals.signoffs;
     bound.signed.extend(program.roles.iter().map(|role| {
         bundle
             .signoffs
             .iter()
-            .any(|s| &s.role == role && s.holds_at(now))
+            .zip(verdicts)
+            .any(|(s, verdict)| &s.role == role && s.holds_at(now) && verdict.is_ok())
     }));
 
     plan.flag_codes(&bundle.flags, &mut bound.flag_codes);

@@ -171,8 +171,8 @@ fn run<'d>(
         decision = decision.max(decide(index as usize, verdicts));
     }
     let mut waived = false;
-    for waiver in &bundle.waivers {
-        if let Ok((index, _)) = waived_rule(waiver, &program.rules, now.value) {
+    for (waiver, verdict) in bundle.waivers.iter().zip(&bound.approvals.waivers) {
+        if let Ok((index, _)) = waived_rule(waiver, verdict, &program.rules, now.value) {
             if let Some(verdict) = verdicts.get_mut(index) {
                 if sets_aside(verdict.outcome) {
                     *verdict = RuleVerdict {

@@ -481,8 +481,16 @@ impl<'a> Explainer<'_, 'a> {
     fn signoff_note(&self, role: &str) -> String {
         let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
         let mut expired = Vec::new();
-        for s in self.bundle.signoffs.iter().filter(|s| s.role == role) {
-            match (s.holds_at(self.now.value), s.expires) {
+        let verdicts = &self.ev.bound.approvals.signoffs;
+        for (s, verdict) in self.bundle.signoffs.iter().zip(verdicts) {
+            if s.role != role {
+                continue;
+            }
+            if let Err(refusal) = verdict {
+                expired.push(format!("{} does not count ({})", s.by, refusal.reason(s)));
+                continue;
+            }
+            match (s.holds_at(self.now.value), s.expires.as_ref().map(|e| e.at)) {
                 (false, Some(e)) => expired.push(format!("{} expired {}", s.by, at(e))),
                 (false, None) => {}
                 (true, Some(e)) => return format!("{role}: signed by {} until {}", s.by, at(e)),

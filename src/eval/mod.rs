@@ -64,8 +64,18 @@ pub fn evaluate_planned(
     if program.rules.is_empty() {
         warnings.push(NO_RULES.to_string());
     }
-    let waivers = applicable_waivers(program, bundle, now, |w, problem| {
-        warnings.push(rules::waiver_warning(w, problem, &program.rules));
+    let file_name = |i: usize| bundle.files.get(i).map(|f| f.path.as_str());
+    for (signoff, verdict) in bundle.signoffs.iter().zip(&bound.approvals.signoffs) {
+        if let Err(refusal) = verdict {
+            let file = file_name(signoff.file);
+            warnings.push(crate::trust::refusal_warning(
+                "sign-off", file, signoff, *refusal,
+            ));
+        }
+    }
+    let waivers = applicable_waivers(program, bundle, &bound, now, |w, problem| {
+        let file = file_name(w.file);
+        warnings.push(rules::waiver_warning(w, file, problem, &program.rules));
     });
     // What the statistics say about the policy's tests, after what is wrong with the inputs.
     warnings.extend(adjust::warnings(program, &bound.families));
@@ -95,6 +105,7 @@ pub fn evaluate_planned(
         ));
     }
     let decision = decision(results.iter().map(|r| r.outcome));
+    let approvals = signed_approvals(bundle, &bound, now, &waivers);
 
     Evaluation {
         policy,
@@ -105,7 +116,38 @@ pub fn evaluate_planned(
         decision,
         rules: results,
         warnings,
+        approvals,
     }
+}
+
+/// The signed sign-offs that hold at `now` and the signed waivers that apply, with their keys.
+fn signed_approvals(
+    bundle: &Bundle,
+    bound: &bind::Bound,
+    now: Now,
+    waivers: &[Option<&Waiver>],
+) -> Vec<crate::outcome::SignedApproval> {
+    let signoffs = (bundle.signoffs.iter().zip(&bound.approvals.signoffs))
+        .filter(|(s, _)| s.holds_at(now.value))
+        .filter_map(|(s, verdict)| {
+            Some(crate::outcome::SignedApproval {
+                rule: None,
+                role: s.role.clone(),
+                by: s.by.clone(),
+                signer: verdict.as_ref().ok()?.clone()?,
+            })
+        });
+    let applied = (bundle.waivers.iter().zip(&bound.approvals.waivers))
+        .filter(|(w, _)| waivers.iter().flatten().any(|a| std::ptr::eq(*a, *w)))
+        .filter_map(|(w, verdict)| {
+            Some(crate::outcome::SignedApproval {
+                rule: Some(w.rule.clone()),
+                role: w.role.clone(),
+                by: w.by.clone(),
+                signer: verdict.as_ref().ok()?.clone()?,
+            })
+        });
+    signoffs.chain(applied).collect()
 }
 
 /// Why a policy without rules blocks.
@@ -123,12 +165,13 @@ fn decision(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
 fn applicable_waivers<'b>(
     program: &Program,
     bundle: &'b Bundle,
+    bound: &bind::Bound,
     now: Now,
     mut problem: impl FnMut(&'b Waiver, rules::WaiverProblem),
 ) -> Vec<Option<&'b Waiver>> {
     let mut per_rule = Vec::new();
-    for waiver in &bundle.waivers {
-        match rules::waived_rule(waiver, &program.rules, now.value) {
+    for (waiver, verdict) in bundle.waivers.iter().zip(&bound.approvals.waivers) {
+        match rules::waived_rule(waiver, verdict, &program.rules, now.value) {
             Ok((index, _)) => {
                 if per_rule.len() <= index {
                     per_rule.resize(index + 1, None);

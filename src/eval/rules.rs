@@ -8,6 +8,7 @@ use crate::evidence::Waiver;
 use crate::levels::Outcome;
 use crate::outcome::{AppliedWaiver, RuleResult, Status, TestFacts};
 use crate::suggest::closest;
+use crate::trust::{refusal_warning, Refusal, Verified};
 
 use super::expr::{Element, Evaluator, Verdict};
 use super::record::Record;
@@ -16,6 +17,8 @@ use super::value::{Missing, MissingKey};
 /// Why a waiver in the bundle does not apply to its rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WaiverProblem {
+    /// Its signature does not count (TRUST.md section 3).
+    Refused(Refusal),
     NoSuchRule,
     NotWaivable,
     RoleMayNotWaive,
@@ -25,9 +28,13 @@ pub enum WaiverProblem {
 /// The rule `waiver` sets aside at `now`, or why it sets none aside.
 pub fn waived_rule<'r>(
     waiver: &Waiver,
+    verdict: &Verified,
     rules: &'r [Rule],
     now: DateTime<Utc>,
 ) -> Result<(usize, &'r Rule), WaiverProblem> {
+    if let Err(refusal) = verdict {
+        return Err(WaiverProblem::Refused(*refusal));
+    }
     let (index, rule) = rules
         .iter()
         .enumerate()
@@ -51,9 +58,17 @@ pub fn sets_aside(outcome: Outcome) -> bool {
 }
 
 /// The warning for a waiver that does not apply.
-pub fn waiver_warning(waiver: &Waiver, problem: WaiverProblem, rules: &[Rule]) -> String {
+pub fn waiver_warning(
+    waiver: &Waiver,
+    file: Option<&str>,
+    problem: WaiverProblem,
+    rules: &[Rule],
+) -> String {
     let rule = &waiver.rule;
     match problem {
+        WaiverProblem::Refused(refusal) => {
+            refusal_warning(&format!("waiver for {rule}"), file, waiver, refusal)
+        }
         WaiverProblem::NoSuchRule => format!(
             "waiver for {rule} ignored: no rule has that id{}",
             hint(closest(rule, rules.iter().map(|r| r.id.as_str())))
@@ -75,7 +90,7 @@ pub fn waiver_warning(waiver: &Waiver, problem: WaiverProblem, rules: &[Rule]) -
         }
         WaiverProblem::Expired => format!(
             "waiver for {rule} ignored: expired at {}",
-            waiver.expires.to_rfc3339_opts(SecondsFormat::Secs, true)
+            waiver.expires.at.to_rfc3339_opts(SecondsFormat::Secs, true)
         ),
     }
 }
@@ -108,7 +123,7 @@ pub(super) fn result<'a, R: Record>(
                 role: w.role.clone(),
                 by: w.by.clone(),
                 reason: w.reason.clone(),
-                expires: w.expires,
+                expires: w.expires.at,
                 would_be: verdict.outcome,
             }),
         ),

@@ -24,8 +24,8 @@ use serde::Deserialize;
 use crate::levels::Severity;
 use crate::text::same;
 
-use super::model::{Bundle, Flag, Metric, Signoff, Waiver};
-use super::rules::{is_blank, is_negative, is_ordered};
+use super::model::{Bundle, Flag, Metric, Signoff, Stamp, Waiver};
+use super::rules::{is_blank, is_digest, is_negative, is_ordered};
 use super::schema::{Field, Kind, Record, Value, Values};
 use super::time::parse_instant;
 use super::words::Words;
@@ -179,6 +179,20 @@ impl<'de> DeserializeSeed<'de> for FieldValue<'_, '_> {
             },
             Kind::Instant => match Option::<Text<'de>>::deserialize(d)? {
                 Some(text) => Some(Value::Instant(parse_instant(&text.0).ok_or_else(give_up)?)),
+                None => None,
+            },
+            Kind::Stamp => match Option::<Text<'de>>::deserialize(d)? {
+                Some(text) => Some(Value::Stamp(Stamp {
+                    at: parse_instant(&text.0).ok_or_else(give_up)?,
+                    text: text.0.into_owned(),
+                })),
+                None => None,
+            },
+            Kind::Digests => match Option::<Vec<Text<'de>>>::deserialize(d)? {
+                Some(digests) if digests.iter().all(|t| is_digest(&t.0)) => Some(Value::Digests(
+                    digests.into_iter().map(|t| t.0.into_owned()).collect(),
+                )),
+                Some(_) => return Err(give_up()),
                 None => None,
             },
             Kind::Severity => match Option::<Text<'de>>::deserialize(d)? {

@@ -82,8 +82,16 @@ pub(crate) fn merge(parts: Vec<Bundle>, sources: &[Source]) -> Result<Bundle, Ve
             merge_metrics(&mut out, metrics, offset, &mut at);
         }
         append(&mut out.flags, flags);
+        let from = out.signoffs.len();
         append(&mut out.signoffs, signoffs);
+        for s in out.signoffs.iter_mut().skip(from) {
+            s.file += offset;
+        }
+        let from = out.waivers.len();
         append(&mut out.waivers, waivers);
+        for w in out.waivers.iter_mut().skip(from) {
+            w.file += offset;
+        }
         append(&mut out.warnings, warnings);
         merge_samples(&mut out, samples, offset, &mut at);
     }

@@ -53,6 +53,7 @@ mod rules;
 mod samples;
 mod schema;
 mod shape;
+pub mod statement;
 mod time;
 mod words;
 
@@ -63,8 +64,8 @@ use crate::diagnostic::Diagnostics;
 pub use import::{load as load_inputs, load_specs, to_native_json, Input, Options};
 pub use load::MAX_FILE_BYTES;
 pub use model::{
-    Bundle, EvidenceFile, Flag, InputFormat, Metric, Paired, Role, Samples, Signoff, Summary,
-    Waiver,
+    Bundle, EvidenceFile, Flag, InputFormat, Metric, Paired, Role, Samples, Signoff, Stamp,
+    Summary, Waiver,
 };
 pub use parse::MAX_NESTING;
 pub use time::parse_instant;

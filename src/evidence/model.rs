@@ -515,34 +515,66 @@ fn paired_items(
     }
 }
 
+/// An instant as it was written: a signed statement covers the text (TRUST.md section 2),
+/// evaluation reads the instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+impl Stamp {
+    /// An instant written as RFC 3339 in UTC, to the second (what `tollgate sign` writes).
+    pub fn of(at: DateTime<Utc>) -> Stamp {
+        Stamp {
+            at,
+            text: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+}
+
+/// A sign-off. `candidate`, `evidence` and `signature` make it a signed one (TRUST.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signoff {
     pub role: String,
     pub by: String,
-    pub at: Option<DateTime<Utc>>,
-    pub expires: Option<DateTime<Utc>>,
+    pub candidate: Option<String>,
+    pub at: Option<Stamp>,
+    pub expires: Option<Stamp>,
+    /// sha256 (lowercase hex) of the evidence files the signer reviewed.
+    pub evidence: Option<Vec<String>>,
+    /// An armored OpenSSH `SSHSIG` over the entry's statement.
+    pub signature: Option<String>,
+    /// Index into [`Bundle::files`] of the file it came from.
+    pub file: usize,
 }
 
+/// A waiver. `candidate`, `evidence` and `signature` make it a signed one (TRUST.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiver {
     pub rule: String,
     pub role: String,
     pub by: String,
     pub reason: String,
-    pub expires: DateTime<Utc>,
+    pub expires: Stamp,
+    pub candidate: Option<String>,
+    pub evidence: Option<Vec<String>>,
+    pub signature: Option<String>,
+    /// Index into [`Bundle::files`] of the file it came from.
+    pub file: usize,
 }
 
 impl Signoff {
     /// Whether the sign-off counts at `now`: it has no expiry, or expires after `now` (one
     /// expiring at `now` exactly has expired).
     pub fn holds_at(&self, now: DateTime<Utc>) -> bool {
-        self.expires.is_none_or(|e| e > now)
+        self.expires.as_ref().is_none_or(|e| e.at > now)
     }
 }
 
 impl Waiver {
     /// Whether the waiver has expired at `now` (at `now` exactly counts as expired).
     pub fn expired_at(&self, now: DateTime<Utc>) -> bool {
-        self.expires <= now
+        self.expires.at <= now
     }
 }

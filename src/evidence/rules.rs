@@ -22,3 +22,8 @@ pub(crate) fn is_ordered(low: f64, high: f64) -> bool {
 pub(crate) fn contains((low, high): (f64, f64), center: f64) -> bool {
     low <= center && center <= high
 }
+
+/// A sha256 digest as `sha256sum` prints it: 64 lowercase hex digits.
+pub(crate) fn is_digest(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}

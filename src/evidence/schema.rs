@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 
 use crate::levels::Severity;
 
-use super::model::{Bundle, Flag, Metric, Samples, Signoff, Waiver};
+use super::model::{Bundle, Flag, Metric, Samples, Signoff, Stamp, Waiver};
 
 /// What a field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +31,10 @@ pub(crate) enum Kind {
     Interval,
     /// An RFC 3339 date-time, or a date.
     Instant,
+    /// An [`Kind::Instant`] kept with its text as written (signed statements cover it).
+    Stamp,
+    /// A list of sha256 digests, each 64 lowercase hex digits.
+    Digests,
     /// `info`, `low`, `medium`, `high` or `critical`.
     Severity,
     /// The `metrics` map.
@@ -254,12 +258,13 @@ impl Object {
     ) -> impl Iterator<Item = (&'static Field, DateTime<Utc>, &'static Field, DateTime<Utc>)> + 'v
     {
         self.ordered.iter().filter_map(move |&(earlier, later)| {
-            let (Some(Value::Instant(a)), Some(Value::Instant(b))) =
-                (values.get(earlier), values.get(later))
-            else {
+            let (Some(a), Some(b)) = (
+                values.get(earlier).and_then(Value::when),
+                values.get(later).and_then(Value::when),
+            ) else {
                 return None;
             };
-            (a > b).then_some((self.fields.get(earlier)?, *a, self.fields.get(later)?, *b))
+            (a > b).then_some((self.fields.get(earlier)?, a, self.fields.get(later)?, b))
         })
     }
 }
@@ -386,8 +391,11 @@ const SIGNOFF_FIELDS: &[Field] = &[
         required("by", Kind::Text),
         "a signoff says who signed: `by`",
     ),
-    optional("at", Kind::Instant),
-    optional("expires", Kind::Instant),
+    optional("candidate", Kind::Text),
+    optional("at", Kind::Stamp),
+    optional("expires", Kind::Stamp),
+    optional("evidence", Kind::Digests),
+    optional("signature", Kind::Text),
 ];
 
 /// An element of `signoffs`.
@@ -415,7 +423,10 @@ pub(crate) const WAIVER: Object = Object {
             blank_help: Some("a waiver must say why it is granted"),
             ..missing_help(required("reason", Kind::Text), WAIVER_HELP)
         },
-        missing_help(required("expires", Kind::Instant), WAIVER_HELP),
+        missing_help(required("expires", Kind::Stamp), WAIVER_HELP),
+        optional("candidate", Kind::Text),
+        optional("evidence", Kind::Digests),
+        optional("signature", Kind::Text),
     ],
     contains: &[],
     ordered: &[],
@@ -477,6 +488,8 @@ pub(crate) enum Value {
     Count(u64),
     Interval((f64, f64)),
     Instant(DateTime<Utc>),
+    Stamp(Stamp),
+    Digests(Vec<String>),
     Severity(Severity),
     Metrics(Box<IndexMap<String, Metric>>),
     Flags(Vec<Flag>),
@@ -526,6 +539,29 @@ impl Value {
     fn instant(self) -> Option<DateTime<Utc>> {
         match self {
             Value::Instant(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn stamp(self) -> Option<Stamp> {
+        match self {
+            Value::Stamp(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn digests(self) -> Option<Vec<String>> {
+        match self {
+            Value::Digests(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The instant of an instant or a stamp.
+    fn when(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Value::Instant(t) => Some(*t),
+            Value::Stamp(s) => Some(s.at),
             _ => None,
         }
     }
@@ -731,12 +767,16 @@ impl Record for Signoff {
     const OBJECT: &'static Object = &SIGNOFF;
 
     fn build(values: Values) -> Option<Signoff> {
-        let [role, by, at, expires, ..] = slots(values);
+        let [role, by, candidate, at, expires, evidence, signature, ..] = slots(values);
         Some(Signoff {
             role: role.and_then(Value::text)?,
             by: by.and_then(Value::text)?,
-            at: at.and_then(Value::instant),
-            expires: expires.and_then(Value::instant),
+            candidate: candidate.and_then(Value::text),
+            at: at.and_then(Value::stamp),
+            expires: expires.and_then(Value::stamp),
+            evidence: evidence.and_then(Value::digests),
+            signature: signature.and_then(Value::text),
+            file: 0,
         })
     }
 
@@ -744,8 +784,11 @@ impl Record for Signoff {
         filled([
             Some(Value::Text(self.role.clone())),
             Some(Value::Text(self.by.clone())),
-            self.at.map(Value::Instant),
-            self.expires.map(Value::Instant),
+            self.candidate.clone().map(Value::Text),
+            self.at.clone().map(Value::Stamp),
+            self.expires.clone().map(Value::Stamp),
+            self.evidence.clone().map(Value::Digests),
+            self.signature.clone().map(Value::Text),
         ])
     }
 }
@@ -754,13 +797,17 @@ impl Record for Waiver {
     const OBJECT: &'static Object = &WAIVER;
 
     fn build(values: Values) -> Option<Waiver> {
-        let [rule, role, by, reason, expires, ..] = slots(values);
+        let [rule, role, by, reason, expires, candidate, evidence, signature, ..] = slots(values);
         Some(Waiver {
             rule: rule.and_then(Value::text)?,
             role: role.and_then(Value::text)?,
             by: by.and_then(Value::text)?,
             reason: reason.and_then(Value::text)?,
-            expires: expires.and_then(Value::instant)?,
+            expires: expires.and_then(Value::stamp)?,
+            candidate: candidate.and_then(Value::text),
+            evidence: evidence.and_then(Value::digests),
+            signature: signature.and_then(Value::text),
+            file: 0,
         })
     }
 
@@ -770,7 +817,10 @@ impl Record for Waiver {
             Some(Value::Text(self.role.clone())),
             Some(Value::Text(self.by.clone())),
             Some(Value::Text(self.reason.clone())),
-            Some(Value::Instant(self.expires)),
+            Some(Value::Stamp(self.expires.clone())),
+            self.candidate.clone().map(Value::Text),
+            self.evidence.clone().map(Value::Digests),
+            self.signature.clone().map(Value::Text),
         ])
     }
 }
@@ -816,6 +866,8 @@ mod tests {
                 | (Value::Count(_), Kind::Count)
                 | (Value::Interval(_), Kind::Interval)
                 | (Value::Instant(_), Kind::Instant)
+                | (Value::Stamp(_), Kind::Stamp)
+                | (Value::Digests(_), Kind::Digests)
                 | (Value::Severity(_), Kind::Severity)
                 | (Value::Metrics(_), Kind::Metrics)
                 | (Value::Flags(_), Kind::Flags)
@@ -849,6 +901,13 @@ mod tests {
 
     fn instant(text: &str) -> DateTime<Utc> {
         super::super::time::parse_instant(text).unwrap()
+    }
+
+    fn stamp(text: &str) -> Stamp {
+        Stamp {
+            at: instant(text),
+            text: text.to_string(),
+        }
     }
 
     fn full_metric() -> Metric {
@@ -890,8 +949,12 @@ mod tests {
         Signoff {
             role: String::from("safety-lead"),
             by: String::from("reviewer-7"),
-            at: Some(instant("2025-04-24T10:00:00Z")),
-            expires: Some(instant("2025-05-24")),
+            candidate: Some(String::from("c")),
+            at: Some(stamp("2025-04-24T10:00:00Z")),
+            expires: Some(stamp("2025-05-24")),
+            evidence: Some(vec!["0".repeat(64)]),
+            signature: Some(String::from("sig")),
+            file: 0,
         }
     }
 
@@ -901,7 +964,11 @@ mod tests {
             role: String::from("lead"),
             by: String::from("reviewer-3"),
             reason: String::from("known artefact"),
-            expires: instant("2025-05-01"),
+            expires: stamp("2025-05-01"),
+            candidate: Some(String::from("c")),
+            evidence: Some(vec!["f".repeat(64)]),
+            signature: Some(String::from("sig")),
+            file: 0,
         }
     }
 

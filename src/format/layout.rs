@@ -22,6 +22,7 @@ pub(crate) struct Fmt<'a> {
 enum Kind {
     Policy,
     Import,
+    Trust,
     Metric,
     Let,
     Rule,
@@ -32,6 +33,7 @@ fn kind(item: &Item) -> Kind {
     match item {
         Item::Policy(_) => Kind::Policy,
         Item::Import(_) => Kind::Import,
+        Item::Trust(_) => Kind::Trust,
         Item::Metric(_) => Kind::Metric,
         Item::Let(_) => Kind::Let,
         Item::Rule(_) => Kind::Rule,
@@ -42,7 +44,7 @@ fn kind(item: &Item) -> Kind {
 /// Imports, metrics and constants written on consecutive lines stay together; every other
 /// pair of items is separated by one blank line.
 fn may_stay_together(prev: Kind, next: Kind) -> bool {
-    prev == next && matches!(next, Kind::Import | Kind::Metric | Kind::Let)
+    prev == next && matches!(next, Kind::Import | Kind::Trust | Kind::Metric | Kind::Let)
 }
 
 fn quoted(raw: &str) -> String {
@@ -118,6 +120,7 @@ impl Fmt<'_> {
         match item {
             Item::Policy(p) => self.policy(p),
             Item::Import(i) => text(format!("import {}", quoted(&i.path.raw))),
+            Item::Trust(t) => text(format!("trust {}", quoted(&t.path.raw))),
             Item::Metric(m) => text(metric(m)),
             Item::Let(l) => concat(vec![
                 text(format!("let {} = ", l.name.name)),

@@ -28,8 +28,8 @@ use crate::render::context::{self, PolicyFile};
 
 pub use report::{render_human, render_json};
 pub use verify::{
-    parse, resolve, verify, Difference, FileCheck, FileKind, FileState, Invalid, Record,
-    RecordedEvidence, Verification,
+    parse, resolve, verify, verify_signed, Difference, FileCheck, FileKind, FileState, Invalid,
+    Record, RecordedEvidence, SignatureCheck, Signed, Verification,
 };
 
 /// The record format written; `verify` reads this one only.

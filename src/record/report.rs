@@ -6,7 +6,7 @@ use chrono::SecondsFormat;
 use serde_json::{json, Value as Json};
 
 use super::read::compact;
-use super::verify::{Difference, FileState, Verification};
+use super::verify::{Difference, FileState, SignatureCheck, Verification};
 
 fn value(v: Option<&Json>) -> String {
     v.map_or_else(|| "absent".to_string(), compact)
@@ -65,6 +65,25 @@ pub fn render_human(v: &Verification, name: &str) -> String {
         "  {subject}\n  recorded decision {} at {at}",
         r.decision
     );
+    match &v.signature {
+        Some(SignatureCheck::Valid { signer, roles }) => {
+            let _ = writeln!(
+                out,
+                "  signed by {} with key {} ({}:{})",
+                roles.join(","),
+                signer.fingerprint,
+                signer.trust_file,
+                signer.line
+            );
+        }
+        Some(SignatureCheck::Missing) => {
+            let _ = writeln!(out, "  signature: missing (no {name}.sig)");
+        }
+        Some(SignatureCheck::Invalid(why)) => {
+            let _ = writeln!(out, "  signature: invalid: {why}");
+        }
+        None => {}
+    }
     if let Some(other) = v.other_tool_version() {
         let _ = writeln!(
             out,
@@ -184,6 +203,18 @@ pub fn render_json(v: &Verification, name: &str) -> String {
         "files": files,
         "errors": v.errors.iter().map(|d| d.message.clone()).collect::<Vec<_>>(),
         "differences": v.differences.iter().map(difference).collect::<Vec<_>>(),
+        "signature": match &v.signature {
+            None => Json::Null,
+            Some(SignatureCheck::Missing) => json!({"state": "missing"}),
+            Some(SignatureCheck::Invalid(why)) => json!({"state": "invalid", "reason": why}),
+            Some(SignatureCheck::Valid { signer, roles }) => json!({
+                "state": "valid",
+                "roles": roles,
+                "key": signer.fingerprint,
+                "trust_file": signer.trust_file,
+                "trust_line": signer.line,
+            }),
+        },
         "recorded_with": v.record.tool_version,
         "tool": crate::render::json::tool(),
     });

@@ -91,11 +91,16 @@ fn is_sha256(s: &str) -> bool {
 /// A file as the record names it: a path and a well-formed sha256.
 fn file(at: &At) -> Result<PolicyFile, Invalid> {
     let sha256 = at.key("sha256")?;
+    let trust = match at.value.get("trust") {
+        None => false,
+        Some(_) => at.key("trust")?.bool()?,
+    };
     Ok(PolicyFile {
         path: at.key("path")?.str()?.to_string(),
         sha256: sha256.word("a sha256 (64 lowercase hex digits)", |s| {
             is_sha256(s).then(|| s.to_string())
         })?,
+        trust,
     })
 }
 
@@ -148,8 +153,33 @@ pub fn parse(text: &str) -> Result<Record, Invalid> {
         ));
     };
     let policy = root.key("policy")?;
-    for key in ["path", "sha256"] {
-        agree(&policy.key(key)?, &entry.key(key)?)?;
+    agree(&policy.key("path")?, &entry.key("path")?)?;
+    // The policy's sha256 covers its trust files (TRUST.md section 1).
+    let trust_shas: Vec<&str> = policy_files
+        .iter()
+        .filter(|f| f.trust)
+        .map(|f| f.sha256.as_str())
+        .collect();
+    let entry_sha = policy_files.first().map_or("", |f| f.sha256.as_str());
+    let expected = crate::trust::policy_sha256(entry_sha, &trust_shas);
+    let stated = policy.key("sha256")?;
+    if stated.value.as_str() != Some(expected.as_str()) {
+        // Name every field the digest was made from.
+        let mut from = vec![format!("{}.sha256", entry.path)];
+        for (at, f) in policy_files_at.iter().zip(&policy_files).skip(1) {
+            if f.trust {
+                from.push(format!("{}.sha256", at.path));
+            }
+            if at.value.get("trust").is_some() {
+                from.push(format!("{}.trust", at.path));
+            }
+        }
+        return Err(Invalid(format!(
+            "the record contradicts itself: {} is {} but {} give \"{expected}\"",
+            stated.path,
+            super::read::compact(stated.value),
+            from.join(", ")
+        )));
     }
     let listed = root.key("evidence")?.items()?;
     if listed.is_empty() {
@@ -318,6 +348,31 @@ pub struct Verification {
     pub evaluation: Option<Evaluation>,
     /// Every field that differs, except a sha256 already reported as a changed file.
     pub differences: Vec<Difference>,
+    /// The record's signature (`RECORD.sig`), when there is one or `--signer` asks for one.
+    pub signature: Option<SignatureCheck>,
+}
+
+/// What checking a record's signature found (TRUST.md section 5).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignatureCheck {
+    /// `--signer` asked for a signature and there is none.
+    Missing,
+    /// A key trusted for the roles `roles` signed the record.
+    Valid {
+        signer: crate::trust::Signer,
+        roles: Vec<String>,
+    },
+    /// The signature does not verify, or its key is not trusted (for the role asked).
+    Invalid(String),
+}
+
+/// A record's signature to check: the record's bytes, the armored signature beside it (if
+/// any), and the role that must have signed (`--signer`).
+#[derive(Debug, Clone, Copy)]
+pub struct Signed<'a> {
+    pub bytes: &'a [u8],
+    pub signature: Option<&'a str>,
+    pub signer: Option<&'a str>,
 }
 
 impl Verification {
@@ -327,6 +382,10 @@ impl Verification {
             && self.errors.is_empty()
             && self.evaluation.is_some()
             && self.differences.is_empty()
+            && self
+                .signature
+                .as_ref()
+                .is_none_or(|s| matches!(s, SignatureCheck::Valid { .. }))
     }
 
     /// The tool version that wrote the record, when it is not this one.
@@ -379,6 +438,16 @@ fn check_file(kind: FileKind, path: &str, recorded: &str, record_dir: &Path) -> 
 /// Check a record: hashes of every file it names, then evaluate again at the recorded
 /// instant and compare. `record_dir` is the folder holding the record.
 pub fn verify(record: Record, record_dir: &Path) -> Verification {
+    verify_signed(record, record_dir, None)
+}
+
+/// [`verify`], and the record's signature checked against the trust files of the recorded
+/// policy (as it reads now: a changed trust file is reported as a changed policy file).
+pub fn verify_signed(
+    record: Record,
+    record_dir: &Path,
+    signed: Option<Signed<'_>>,
+) -> Verification {
     let mut files: Vec<FileCheck> = record
         .policy_files
         .iter()
@@ -428,6 +497,10 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
             None
         }
     };
+    let signature = signed.and_then(|s| {
+        let trust = policy.as_ref().map(|p| &p.program().trust);
+        check_signature(trust, s, record.now.value)
+    });
     let (evaluation, differences) = match (policy, bundle) {
         (Some(p), Some(b)) => {
             let e = p.evaluate(&b, instant_now(record.now, b.as_of));
@@ -442,7 +515,38 @@ pub fn verify(record: Record, record_dir: &Path) -> Verification {
         errors,
         evaluation,
         differences,
+        signature,
     }
+}
+
+fn check_signature(
+    trust: Option<&crate::trust::Trust>,
+    signed: Signed<'_>,
+    now: DateTime<Utc>,
+) -> Option<SignatureCheck> {
+    let Some(armored) = signed.signature else {
+        return signed.signer.map(|_| SignatureCheck::Missing);
+    };
+    let Some(trust) = trust else {
+        return Some(SignatureCheck::Invalid(String::from(
+            "the recorded policy could not be read for its trust files",
+        )));
+    };
+    Some(
+        match crate::trust::verify_record(trust, signed.bytes, armored, signed.signer, now) {
+            Ok((signer, roles)) => SignatureCheck::Valid { signer, roles },
+            Err(refusal) => SignatureCheck::Invalid(match (refusal, signed.signer) {
+                (crate::trust::Refusal::NotTrusted, Some(role)) => {
+                    format!("key not trusted for role {role}")
+                }
+                (crate::trust::Refusal::NotTrusted, None) => {
+                    String::from("key not trusted by the policy's trust files")
+                }
+                (crate::trust::Refusal::KeyExpired, _) => String::from("key expired"),
+                _ => String::from("bad signature"),
+            }),
+        },
+    )
 }
 
 /// The instant `eval` would take now: the recorded one when it was given with `--now`;
@@ -504,6 +608,7 @@ fn as_recorded(value: &mut Json, renames: &[(String, &str)]) {
 /// A sha256 that differs because its file changed: the file list already says so.
 fn reported_as_file(d: &Difference, files: &[FileCheck]) -> bool {
     let Difference::Field {
+        path,
         recorded: Some(Json::String(recorded)),
         now: Some(Json::String(now)),
         ..
@@ -511,6 +616,13 @@ fn reported_as_file(d: &Difference, files: &[FileCheck]) -> bool {
     else {
         return false;
     };
+    // With trust files, the policy's sha256 covers several files (TRUST.md section 1).
+    let policy_changed = files
+        .iter()
+        .any(|f| f.kind == FileKind::Policy && matches!(f.state, FileState::Changed { .. }));
+    if path == "policy.sha256" && policy_changed {
+        return true;
+    }
     files.iter().any(|f| {
         f.sha256 == *recorded && matches!(&f.state, FileState::Changed { sha256 } if sha256 == now)
     })

@@ -71,16 +71,21 @@ pub struct PolicyFile {
     /// The path as it was reached: the command-line path, joined with import paths.
     pub path: String,
     pub sha256: String,
+    /// Whether it is a trust file (TRUST.md), not policy text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trust: bool,
 }
 
 /// Every file of the policy, the entry file first, then imports in the order reached.
 pub fn policy_files(policy: &Policy) -> Vec<PolicyFile> {
+    let trust = &policy.program().trust;
     policy
         .sources()
         .iter()
-        .map(|(_, f)| PolicyFile {
+        .map(|(id, f)| PolicyFile {
             path: f.path.display().to_string(),
             sha256: sha256_hex(f.text.as_bytes()),
+            trust: trust.files.iter().any(|t| t.file == id),
         })
         .collect()
 }

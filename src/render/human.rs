@@ -166,6 +166,19 @@ pub fn render(e: &Evaluation, explained: &[RuleExplanation], color: bool) -> Str
             passed.join(", ")
         );
     }
+    if !e.approvals.is_empty() {
+        let _ = writeln!(out, "\nsigned approvals:");
+        for a in &e.approvals {
+            let _ = writeln!(
+                out,
+                "  - {} ({}, by {}): {}",
+                a.what(),
+                a.role,
+                a.by,
+                a.key()
+            );
+        }
+    }
     if !e.warnings.is_empty() {
         let _ = writeln!(out, "\n{}", paint("warnings:", Style::new().yellow()));
         for w in &e.warnings {

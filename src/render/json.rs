@@ -19,7 +19,22 @@ struct Doc<'a> {
     decision: Outcome,
     rules: Vec<RuleDoc<'a>>,
     warnings: &'a [String],
+    /// The signed approvals that counted, with their keys (TRUST.md); left out without trust.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    approvals: Vec<ApprovalDoc<'a>>,
     tool: ToolDoc,
+}
+
+#[derive(Serialize)]
+struct ApprovalDoc<'a> {
+    kind: &'static str,
+    rule: Option<&'a str>,
+    role: &'a str,
+    by: &'a str,
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    key: &'a str,
+    trust_file: &'a str,
+    trust_line: usize,
 }
 
 #[derive(Serialize)]
@@ -140,6 +155,23 @@ fn doc(e: &Evaluation) -> Doc<'_> {
             })
             .collect(),
         warnings: &e.warnings,
+        approvals: e
+            .approvals
+            .iter()
+            .map(|a| ApprovalDoc {
+                kind: if a.rule.is_some() {
+                    "waiver"
+                } else {
+                    "signoff"
+                },
+                rule: a.rule.as_deref(),
+                role: &a.role,
+                by: &a.by,
+                key: &a.signer.fingerprint,
+                trust_file: &a.signer.trust_file,
+                trust_line: a.signer.line,
+            })
+            .collect(),
         tool: tool(),
     }
 }

@@ -138,6 +138,7 @@ pub fn render(
         any = true;
         let _ = writeln!(out, "- **Note** {}", text(w));
     }
+
     if !any {
         let _ = writeln!(out, "None.");
     }
@@ -173,6 +174,19 @@ pub fn render(
     }
     regression_tests(&mut out, e);
 
+    if !e.approvals.is_empty() {
+        let _ = writeln!(out, "\n### Signed approvals\n");
+        for a in &e.approvals {
+            let _ = writeln!(
+                out,
+                "- {} ({}, by {}): key {}",
+                text(&a.what()),
+                code(&a.role),
+                text(&a.by),
+                code(&a.key())
+            );
+        }
+    }
     let _ = writeln!(out, "\n### Evidence\n");
     let _ = writeln!(out, "| File | Read as | sha256 |\n| --- | --- | --- |");
     for f in &e.evidence {

@@ -14,7 +14,7 @@ use crate::diagnostic::{Code, Diagnostic, Level};
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Every code a result can carry, in the order of the `rules` table.
-const CODES: [Code; 16] = [
+const CODES: [Code; 17] = [
     Code::Syntax,
     Code::Io,
     Code::Import,
@@ -31,6 +31,7 @@ const CODES: [Code; 16] = [
     Code::Internal,
     Code::Limit,
     Code::Unused,
+    Code::Trust,
 ];
 
 fn describe(code: Code) -> &'static str {
@@ -51,6 +52,9 @@ fn describe(code: Code) -> &'static str {
         Code::Internal => "An internal error in Tollgate.",
         Code::Limit => "An input exceeds a size or depth limit.",
         Code::Unused => "A declared name is never used.",
+        Code::Trust => {
+            "A trust file is unreadable or malformed, or approvals are not authenticated."
+        }
     }
 }
 

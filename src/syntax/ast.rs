@@ -48,6 +48,7 @@ pub struct NumLit {
 pub enum Item {
     Policy(PolicyHeader),
     Import(Import),
+    Trust(Trust),
     Metric(MetricDecl),
     Let(LetDecl),
     Rule(Rule),
@@ -59,6 +60,7 @@ impl Item {
         match self {
             Item::Policy(i) => i.span,
             Item::Import(i) => i.span,
+            Item::Trust(i) => i.span,
             Item::Metric(i) => i.span,
             Item::Let(i) => i.span,
             Item::Rule(i) => i.span,
@@ -104,6 +106,13 @@ impl HeaderKey {
 /// `import "relative/path.gate"`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Import {
+    pub path: StrLit,
+    pub span: Span,
+}
+
+/// `trust "relative/allowed_signers"` (TRUST.md section 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trust {
     pub path: StrLit,
     pub span: Span,
 }

@@ -12,7 +12,8 @@ use crate::stats::Adjustment;
 
 use super::ast::{
     AdjustmentSpec, Clause, ClauseKind, DirectionSpec, HeaderField, HeaderKey, Ident, Import, Item,
-    LetDecl, MessageStmt, MetricDecl, MissingStmt, PolicyHeader, Rule, RuleStmt, WaivableStmt,
+    LetDecl, MessageStmt, MetricDecl, MissingStmt, PolicyHeader, Rule, RuleStmt, Trust,
+    WaivableStmt,
 };
 use super::build_expr::build_expr;
 use super::build_test::build_test;
@@ -41,6 +42,7 @@ fn build_item(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Item> {
     match pair.as_rule() {
         R::policy_item => build_policy(ctx, pair).map(Item::Policy),
         R::import_item => build_import(ctx, pair).map(Item::Import),
+        R::trust_item => build_trust(ctx, pair).map(Item::Trust),
         R::metric_item => build_metric(ctx, pair).map(Item::Metric),
         R::let_item => build_let(ctx, pair).map(Item::Let),
         R::rule_item => build_rule(ctx, pair).map(Item::Rule),
@@ -131,6 +133,15 @@ fn build_import(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Import> {
     };
     let path = build_string(ctx, path)?;
     Some(Import { path, span })
+}
+
+fn build_trust(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<Trust> {
+    let span = ctx.span(&pair);
+    let Some(path) = pair.into_inner().find(|p| p.as_rule() == R::string) else {
+        return ctx.bug(span, "trust without a path");
+    };
+    let path = build_string(ctx, path)?;
+    Some(Trust { path, span })
 }
 
 fn build_metric(ctx: &mut Ctx<'_>, pair: P<'_>) -> Built<MetricDecl> {

@@ -73,12 +73,14 @@ fn classify(rule: Rule) -> Option<Expect> {
         R::file
         | R::policy_item
         | R::import_item
+        | R::trust_item
         | R::metric_item
         | R::let_item
         | R::rule_item
         | R::test_item
         | R::kw_policy
         | R::kw_import
+        | R::kw_trust
         | R::kw_metric
         | R::kw_let
         | R::kw_rule
@@ -479,7 +481,7 @@ fn help_for(word: &str, expected: &[Expect]) -> Option<String> {
     let keyword_sets: [(Expect, &[&str]); 6] = [
         (
             Expect::Item,
-            &["policy", "import", "metric", "let", "rule", "test"],
+            &["policy", "import", "trust", "metric", "let", "rule", "test"],
         ),
         (
             Expect::RuleStmt,

@@ -198,7 +198,7 @@ fn build_file(ctx: &mut Ctx<'_>, mut pairs: pest::iterators::Pairs<'_, Rule>) ->
 }
 
 /// Offsets in `text` of the lines that start an item: their first word is an item keyword
-/// (`policy`, `import`, `metric`, `let`, `rule`, `test`). After a syntax error these are where
+/// (`policy`, `import`, `trust`, `metric`, `let`, `rule`, `test`). After a syntax error these are where
 /// the broken item probably began and where the next one begins.
 pub fn item_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let mut line_start = 0;
@@ -211,7 +211,7 @@ pub fn item_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// The offset in `line` of its first word, when that word is an item keyword.
 fn item_word(line: &str) -> Option<usize> {
-    const ITEM_WORDS: [&str; 6] = ["policy", "import", "metric", "let", "rule", "test"];
+    const ITEM_WORDS: [&str; 7] = ["policy", "import", "trust", "metric", "let", "rule", "test"];
     let body = line.trim_start();
     let word_len = body
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))

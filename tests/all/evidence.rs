@@ -59,14 +59,20 @@ fn spec_example_yaml_reads_every_field() {
         (signoff.role.as_str(), signoff.by.as_str()),
         ("safety-lead", "reviewer-7")
     );
-    assert_eq!(signoff.at, Some(utc(2025, 4, 24, 10, 0, 0)));
-    assert_eq!(signoff.expires, Some(utc(2025, 5, 24, 0, 0, 0)));
+    assert_eq!(
+        signoff.at.as_ref().map(|s| s.at),
+        Some(utc(2025, 4, 24, 10, 0, 0))
+    );
+    assert_eq!(
+        signoff.expires.as_ref().map(|s| s.at),
+        Some(utc(2025, 5, 24, 0, 0, 0))
+    );
     let waiver = &b.waivers[0];
     assert_eq!(waiver.rule, "sycophancy_regression");
     assert_eq!(waiver.role, "head-of-model-behavior");
     assert_eq!(waiver.by, "reviewer-3");
     assert_eq!(waiver.reason, "Known eval artefact, see incident doc");
-    assert_eq!(waiver.expires, utc(2025, 5, 1, 0, 0, 0));
+    assert_eq!(waiver.expires.at, utc(2025, 5, 1, 0, 0, 0));
 }
 
 #[test]
@@ -230,9 +236,12 @@ fn dates_are_the_start_of_the_day_in_utc() {
                             "expires": "2025-05-01T12:30:00+02:00" } ] }"#,
     );
     assert_eq!(b.as_of, Some(utc(2025, 4, 25, 0, 0, 0)));
-    assert_eq!(b.signoffs[0].expires, Some(utc(2025, 6, 1, 0, 0, 0)));
+    assert_eq!(
+        b.signoffs[0].expires.as_ref().map(|s| s.at),
+        Some(utc(2025, 6, 1, 0, 0, 0))
+    );
     // An offset is converted to UTC.
-    assert_eq!(b.waivers[0].expires, utc(2025, 5, 1, 10, 30, 0));
+    assert_eq!(b.waivers[0].expires.at, utc(2025, 5, 1, 10, 30, 0));
     let b = yaml("as_of: 2025-04-25T09:00:00.5Z\n");
     assert_eq!(
         b.as_of,
@@ -360,7 +369,7 @@ fn unknown_key_in_a_signoff() {
                 &d,
                 &[
                     "unknown key `when` in `signoffs[1]`",
-                    "role, by, at, expires",
+                    "role, by, candidate, at, expires, evidence, signature",
                 ],
             );
             match format {

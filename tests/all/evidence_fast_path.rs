@@ -270,6 +270,29 @@ const DATES: &[&str] = &[
     "2030-01-01T00:00:00+02:00",
 ];
 const NOT_DATES: &[&str] = &["2025-04-25T09:00:00", "not a date", "", "2025-13-01"];
+const DIGESTS: &[&str] = &[
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "9f2ce1a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8",
+];
+const NOT_DIGESTS: &[&str] = &[
+    "9F2CE1A0B1C2D3E4F5A6B7C8D9E0F1A2B3C4D5E6F7A8B9C0D1E2F3A4B5C6D7E8",
+    "abc",
+    "",
+];
+
+/// The signed fields of a sign-off or waiver (TRUST.md): `candidate`, `evidence`, `signature`.
+fn signed_fields(noise: Noise) -> Vec<Field> {
+    let text = || texts(ANY_TEXT, &[], noise);
+    vec![
+        field("candidate", text(), false),
+        field(
+            "evidence",
+            mostly(list(texts(DIGESTS, NOT_DIGESTS, noise), noise), noise),
+            false,
+        ),
+        field("signature", text(), false),
+    ]
+}
 
 /// Anything at all, for a value of the wrong kind.
 fn other() -> BoxedStrategy<J> {
@@ -442,7 +465,10 @@ fn signoff(noise: Noise) -> BoxedStrategy<J> {
             field("by", word(), true),
             field("at", date(), false),
             field("expires", date(), false),
-        ],
+        ]
+        .into_iter()
+        .chain(signed_fields(noise))
+        .collect(),
         noise,
     )
 }
@@ -456,7 +482,10 @@ fn waiver(noise: Noise) -> BoxedStrategy<J> {
             field("by", word(), true),
             field("reason", word(), true),
             field("expires", texts(DATES, NOT_DATES, noise), true),
-        ],
+        ]
+        .into_iter()
+        .chain(signed_fields(noise))
+        .collect(),
         noise,
     )
 }

@@ -27,6 +27,11 @@ const EXAMPLES: &[(&str, &str, Outcome)] = &[
     ("chat-waived", "policies/chat-mainline.gate", Outcome::Pass),
     ("chat-paired", "policies/chat-mainline.gate", Outcome::Block),
     (
+        "chat-forged-waiver",
+        "policies/chat-mainline.gate",
+        Outcome::Block,
+    ),
+    (
         "frontier-deploys",
         "policies/frontier-preparedness.gate",
         Outcome::Pass,
@@ -76,9 +81,14 @@ fn examples_decide_as_documented() {
         assert_eq!(e.decision, *decision, "{folder}");
         // The hashes are those of the files' bytes (checked here), so the snapshots need not
         // change whenever a policy or bundle is edited.
+        // The policy's covers its trust file (TRUST.md section 1).
+        let trust = sha256_hex(&std::fs::read("policies/allowed_signers").unwrap());
         assert_eq!(
             e.policy.sha256,
-            sha256_hex(&std::fs::read(policy_path).unwrap())
+            tollgate::trust::policy_sha256(
+                &sha256_hex(&std::fs::read(policy_path).unwrap()),
+                &[trust.as_str()]
+            )
         );
         assert_eq!(
             e.evidence[0].sha256,

@@ -48,3 +48,5 @@ mod report_html;
 mod report_sarif;
 mod scratch;
 mod test_cli;
+mod trust;
+mod trust_properties;

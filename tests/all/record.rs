@@ -44,6 +44,11 @@ fn setup() -> tempfile::TempDir {
     .unwrap();
     std::fs::write(dir.path().join("policies/common/signoffs.gate"), signoffs).unwrap();
     std::fs::copy(
+        root.join("policies/allowed_signers"),
+        dir.path().join("policies/allowed_signers"),
+    )
+    .unwrap();
+    std::fs::copy(
         root.join("examples/gpt-4o-2025-04-25/evidence.json"),
         dir.path().join("bundle/evidence.json"),
     )
@@ -117,7 +122,11 @@ fn the_record_holds_the_json_result_and_every_policy_file() {
         .collect();
     assert_eq!(
         files,
-        ["policies/chat.gate", "policies/common/signoffs.gate"]
+        [
+            "policies/chat.gate",
+            "policies/allowed_signers",
+            "policies/common/signoffs.gate"
+        ]
     );
     assert_eq!(record["evidence"][0]["path"], "bundle/evidence.json");
     assert_eq!(record["now"]["from"], "as_of");
@@ -578,6 +587,11 @@ fn setup_waived() -> tempfile::TempDir {
     let policy = std::fs::read_to_string(root.join("policies/chat-mainline.gate")).unwrap();
     let policy = &policy[..policy.find("\ntest ").unwrap_or(policy.len())];
     std::fs::write(dir.path().join("chat.gate"), policy).unwrap();
+    std::fs::copy(
+        root.join("policies/allowed_signers"),
+        dir.path().join("allowed_signers"),
+    )
+    .unwrap();
     let mut bundle: Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("examples/chat-waived/evidence.json")).unwrap(),
     )
@@ -637,12 +651,13 @@ fn every_forged_field_is_named() {
         original["rules"][missing]["missing"],
         serde_json::json!(["behavior.sycophancy_rate"])
     );
-    // The ignored waiver, then the evals too small to see their thresholds (STATISTICS.md 5).
+    // The ignored waiver (unsigned, under the policy's trust), then the evals too small to
+    // see their thresholds (STATISTICS.md 5).
     let warnings = original["warnings"].as_array().unwrap();
     assert!(warnings[0]
         .as_str()
         .unwrap()
-        .starts_with("waiver for critical_flag ignored"));
+        .starts_with("waiver for critical_flag in evidence.json"));
     assert!(warnings[1..]
         .iter()
         .all(|w| w.as_str().unwrap().contains("the eval cannot see")));
@@ -681,7 +696,7 @@ fn every_forged_field_is_named() {
         (
             "/warnings",
             Value::Array(Vec::new()),
-            "warnings[0]: recorded absent, now \"waiver for critical_flag ignored".to_string(),
+            "warnings[0]: recorded absent, now \"waiver for critical_flag in evidence.json".to_string(),
         ),
         (
             "/candidate",

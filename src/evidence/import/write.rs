@@ -39,6 +39,8 @@ fn json_value(value: Value) -> serde_json::Value {
         Value::Count(n) => n.into(),
         Value::Interval((low, high)) => json!([number(low), number(high)]),
         Value::Instant(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, true).into(),
+        Value::Stamp(stamp) => stamp.text.into(),
+        Value::Digests(digests) => digests.into(),
         Value::Severity(severity) => severity.as_str().into(),
         Value::Metrics(metrics) => serde_json::Value::Object(
             metrics

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::de::{IgnoredAny, SeqAccess};
 
 use crate::evidence::ctx::{place, Ctx, Problem, Step, Target};
-use crate::evidence::rules::{is_blank, is_negative, is_ordered};
+use crate::evidence::model::Stamp;
+use crate::evidence::rules::{is_blank, is_digest, is_negative, is_ordered};
 use crate::evidence::time::parse_instant;
 use crate::levels::Severity;
 
@@ -281,6 +282,13 @@ impl<'de> Shape<'de> for Instant<'_> {
     }
 
     fn scalar(self, found: Scalar<'_>) -> Option<DateTime<Utc>> {
+        self.parse(found)
+    }
+}
+
+impl Instant<'_> {
+    /// The instant a scalar holds, or `None` with the problem reported.
+    fn parse(&self, found: Scalar<'_>) -> Option<DateTime<Utc>> {
         match found {
             Scalar::Str(s) => match parse_instant(s) {
                 Some(t) => Some(t),
@@ -302,6 +310,94 @@ impl<'de> Shape<'de> for Instant<'_> {
                 None
             }
         }
+    }
+}
+
+/// An [`Instant`] kept with its text as written.
+pub(crate) struct StampShape<'c>(pub Instant<'c>);
+
+impl<'de> Shape<'de> for StampShape<'_> {
+    type Out = Stamp;
+
+    fn ctx(&self) -> &Ctx {
+        self.0.ctx
+    }
+
+    fn expected(&self) -> String {
+        self.0.expected()
+    }
+
+    fn required(&self) -> bool {
+        self.0.required
+    }
+
+    fn scalar(self, found: Scalar<'_>) -> Option<Stamp> {
+        let at = self.0.parse(found)?;
+        match found {
+            Scalar::Str(s) => Some(Stamp {
+                at,
+                text: s.to_string(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A list of sha256 digests (the evidence a signer reviewed).
+pub(crate) struct Digests<'c> {
+    pub ctx: &'c Ctx,
+}
+
+impl<'de> Shape<'de> for Digests<'_> {
+    type Out = Vec<String>;
+
+    fn ctx(&self) -> &Ctx {
+        self.ctx
+    }
+
+    fn expected(&self) -> String {
+        String::from("a list of sha256 digests (64 lowercase hex digits each)")
+    }
+
+    fn required(&self) -> bool {
+        false
+    }
+
+    fn seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Vec<String>>, A::Error> {
+        let ctx = self.ctx;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for i in 0.. {
+            ctx.enter(Step::Index(i));
+            let text = Text {
+                ctx,
+                non_empty: true,
+                help: None,
+            };
+            let element = seq.next_element_seed(Seed(text))?;
+            match element {
+                None => {
+                    ctx.leave();
+                    break;
+                }
+                Some(Some(digest)) if is_digest(&digest) => out.push(digest),
+                Some(Some(other)) => {
+                    ok = false;
+                    bad_value(
+                        ctx,
+                        format!("is not a sha256 digest: {}", quote_short(&other)),
+                        "not a sha256 digest",
+                        Some(String::from(
+                            "write the file's sha256 as `sha256sum` prints it: 64 lowercase \
+                             hex digits",
+                        )),
+                    );
+                }
+                Some(None) => ok = false,
+            }
+            ctx.leave();
+        }
+        Ok(ok.then_some(out))
     }
 }
 

@@ -11,7 +11,9 @@ use crate::evidence::schema::{
     Field, Kind, Object, ProportionProblem, Record, Value, Values, BUNDLE,
 };
 
-use super::fields::{Count, Instant, Interval, Number, SeverityShape, Text, Word};
+use super::fields::{
+    Count, Digests, Instant, Interval, Number, SeverityShape, StampShape, Text, Word,
+};
 use super::metric::MetricsShape;
 use super::samples::{ClustersShape, SamplesShape, ScoresShape};
 use super::{Keys, Seed, Shape};
@@ -110,6 +112,14 @@ fn read_field<'de, A: MapAccess<'de>>(
             };
             keys.value(map, name, shape)?.map(Value::Instant)
         }
+        Kind::Stamp => {
+            let shape = StampShape(Instant {
+                ctx,
+                required: field.required,
+            });
+            keys.value(map, name, shape)?.map(Value::Stamp)
+        }
+        Kind::Digests => keys.value(map, name, Digests { ctx })?.map(Value::Digests),
         Kind::Severity => keys
             .value(map, name, SeverityShape { ctx })?
             .map(Value::Severity),

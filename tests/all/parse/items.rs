@@ -359,7 +359,7 @@ fn inline_json_keeps_strings_with_braces_and_blanks_comments() {
 #[test]
 fn items_in_any_order() {
     let f = parse_ok(
-        "test \"t\" { expect pass }\nrule r { warn when m > 1 }\nlet l = 1\nmetric m from \"m\"\nimport \"x.gate\"\npolicy \"p\" {}",
+        "test \"t\" { expect pass }\nrule r { warn when m > 1 }\nlet l = 1\nmetric m from \"m\"\nimport \"x.gate\"\ntrust \"k\"\npolicy \"p\" {}",
     );
     let kinds: Vec<&str> = f
         .items
@@ -367,13 +367,17 @@ fn items_in_any_order() {
         .map(|i| match i {
             Item::Policy(_) => "policy",
             Item::Import(_) => "import",
+            Item::Trust(_) => "trust",
             Item::Metric(_) => "metric",
             Item::Let(_) => "let",
             Item::Rule(_) => "rule",
             Item::Test(_) => "test",
         })
         .collect();
-    assert_eq!(kinds, ["test", "rule", "let", "metric", "import", "policy"]);
+    assert_eq!(
+        kinds,
+        ["test", "rule", "let", "metric", "import", "trust", "policy"]
+    );
 }
 
 #[test]

@@ -15,11 +15,11 @@ use super::support::{self, flag};
 
 const POLICIES: &[(&str, &str)] = &[
     (
-        "chat-mainline.gate",
+        "policies/chat-mainline.gate",
         include_str!("../../../policies/chat-mainline.gate"),
     ),
     (
-        "frontier-preparedness.gate",
+        "policies/frontier-preparedness.gate",
         include_str!("../../../policies/frontier-preparedness.gate"),
     ),
 ];
