@@ -24,6 +24,12 @@ pub struct Loaded {
 /// Where policy text comes from: the file system, or (for `diff REV:path`) a git revision.
 pub trait SourceReader {
     fn read(&self, path: &Path) -> std::io::Result<String>;
+
+    /// A trust file's text. Apart from `read` because it is not policy source: a reader that
+    /// repairs policy text (the language server's) must hand it over untouched.
+    fn read_trust(&self, path: &Path) -> std::io::Result<String> {
+        self.read(path)
+    }
 }
 
 /// Reads policy files from disk.
@@ -234,7 +240,7 @@ impl Loader<'_> {
             return;
         }
         self.trust_seen.push(key);
-        let text = match self.reader.read(&target) {
+        let text = match self.reader.read_trust(&target) {
             Ok(text) => text,
             Err(e) => {
                 self.errors.push(

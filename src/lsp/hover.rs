@@ -9,6 +9,7 @@ use crate::builtins::Function;
 use crate::levels::{Outcome, Severity};
 use crate::syntax::ast;
 
+use super::navigate::trusted_for;
 use super::occurrences::{Decl, Target};
 use super::snapshot::Snapshot;
 
@@ -54,14 +55,58 @@ pub fn describe(snap: &Snapshot, target: &Target) -> Option<String> {
             Outcome::ALL.iter().map(|o| o.as_str()),
         )?,
         Target::Import(path) => format!("imports `{}`", path.display()),
+        Target::TrustFile(path) => trust_file(snap, path),
         Target::Role(role) => {
             let rules = waivable_by(snap, role);
+            let keys: Vec<String> = trusted_for(snap, role)
+                .map(|(file, e)| format!("`{}` ({}:{})", e.fingerprint, file.name, e.line))
+                .collect();
+            let keys = if !snap.loaded.trust.is_active() {
+                "approvals are not authenticated: the policy names no trust file".to_owned()
+            } else if keys.is_empty() {
+                "no key is trusted for it: no approval for this role can count".to_owned()
+            } else {
+                format!("trusted keys: {}", keys.join(", "))
+            };
             format!(
-                "role `{role}`: a sign-off for it in the evidence waives the rules that name it\n\nwaives: {}",
+                "role `{role}`: a sign-off for it in the evidence waives the rules that name it\n\nwaives: {}\n\n{keys}",
                 if rules.is_empty() { "no rule".to_owned() } else { rules.join(", ") }
             )
         }
     })
+}
+
+/// A trust file: each key with the roles it is trusted for.
+fn trust_file(snap: &Snapshot, path: &Path) -> String {
+    let file = snap
+        .loaded
+        .trust
+        .files
+        .iter()
+        .find(|f| snap.path(f.file) == Some(path));
+    let Some(file) = file else {
+        return format!(
+            "trust file `{}` (not read: see the diagnostics)",
+            path.display()
+        );
+    };
+    let mut out = format!(
+        "trust file `{}`: sign-offs and waivers count only when signed by a key it trusts for their role\n",
+        file.name
+    );
+    for e in &file.entries {
+        out.push_str(&format!(
+            "\n- line {}: `{}` for {}",
+            e.line,
+            e.fingerprint,
+            e.principals
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    out
 }
 
 fn declaration(snap: &Snapshot, decl: Decl) -> Option<String> {

@@ -7,12 +7,14 @@ use lsp_types::{Location, Position, Range, TextEdit, Url, WorkspaceEdit};
 
 use crate::check::normalise;
 use crate::syntax::{ast, keywords};
+use crate::trust::{role_matches, Entry, TrustFile};
 
 use super::occurrences::{Decl, Target};
 use super::snapshot::Snapshot;
 
-/// Where the thing under the cursor is defined: a declaration's name, an imported file's
-/// start, or (for a role, which has no declaration in the policy) every place it is named.
+/// Where the thing under the cursor is defined: a declaration's name, an imported or trust
+/// file's start, or (for a role, which has no declaration in the policy) every place it is
+/// named and every trust line that trusts a key for it.
 pub fn definition(snap: &Snapshot, path: &Path, position: Position) -> Vec<Location> {
     let Some(occurrence) = snap.occurrence_at(path, position) else {
         return Vec::new();
@@ -22,12 +24,21 @@ pub fn definition(snap: &Snapshot, path: &Path, position: Position) -> Vec<Locat
             .and_then(|ident| snap.location(ident.span))
             .into_iter()
             .collect(),
-        Target::Import(file) => Url::from_file_path(normalise(file))
+        Target::Import(file) | Target::TrustFile(file) => Url::from_file_path(normalise(file))
             .ok()
             .map(|uri| Location::new(uri, Range::default()))
             .into_iter()
             .collect(),
-        target @ Target::Role(_) => same(snap, target, true),
+        target @ Target::Role(role) => {
+            let mut found = same(snap, target, true);
+            found.extend(trusted_for(snap, role).filter_map(|(file, entry)| {
+                let uri = Url::from_file_path(snap.path(file.file)?).ok()?;
+                let line = u32::try_from(entry.line.saturating_sub(1)).ok()?;
+                let range = Range::new(Position::new(line, 0), Position::new(line + 1, 0));
+                Some(Location::new(uri, range))
+            }));
+            found
+        }
         _ => Vec::new(),
     }
 }
@@ -43,6 +54,20 @@ pub fn references(
         Some(occurrence) => same(snap, &occurrence.target, include_declaration),
         None => Vec::new(),
     }
+}
+
+/// The lines of the policy's trust files whose principals cover `role` (as verification
+/// matches them: [`crate::trust::role_matches`]).
+pub fn trusted_for<'s>(
+    snap: &'s Snapshot,
+    role: &'s str,
+) -> impl Iterator<Item = (&'s TrustFile, &'s Entry)> {
+    snap.loaded.trust.files.iter().flat_map(move |file| {
+        file.entries
+            .iter()
+            .filter(move |e| role_matches(&e.principals, role))
+            .map(move |e| (file, e))
+    })
 }
 
 fn same(snap: &Snapshot, target: &Target, include_declaration: bool) -> Vec<Location> {

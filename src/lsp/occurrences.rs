@@ -48,6 +48,8 @@ pub enum Target {
     Outcome(Outcome),
     /// An `import` path, as the file it names.
     Import(PathBuf),
+    /// A `trust` path, as the allowed_signers file it names.
+    TrustFile(PathBuf),
     /// A waiver role, in `waivable by` or `signed(…)`.
     Role(String),
 }
@@ -149,6 +151,10 @@ impl Walker<'_> {
             ast::Item::Import(import) => {
                 let target = normalise(&dir.join(&import.path.value));
                 self.push(import.path.span, Target::Import(target), false);
+            }
+            ast::Item::Trust(trust) => {
+                let target = normalise(&dir.join(&trust.path.value));
+                self.push(trust.path.span, Target::TrustFile(target), false);
             }
             ast::Item::Metric(m) => {
                 if let Some(decl) = decl {

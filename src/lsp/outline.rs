@@ -23,6 +23,12 @@ fn symbol(snap: &Snapshot, item: &ast::Item) -> Option<DocumentSymbol> {
     let (name, detail, kind, selection) = match item {
         ast::Item::Policy(p) => (p.name.value.clone(), None, SymbolKind::MODULE, p.name.span),
         ast::Item::Import(i) => (i.path.value.clone(), None, SymbolKind::FILE, i.path.span),
+        ast::Item::Trust(t) => (
+            t.path.value.clone(),
+            Some("trust".to_owned()),
+            SymbolKind::KEY,
+            t.path.span,
+        ),
         ast::Item::Metric(m) => (
             m.name.name.clone(),
             Some(m.key.value.clone()),

@@ -81,6 +81,10 @@ impl SourceReader for Reader<'_> {
         let text = self.text(path)?;
         Ok(self.recover(path, text))
     }
+
+    fn read_trust(&self, path: &Path) -> std::io::Result<String> {
+        self.text(path)
+    }
 }
 
 impl Snapshot {
@@ -106,6 +110,7 @@ impl Snapshot {
                 let loaded = check::load_text(entry, alone, &fallback).unwrap_or_else(|_| Loaded {
                     sources: crate::source::Sources::new(),
                     files: Vec::new(),
+                    trust: Default::default(),
                 });
                 (loaded, errors.0)
             }

@@ -186,7 +186,7 @@ fn the_action_script_reports_a_block_and_fails_the_job() {
     assert_eq!(outputs["failed"], "true");
     assert!(!outputs["report"].is_empty());
     assert!(
-        stdout.contains("::error file=policies/chat-mainline.gate,line=25,"),
+        stdout.contains("::error file=policies/chat-mainline.gate,line=34,"),
         "{stdout}"
     );
     assert!(

@@ -12,11 +12,15 @@ metric sycophancy from "behavior.sycophancy_rate" lower is better
 metric family over_refusal from "safety.over_refusal.*" lower is better
 "#;
 
+/// Who may waive: a role pattern with a (public) example key.
+const SIGNERS: &str = "# the demo's approvers\nhead-of-* ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHbJP90K2Jgmtb+1CvcvZDU25sGxOOK8KstCB/mHMlD4 demo (EXAMPLE ONLY)\n";
+
 const MAIN: &str = r#"policy "demo" {
   version "1"
 }
 
 import "common.gate"
+trust "allowed_signers"
 
 let limit = 1%
 let testers = ["expert", "alpha"]
@@ -45,7 +49,11 @@ test "wrong on purpose" {
 "#;
 
 fn demo() -> Client {
-    let mut client = Client::start(&[("common.gate", COMMON), ("main.gate", MAIN)]);
+    let mut client = Client::start(&[
+        ("common.gate", COMMON),
+        ("allowed_signers", SIGNERS),
+        ("main.gate", MAIN),
+    ]);
     client.open("main.gate");
     client
 }
@@ -121,6 +129,7 @@ fn hover() {
         at("where source", 8),
         at("where regression", 8),
         at("over_refusal where", 2),
+        at("trust \"allowed", 8),
     ];
     for (what, answer) in &answers {
         assert!(
@@ -179,6 +188,26 @@ fn definition_and_references() {
                 "main.gate",
                 "in testers",
                 4,
+                no_extra(),
+            ),
+        ),
+        (
+            "definition of a role: where it is named, and the trust lines for it",
+            client.at(
+                "textDocument/definition",
+                "main.gate",
+                "head-of",
+                3,
+                no_extra(),
+            ),
+        ),
+        (
+            "definition of a trust path",
+            client.at(
+                "textDocument/definition",
+                "main.gate",
+                "trust \"allowed",
+                8,
                 no_extra(),
             ),
         ),
@@ -405,7 +434,11 @@ fn a_syntax_error_in_one_rule_leaves_the_others_working() {
         "warn when any(over_refusal where regression > 2%)",
         "warn when any(over_refusal where regression >",
     );
-    let mut client = Client::start(&[("common.gate", COMMON), ("main.gate", &broken)]);
+    let mut client = Client::start(&[
+        ("common.gate", COMMON),
+        ("allowed_signers", SIGNERS),
+        ("main.gate", &broken),
+    ]);
     client.open("main.gate");
     let published = client.diagnostics("main.gate");
     assert_eq!(published[0]["code"], "tollgate::syntax");

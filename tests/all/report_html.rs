@@ -195,7 +195,7 @@ fn the_blocked_example_says_why_and_plots_thresholds() {
         "{}",
         why[1]
     );
-    assert!(why[0].contains("line 25"), "{}", why[0]);
+    assert!(why[0].contains("line 34"), "{}", why[0]);
     // `regression(sycophancy) > 1%` is drawn at 0.01, `improvement(thumbs_up) > 0` at 0.
     let sycophancy =
         Selector::parse("g.row[data-metric='behavior.sycophancy_rate'] line.threshold").unwrap();

@@ -42,7 +42,7 @@ pub fn render(
     why::render(&mut body, e, policy, explained);
     forest::render(&mut body, e, &rows);
     flags::render(&mut body, bundle);
-    approvals::render(&mut body, e, bundle);
+    approvals::render(&mut body, e, policy, bundle);
     limitations::render(&mut body, e);
     why::passed(&mut body, e);
     let subject = e.candidate.as_deref().unwrap_or("this update");
