@@ -184,7 +184,7 @@ pub fn analyse(loaded: &Loaded) -> Analysis {
         }
     }
     rules::lint_unused(&symbols, &types.used, sources, &mut warnings);
-    unauthenticated(&loaded, &symbols, types.first_signed, &mut warnings);
+    unauthenticated(loaded, &symbols, types.first_signed, &mut warnings);
     let let_order = std::mem::take(&mut types.let_order);
     let resolution = std::mem::take(&mut types.resolution);
     let let_types = types.let_types();
