@@ -18,25 +18,45 @@ pub fn mean(scores: &[f64]) -> Option<f64> {
     Some(scores.iter().sum::<f64>() / n)
 }
 
+/// Which cluster each score is in.
+#[derive(Clone, Copy, Debug)]
+pub enum Clusters<'a> {
+    /// Each score is a cluster of its own (no clusters were given).
+    Singletons,
+    /// `[i]` is the cluster of score `i`, a dense index below the number of clusters.
+    Of(&'a [usize]),
+}
+
 /// The clustered standard error of the mean of `scores` (section 2):
-/// `sqrt(C / (C - 1) * sum_c (sum_{i in c} (s_i - m))^2 / n^2)`. `cluster_of[i]` is the
-/// cluster of item `i`, a dense index below the number of clusters. `None` with fewer than 2
+/// `sqrt(C / (C - 1) * sum_c (sum_{i in c} (s_i - m))^2 / n^2)`. `None` with fewer than 2
 /// clusters.
-pub fn clustered_stderr(scores: &[f64], cluster_of: &[usize]) -> Option<f64> {
+pub fn clustered_stderr(scores: &[f64], clusters: Clusters) -> Option<f64> {
     let m = mean(scores)?;
-    let count = cluster_of.iter().max().map_or(0, |c| c + 1);
-    if count < 2 || cluster_of.len() != scores.len() {
-        return None;
-    }
-    let mut sums = vec![0.0; count];
-    for (s, &c) in scores.iter().zip(cluster_of) {
-        if let Some(sum) = sums.get_mut(c) {
-            *sum += s - m;
+    let (count, squares) = match clusters {
+        // The same sum as one cluster per item, without a cluster table a million long.
+        Clusters::Singletons => (
+            scores.len(),
+            scores.iter().map(|s| (s - m) * (s - m)).sum::<f64>(),
+        ),
+        Clusters::Of(cluster_of) => {
+            let count = cluster_of.iter().max().map_or(0, |c| c + 1);
+            if cluster_of.len() != scores.len() {
+                return None;
+            }
+            let mut sums = vec![0.0; count];
+            for (s, &c) in scores.iter().zip(cluster_of) {
+                if let Some(sum) = sums.get_mut(c) {
+                    *sum += s - m;
+                }
+            }
+            (count, sums.iter().map(|s| s * s).sum())
         }
+    };
+    if count < 2 {
+        return None;
     }
     // As a float: item and cluster counts are far below 2^53.
     let (c, n) = (count as f64, scores.len() as f64);
-    let squares: f64 = sums.iter().map(|s| s * s).sum();
     Some((c / (c - 1.0) * squares / (n * n)).sqrt())
 }
 
@@ -179,22 +199,25 @@ mod tests {
     #[test]
     fn one_item_per_cluster_is_the_sample_deviation_over_root_n() {
         // 1, 0, 1, 1: mean 0.75, sample variance 0.25, se = 0.5 / 2.
-        let se = clustered_stderr(&[1.0, 0.0, 1.0, 1.0], &[0, 1, 2, 3]);
+        let scores = [1.0, 0.0, 1.0, 1.0];
+        let se = clustered_stderr(&scores, Clusters::Of(&[0, 1, 2, 3]));
         assert!(se.is_some_and(|se| close(se, 0.25, 1e-12)), "{se:?}");
+        assert_eq!(se, clustered_stderr(&scores, Clusters::Singletons));
     }
 
     #[test]
     fn clusters_sum_their_deviations_before_squaring() {
         // Mean 0.5; clusters {1, 1} and {0, 0}: sums 1 and -1; 2/1 * 2 / 16 = 0.25; se 0.5.
-        let se = clustered_stderr(&[1.0, 1.0, 0.0, 0.0], &[0, 0, 1, 1]);
+        let se = clustered_stderr(&[1.0, 1.0, 0.0, 0.0], Clusters::Of(&[0, 0, 1, 1]));
         assert!(se.is_some_and(|se| close(se, 0.5, 1e-12)), "{se:?}");
     }
 
     #[test]
     fn fewer_than_two_clusters_have_no_standard_error() {
-        assert_eq!(clustered_stderr(&[1.0, 0.0], &[0, 0]), None);
-        assert_eq!(clustered_stderr(&[1.0], &[0]), None);
-        assert_eq!(clustered_stderr(&[], &[]), None);
+        assert_eq!(clustered_stderr(&[1.0, 0.0], Clusters::Of(&[0, 0])), None);
+        assert_eq!(clustered_stderr(&[1.0], Clusters::Of(&[0])), None);
+        assert_eq!(clustered_stderr(&[1.0], Clusters::Singletons), None);
+        assert_eq!(clustered_stderr(&[], Clusters::Of(&[])), None);
     }
 
     #[test]

@@ -6,40 +6,31 @@ use indexmap::IndexMap;
 
 use crate::evidence::model::Samples;
 
-/// One item: the sum and count of its repeat scores, and the fingerprint of the question it
-/// asks when the harness wrote one (lm-eval's `doc_hash`).
-#[derive(Debug, Clone, Copy)]
-struct Item {
-    sum: f64,
-    count: u32,
-    hash: Option<u64>,
-}
-
-/// The items of one metric of one file.
+/// The items of one metric of one file: each item's summed repeat scores by id, and beside
+/// them (same index) its repeat count and the fingerprint of the question it asks when the
+/// harness wrote one (lm-eval's `doc_hash`). Kept as parallel arrays so that the sums become
+/// the samples' scores in place: a million items are never held twice.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Items {
-    items: IndexMap<String, Item>,
+    sums: IndexMap<String, f64>,
+    counts: Vec<u32>,
+    hashes: Vec<Option<u64>>,
     clusters: IndexMap<String, String>,
 }
 
 impl Items {
     /// Add one repeat of item `id`. The first fingerprint seen for an item is kept.
     pub(crate) fn add(&mut self, id: &str, score: f64, hash: Option<u64>) {
-        match self.items.get_mut(id) {
-            Some(item) => {
-                item.sum += score;
-                item.count = item.count.saturating_add(1);
-                item.hash = item.hash.or(hash);
+        match self.sums.get_full_mut(id) {
+            Some((i, _, sum)) => {
+                *sum += score;
+                self.counts[i] = self.counts[i].saturating_add(1);
+                self.hashes[i] = self.hashes[i].or(hash);
             }
             None => {
-                self.items.insert(
-                    id.to_string(),
-                    Item {
-                        sum: score,
-                        count: 1,
-                        hash,
-                    },
-                );
+                self.sums.insert(id.to_string(), score);
+                self.counts.push(1);
+                self.hashes.push(hash);
             }
         }
     }
@@ -50,25 +41,26 @@ impl Items {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.sums.is_empty()
     }
 
     /// The samples these items are as one file's own side (its `candidate`), each item's
     /// score the mean of its repeats; and each item's fingerprint in the same order, when any
     /// item has one.
     pub(crate) fn into_samples(self) -> (Samples, Option<Vec<Option<u64>>>) {
-        let hashes = self
-            .items
-            .values()
-            .any(|item| item.hash.is_some())
-            .then(|| self.items.values().map(|item| item.hash).collect());
+        let Items {
+            mut sums,
+            counts,
+            hashes,
+            clusters,
+        } = self;
         // As a float: repeat counts are far below 2^53.
-        let scores = self
-            .items
-            .into_iter()
-            .map(|(id, item)| (id, item.sum / f64::from(item.count.max(1))))
-            .collect();
-        (Samples::new(Some(scores), None, self.clusters), hashes)
+        for (sum, count) in sums.values_mut().zip(&counts) {
+            *sum /= f64::from((*count).max(1));
+        }
+        drop(counts);
+        let hashes = hashes.iter().any(Option::is_some).then_some(hashes);
+        (Samples::new(Some(sums), None, clusters), hashes)
     }
 }
 

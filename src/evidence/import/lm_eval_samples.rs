@@ -11,8 +11,9 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use indexmap::IndexMap;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -87,9 +88,66 @@ pub(crate) fn read(path: &Path, name: &str, task: &str) -> Result<SamplesFile, V
             format!("{name}: cannot read the lm-eval samples file: it is a folder"),
         )]);
     }
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    // The sha256 the decision record names is computed on a second thread from the very
+    // bytes parsed: hashing a samples file costs about as much as parsing it.
+    let (chunks, received) = mpsc::sync_channel::<Vec<u8>>(4);
+    std::thread::scope(|scope| {
+        let hasher = std::thread::Builder::new()
+            .name("sha256".into())
+            .spawn_scoped(scope, move || {
+                let mut digest = Streaming::default();
+                for chunk in received {
+                    digest.update(&chunk);
+                }
+                digest.finish()
+            })
+            .map_err(io_error)?;
+        let reader = BufReader::with_capacity(1 << 20, Teed { file, chunks });
+        let parsed = parse(reader, name, task);
+        let sha256 = hasher.join().map_err(|_| {
+            vec![Diagnostic::error(
+                Code::Io,
+                format!("{name}: hashing the lm-eval samples file failed"),
+            )]
+        })?;
+        let (samples, warnings) = parsed?;
+        Ok(SamplesFile {
+            samples,
+            sha256,
+            warnings,
+        })
+    })
+}
+
+/// A file whose bytes, as they are read, also go to the hashing thread.
+struct Teed {
+    file: File,
+    chunks: mpsc::SyncSender<Vec<u8>>,
+}
+
+impl Read for Teed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        if n > 0 {
+            self.chunks
+                .send(buf[..n].to_vec())
+                .map_err(|_| std::io::Error::other("the hashing thread stopped"))?;
+        }
+        Ok(n)
+    }
+}
+
+/// The rows of a samples file: its items by metric key, and its warnings.
+type Parsed = (IndexMap<String, Items>, Vec<String>);
+
+fn parse(mut reader: BufReader<Teed>, name: &str, task: &str) -> Result<Parsed, Vec<Diagnostic>> {
+    let io_error = |e: std::io::Error| {
+        vec![Diagnostic::error(
+            Code::Io,
+            format!("{name}: cannot read the lm-eval samples file: {e}"),
+        )]
+    };
     let mut sink = Sink::new(name, "");
-    let mut digest = Streaming::default();
     let mut samples: IndexMap<String, Items> = IndexMap::new();
     let mut no_scores: IndexMap<String, ()> = IndexMap::new();
     let mut line = Vec::new();
@@ -100,7 +158,6 @@ pub(crate) fn read(path: &Path, name: &str, task: &str) -> Result<SamplesFile, V
         if read == 0 {
             break;
         }
-        digest.update(&line);
         number += 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -162,11 +219,7 @@ pub(crate) fn read(path: &Path, name: &str, task: &str) -> Result<SamplesFile, V
     if sink.has_errors() {
         return Err(sink.into_errors());
     }
-    Ok(SamplesFile {
-        samples,
-        sha256: digest.finish(),
-        warnings: std::mem::take(&mut sink.warnings),
-    })
+    Ok((samples, std::mem::take(&mut sink.warnings)))
 }
 
 /// The parts of a row that are read; the rest is skipped without being kept.
