@@ -501,8 +501,9 @@ fn in_order<'a>(
 /// up to a tie.
 fn prefix(id: &str) -> u64 {
     let mut head = [0u8; 8];
-    let n = id.len().min(8);
-    head[..n].copy_from_slice(&id.as_bytes()[..n]);
+    for (to, from) in head.iter_mut().zip(id.bytes()) {
+        *to = from;
+    }
     u64::from_be_bytes(head)
 }
 

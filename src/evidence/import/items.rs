@@ -24,8 +24,12 @@ impl Items {
         match self.sums.get_full_mut(id) {
             Some((i, _, sum)) => {
                 *sum += score;
-                self.counts[i] = self.counts[i].saturating_add(1);
-                self.hashes[i] = self.hashes[i].or(hash);
+                if let Some(count) = self.counts.get_mut(i) {
+                    *count = count.saturating_add(1);
+                }
+                if let Some(kept) = self.hashes.get_mut(i) {
+                    *kept = kept.or(hash);
+                }
             }
             None => {
                 self.sums.insert(id.to_string(), score);

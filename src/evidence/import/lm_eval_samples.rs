@@ -128,9 +128,9 @@ struct Teed {
 impl Read for Teed {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.file.read(buf)?;
-        if n > 0 {
+        if let Some(read) = buf.get(..n).filter(|read| !read.is_empty()) {
             self.chunks
-                .send(buf[..n].to_vec())
+                .send(read.to_vec())
                 .map_err(|_| std::io::Error::other("the hashing thread stopped"))?;
         }
         Ok(n)
