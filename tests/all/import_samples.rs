@@ -163,6 +163,29 @@ fn a_samples_file_named_alone_defines_its_metric() {
 }
 
 #[test]
+fn a_large_samples_file_is_hashed_whole_while_it_is_parsed() {
+    // Several megabytes: the bytes reach the hashing thread in many chunks.
+    let dir = crate::scratch::Scratch::new("samples-hash");
+    let path = dir.0.join("samples_copa_2026-01-01T00-00-00.jsonl");
+    let rows: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "{{\"doc_id\": {i}, \"doc\": \"{}\", \"acc\": {}, \"filter\": \"none\"}}\n",
+                "x".repeat(200),
+                i % 3 % 2
+            )
+        })
+        .collect();
+    std::fs::write(&path, &rows).unwrap();
+    let b = load(&[&path], &[], &Options::default()).unwrap();
+    assert_eq!(
+        b.files[0].sha256,
+        tollgate::policy::sha256_hex(rows.as_bytes())
+    );
+    assert_eq!(b.metrics["copa.acc"].n(), Some(20_000));
+}
+
+#[test]
 fn filters_are_keys_and_repeated_rows_are_repeats() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir
