@@ -132,6 +132,18 @@ impl Evaluation {
         })
     }
 
+    /// The self-contained HTML launch report of `tollgate eval --format html`.
+    fn to_html(&self, py: Python<'_>) -> PyResult<String> {
+        guarded(py, || {
+            render::html::render(
+                &self.result,
+                &self.policy,
+                &self.bundle,
+                &self.explanations(),
+            )
+        })
+    }
+
     /// The report of `tollgate eval` for a terminal or a CI log, without colour.
     fn to_text(&self, py: Python<'_>) -> PyResult<String> {
         guarded(py, || {

@@ -25,10 +25,14 @@ impl Evidence {
         specs: &Bound<'_, PyAny>,
         baseline: Option<&Bound<'_, PyAny>>,
         allow_incomplete: bool,
+        cluster_by: Option<String>,
     ) -> PyResult<Evidence> {
         let specs = convert::paths(specs)?;
         let baseline = convert::optional_paths(baseline)?;
-        let options = Options { allow_incomplete };
+        let options = Options {
+            allow_incomplete,
+            cluster_by,
+        };
         let loaded = unlocked(py, || evidence::load_specs(&specs, &baseline, &options))?;
         let bundle = loaded.map_err(|d| evidence_error(py, &d.0))?;
         Ok(Evidence {
@@ -39,16 +43,18 @@ impl Evidence {
 
 #[pymethods]
 impl Evidence {
-    /// Read and merge evidence as `--evidence` and `--baseline` do: `[PREFIX=][FORMAT:]PATH`.
+    /// Read and merge evidence as `--evidence` and `--baseline` do: `[PREFIX=][FORMAT:]PATH`;
+    /// `cluster_by` is `--cluster-by` (the Inspect metadata field that clusters items).
     #[staticmethod]
-    #[pyo3(signature = (specs, baseline = None, allow_incomplete = false))]
+    #[pyo3(signature = (specs, baseline = None, allow_incomplete = false, cluster_by = None))]
     fn load(
         py: Python<'_>,
         specs: &Bound<'_, PyAny>,
         baseline: Option<&Bound<'_, PyAny>>,
         allow_incomplete: bool,
+        cluster_by: Option<String>,
     ) -> PyResult<Evidence> {
-        Evidence::load_specs(py, specs, baseline, allow_incomplete)
+        Evidence::load_specs(py, specs, baseline, allow_incomplete, cluster_by)
     }
 
     /// A native bundle built in Python (the shape of EVIDENCE.md). It is written as indented
@@ -137,12 +143,13 @@ impl Evidence {
 
 /// `tollgate import`: read evidence and baselines and return the one native bundle.
 #[pyfunction]
-#[pyo3(signature = (specs, baseline = None, allow_incomplete = false))]
+#[pyo3(signature = (specs, baseline = None, allow_incomplete = false, cluster_by = None))]
 pub fn import_evidence(
     py: Python<'_>,
     specs: &Bound<'_, PyAny>,
     baseline: Option<&Bound<'_, PyAny>>,
     allow_incomplete: bool,
+    cluster_by: Option<String>,
 ) -> PyResult<Py<PyAny>> {
-    Evidence::load_specs(py, specs, baseline, allow_incomplete)?.to_dict(py)
+    Evidence::load_specs(py, specs, baseline, allow_incomplete, cluster_by)?.to_dict(py)
 }

@@ -235,6 +235,10 @@ impl Diff {
         guarded(py, || lib_diff::render::markdown::render(&self.report))
     }
 
+    fn to_html(&self, py: Python<'_>) -> PyResult<String> {
+        guarded(py, || lib_diff::render::html::render(&self.report))
+    }
+
     fn to_text(&self, py: Python<'_>) -> PyResult<String> {
         guarded(py, || lib_diff::render::human::render(&self.report, false))
     }

@@ -13,6 +13,7 @@ import tollgate
 CHAT = "policies/chat-mainline.gate"
 FRONTIER = "policies/frontier-preparedness.gate"
 TYPHOON = "examples/lm-eval-typhoon/policy.gate"
+COPA = "examples/lm-eval-copa-paired"
 
 # Every example bundle, with its policy: (policy, evidence specs, baseline specs).
 EXAMPLES = [
@@ -26,6 +27,13 @@ EXAMPLES = [
         TYPHOON,
         ["lm-eval:examples/lm-eval-typhoon/typhoon2-3b.json"],
         ["lm-eval:examples/lm-eval-typhoon/llama-3.2-3b.json"],
+    ),
+    (CHAT, ["examples/chat-paired/evidence.json"], []),
+    (CHAT, ["examples/chat-forged-waiver/evidence.json"], []),
+    (
+        "examples/lm-eval-copa-paired/policy.gate",
+        [f"{COPA}/sshleifer__tiny-gpt2/results_2026-10-01T23-15-32.942677.json"],
+        [f"{COPA}/hf-internal-testing__tiny-random-gpt2/results_2026-10-01T23-15-52.736695.json"],
     ),
 ] + [
     (f"examples/history/policies/chat-mainline.v{v}.gate", [f"examples/history/bundles/{day}/evidence.json"], [])
@@ -73,6 +81,8 @@ def test_markdown_and_explain_match_the_cli(
     assert p.evaluate(e, explain=True).to_dict() == json.loads(explained.stdout)
     text = cli(*cli_args(policy, evidence, baseline)).stdout
     assert p.evaluate(e).to_text() == text
+    html = cli(*cli_args(policy, evidence, baseline), "--format", "html").stdout
+    assert p.evaluate(e).to_html() == html
 
 
 def test_rule_fields_and_enums() -> None:

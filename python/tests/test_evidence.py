@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -12,6 +13,7 @@ import tollgate
 
 TYPHOON = "lm-eval:examples/lm-eval-typhoon/typhoon2-3b.json"
 LLAMA = "lm-eval:examples/lm-eval-typhoon/llama-3.2-3b.json"
+INSPECT_LOG = "tests/fixtures/import/persample/inspect/inspect_ai_tests/log_formats.json"
 
 BUNDLE: dict[str, Any] = {
     "candidate": "m-2",
@@ -43,6 +45,30 @@ def test_import_evidence_equals_cli_import(cli: Callable[..., Any]) -> None:
     out = cli("import", "--evidence", TYPHOON, "--baseline", LLAMA)
     assert out.returncode == 0, out.stderr
     assert bundle == json.loads(out.stdout)
+
+
+def test_cluster_by_clusters_inspect_items_as_the_cli_does(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    log = json.loads(Path(INSPECT_LOG).read_text(encoding="utf-8"))
+    log["samples"] = [
+        {"id": i, "epoch": 1, "input": "…", "scores": {"match": {"value": v}},
+         "metadata": {"passage": p}}
+        for i, v, p in [(1, "C", "p1"), (2, "I", "p1"), (3, "C", "p2"), (4, "C", "p2")]
+    ]
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(log), encoding="utf-8")
+    bundle = tollgate.import_evidence([str(path)], cluster_by="passage")
+    out = cli("import", "--evidence", str(path), "--cluster-by", "passage")
+    assert out.returncode == 0, out.stderr
+    assert bundle == json.loads(out.stdout)
+    samples = bundle["samples"]["popularity.match.accuracy"]
+    assert samples["clusters"] == {"1": "p1", "2": "p1", "3": "p2", "4": "p2"}
+    loaded = tollgate.Evidence.load([str(path)], cluster_by="passage")
+    assert loaded.to_dict()["samples"] == bundle["samples"]
+    assert "clusters" not in tollgate.import_evidence([str(path)])["samples"][
+        "popularity.match.accuracy"
+    ]
 
 
 def test_from_dict() -> None:

@@ -40,4 +40,4 @@ def test_launch_gate_fails_with_the_reasons() -> None:
     assert out.returncode == 1, out.stdout + out.stderr
     assert "the launch gate blocks gpt-4o-2025-04-25" in out.stdout
     assert "block tester_behavior_concern" in out.stdout
-    assert "at policies/chat-mainline.gate:24:1" in out.stdout
+    assert "at policies/chat-mainline.gate:33:1" in out.stdout

@@ -72,7 +72,9 @@ def test_test_errors(tmp_path: Path) -> None:
     assert caught.value.diagnostics[0].code == "tollgate::syntax"
 
 
-def test_diff_with_replay_matches_cli(cli_json: Callable[..., Any]) -> None:
+def test_diff_with_replay_matches_cli(
+    cli: Callable[..., Any], cli_json: Callable[..., Any]
+) -> None:
     report = tollgate.diff(V1, V4, replay=["examples/history/bundles"], now="2025-07-01")
     expected = cli_json(
         "diff", V1, V4, "--replay", "examples/history/bundles", "--now", "2025-07-01",
@@ -83,8 +85,10 @@ def test_diff_with_replay_matches_cli(cli_json: Callable[..., Any]) -> None:
     assert report.flips == expected["replay"]
     assert report.replayed == expected["replayed"] == 4
     assert report.to_dict() == expected
-    assert report.to_markdown().startswith("#") or report.to_markdown()
-    assert report.to_text()
+    args = ("diff", V1, V4, "--replay", "examples/history/bundles", "--now", "2025-07-01")
+    assert report.to_markdown() == cli(*args, "--format", "markdown").stdout
+    assert report.to_html() == cli(*args, "--format", "html").stdout
+    assert report.to_text() == cli(*args).stdout
     assert report.fails("changed")
     with pytest.raises(ValueError):
         report.fails("sideways")  # type: ignore[arg-type]

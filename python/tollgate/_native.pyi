@@ -94,10 +94,15 @@ class Evidence:
 
     @staticmethod
     def load(
-        specs: Paths, baseline: Optional[Paths] = None, allow_incomplete: bool = False
+        specs: Paths,
+        baseline: Optional[Paths] = None,
+        allow_incomplete: bool = False,
+        cluster_by: Optional[str] = None,
     ) -> Evidence:
         """Read ``[PREFIX=][FORMAT:]PATH`` specs as ``--evidence`` does, and baselines as
-        ``--baseline`` does. Raises ``EvidenceError`` with every problem of every file."""
+        ``--baseline`` does; ``cluster_by`` is ``--cluster-by`` (the Inspect sample metadata
+        field whose value clusters items). Raises ``EvidenceError`` with every problem of
+        every file."""
     @staticmethod
     def from_dict(obj: dict[str, Any], name: str = "<dict>") -> Evidence:
         """A native bundle built in Python. Dates and date-times are written in ISO 8601.
@@ -199,6 +204,8 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]: ...
     def to_markdown(self) -> str:
         """The launch report of ``tollgate eval --format markdown``."""
+    def to_html(self) -> str:
+        """The self-contained HTML launch report of ``tollgate eval --format html``."""
     def to_text(self) -> str:
         """The report of ``tollgate eval`` for a terminal or a CI log, without colour."""
 
@@ -268,6 +275,7 @@ class Diff:
     def to_json(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def to_markdown(self) -> str: ...
+    def to_html(self) -> str: ...
     def to_text(self) -> str: ...
 
 def check(paths: Paths) -> CheckReport:
@@ -286,7 +294,10 @@ def diff(
     Raises ``PolicyError`` or ``EvidenceError``."""
 
 def import_evidence(
-    specs: Paths, baseline: Optional[Paths] = None, allow_incomplete: bool = False
+    specs: Paths,
+    baseline: Optional[Paths] = None,
+    allow_incomplete: bool = False,
+    cluster_by: Optional[str] = None,
 ) -> dict[str, Any]:
     """``tollgate import``: read evidence and baselines into one native bundle (a dict).
     Raises ``EvidenceError``."""
