@@ -37,6 +37,7 @@ mod digest;
 pub mod eval;
 pub mod evidence;
 pub mod format;
+mod glob;
 mod index;
 pub mod levels;
 pub mod limits;
