@@ -135,24 +135,25 @@ impl<'m, 'a> Comparer<'m, 'a> {
                 Cond::NonEmpty {
                     collection: ca,
                     counted: counted_a,
-                    at: at_a,
+                    ..
                 },
                 Cond::NonEmpty {
                     collection: cb,
                     counted: counted_b,
-                    at: at_b,
+                    ..
                 },
             ) => {
-                // Two counts compare as the comparisons they are; going through `any` would
-                // lose that both turn unknown on the same bundles.
-                if *counted_a && *counted_b {
-                    return Pairs::of(self.expr(at_a, at_b));
+                // Two counts compare as counts (a larger count is non-empty more often); going
+                // through `any` would lose that both turn unknown on the same bundles. Not the
+                // tests as written: under a `not`, `count(C) == 0` stands for `any(C)`.
+                if let (Some(count_a), Some(count_b)) = (counted_a, counted_b) {
+                    return Pairs::of(self.expr(count_a, count_b));
                 }
                 let mut pairs = Pairs::of(self.any(ca, cb));
-                if *counted_a {
+                if counted_a.is_some() {
                     pairs = counted().reversed().then(pairs);
                 }
-                if *counted_b {
+                if counted_b.is_some() {
                     pairs = pairs.then(counted());
                 }
                 pairs

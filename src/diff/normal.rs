@@ -27,8 +27,9 @@ pub enum Cond<'e> {
     /// `any(collection)`.
     NonEmpty {
         collection: &'e Expr,
-        /// Written as a count (`count(C) >= 1`) that can be unknown where `any` is true.
-        counted: bool,
+        /// Written as a test of a count (`count(C) >= 1`, or `== 0` under a `not`) that can
+        /// be unknown where `any` is true: that count.
+        counted: Option<&'e Expr>,
         at: &'e Expr,
     },
     /// Any other condition, compared as an expression.
@@ -99,14 +100,15 @@ fn condition<'e>(model: &Model<'_>, expr: &'e Expr) -> Cond<'e> {
             operand,
         } => condition(model, operand).negate(),
         ExprKind::Call { func, args } => match (Function::from_name(&func.name), &args[..]) {
-            (Some(Function::Any), [c]) => non_empty(c, false, e),
-            (Some(Function::None), [c]) => non_empty(c, false, e).negate(),
+            (Some(Function::Any), [c]) => non_empty(c, None, e),
+            (Some(Function::None), [c]) => non_empty(c, None, e).negate(),
             _ => Cond::Atom(e),
         },
         ExprKind::Binary { op, lhs, rhs } => match count_test(*op, lhs, rhs) {
             Some((count, collection, holds)) => {
                 // Exactly `any` when the count can never be unknown.
-                let cond = non_empty(collection, !never_unknown(model, count), e);
+                let counted = (!never_unknown(model, count)).then_some(count);
+                let cond = non_empty(collection, counted, e);
                 if holds {
                     cond
                 } else {
@@ -119,7 +121,7 @@ fn condition<'e>(model: &Model<'_>, expr: &'e Expr) -> Cond<'e> {
     }
 }
 
-fn non_empty<'e>(collection: &'e Expr, counted: bool, at: &'e Expr) -> Cond<'e> {
+fn non_empty<'e>(collection: &'e Expr, counted: Option<&'e Expr>, at: &'e Expr) -> Cond<'e> {
     Cond::NonEmpty {
         collection,
         counted,

@@ -180,6 +180,31 @@ fn where_predicates_inside_any_none_and_count() {
     assert_eq!(effect(&family("1%"), &family("2%")), Effect::Loosened);
 }
 
+/// A count whose elements may be uncertain (a missing metric decides some) is compared as a
+/// count, whatever test is written on it: under a `not`, `count(C) <= 0` fires when `C` is
+/// non-empty, so widening `C` tightens the rule.
+#[test]
+fn counts_over_uncertain_elements_under_not() {
+    let gate = |t: &str, test: &str| {
+        format!(
+            "let experts = flags where severity >= high or regression(syc) > {t}\n{}",
+            rule(&format!("  block when not (count(experts) {test})"))
+        )
+    };
+    for test in ["<= 0", "< 1", "== 0"] {
+        assert_eq!(
+            effect(&gate("2%", test), &gate("1%", test)),
+            Effect::Tightened,
+            "{test}: widening the counted flags"
+        );
+        assert_eq!(
+            effect(&gate("1%", test), &gate("2%", test)),
+            Effect::Loosened,
+            "{test}: narrowing the counted flags"
+        );
+    }
+}
+
 #[test]
 fn list_membership_grows_and_shrinks() {
     let cats = |l: &str| rule(&format!("  block when any(flags where category in [{l}])"));
