@@ -3,6 +3,8 @@
 //! use (paired where per-item scores pair, [`super::metric::regression_test`]), and the
 //! thresholds the rules set on it. All on one scale, the regression: positive when worse.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 
 use crate::builtins::MetricField;
@@ -62,6 +64,11 @@ pub fn plotted(policy: &Policy, bundle: &Bundle) -> Vec<Plotted> {
     let program = policy.program();
     // Family membership does not depend on the instant.
     let bound = bind::bind(program, policy.plan(), bundle, chrono::DateTime::UNIX_EPOCH);
+    // A key a metric declares is shown by that metric's name and direction, however it is read.
+    let mut declared: HashMap<&str, usize> = HashMap::new();
+    for (i, slot) in program.metrics.iter().enumerate() {
+        declared.entry(slot.key.as_str()).or_insert(i);
+    }
     // By evidence key: a metric read by many rules is one row.
     let mut rows: IndexMap<String, Plotted> = IndexMap::new();
     for rule in &program.rules {
@@ -73,7 +80,8 @@ pub fn plotted(policy: &Policy, bundle: &Bundle) -> Vec<Plotted> {
             };
             walk.expr(&clause.condition, None, 0);
             for read in walk.reads {
-                let Some((key, name, direction)) = target(program, bundle, &read.target) else {
+                let Some((key, name, direction)) = target(program, bundle, &declared, &read.target)
+                else {
                     continue;
                 };
                 let row = rows.entry(key).or_insert_with_key(|key| Plotted {
@@ -120,20 +128,26 @@ struct Read {
     threshold: Option<(MetricField, f64)>,
 }
 
-/// The evidence key, the name the policy reads it by, and its direction.
+/// The evidence key, the name the policy reads it by, and its direction: a family member's
+/// are its family's unless a declared metric names the key.
 fn target(
     program: &Program,
     bundle: &Bundle,
+    declared: &HashMap<&str, usize>,
     target: &Target,
 ) -> Option<(String, String, Option<Direction>)> {
+    let metric = |i: usize| {
+        let slot = program.metrics.get(i)?;
+        Some((slot.key.clone(), slot.name.clone(), slot.direction))
+    };
     match *target {
-        Target::Metric(i) => {
-            let slot = program.metrics.get(i)?;
-            Some((slot.key.clone(), slot.name.clone(), slot.direction))
-        }
+        Target::Metric(i) => metric(i),
         Target::Member(family, member) => {
             let slot = program.families.get(family)?;
             let (key, m) = bundle.metrics.get_index(usize::try_from(member).ok()?)?;
+            if let Some(&i) = declared.get(key.as_str()) {
+                return metric(i);
+            }
             Some((
                 key.clone(),
                 slot.name.clone(),

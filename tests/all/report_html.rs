@@ -515,3 +515,32 @@ rule r {\n block when rel_regression(acc) > 10%\n warn when delta(acc) < -5%\n\
         assert!((a - e).abs() < 1e-12, "{at:?}");
     }
 }
+
+#[test]
+fn a_key_a_metric_declares_is_plotted_by_that_metric() {
+    use tollgate::eval::plotted::plotted;
+    // The family's rule reads the key first; the row still carries the metric's name and
+    // direction, and both rules.
+    let policy = Policy::from_source(
+        "p.gate",
+        "policy \"p\" { version \"1\" }\nmetric family behavior from \"behavior.*\" lower is better\n\
+metric helpful from \"behavior.helpfulness\" higher is better\n\
+rule fam { block when any(behavior where regression > 5%) }\n\
+rule one { warn when regression(helpful) > 1% }\n"
+            .to_string(),
+    )
+    .unwrap();
+    let evidence = r#"{"metrics": {"behavior.helpfulness": {"value": 0.7, "baseline": 0.8}}}"#;
+    let bundle = evidence::parse_str("e.json", evidence, Format::Json).unwrap();
+    let rows = plotted(&policy, &bundle);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0].name, "helpful");
+    assert_eq!(rows[0].rules, ["fam", "one"]);
+    // Higher is better: 0.8 -> 0.7 is a regression of 0.1 (the family would say -0.1).
+    let r = match rows[0].change {
+        tollgate::eval::plotted::Change::Interval { r, .. }
+        | tollgate::eval::plotted::Change::Point { r, .. } => r,
+        tollgate::eval::plotted::Change::Unknown { ref why } => panic!("{why}"),
+    };
+    assert!((r - 0.1).abs() < 1e-12, "{r}");
+}
