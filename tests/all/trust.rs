@@ -55,6 +55,21 @@ fn read(dir: &Path, name: &str) -> String {
 }
 
 /// A key made by `ssh-keygen -t TYPE`, unencrypted: its public line.
+/// The key types ssh-keygen makes that signatures are tested with: a file name and its flags.
+const KEY_TYPES: [(&str, &[&str]); 3] = [
+    ("ed", &["-t", "ed25519"]),
+    ("ec", &["-t", "ecdsa", "-b", "256"]),
+    ("rsa", &["-t", "rsa", "-b", "2048"]),
+];
+
+/// Trust file lines giving `role` a new key of each of [`KEY_TYPES`], made in `dir`.
+fn every_key_type(dir: &Path, role: &str) -> String {
+    KEY_TYPES
+        .iter()
+        .map(|(name, args)| format!("{role} {}\n", keygen(dir, name, args)))
+        .collect()
+}
+
 fn keygen(dir: &Path, name: &str, args: &[&str]) -> String {
     let mut all = vec!["-q", "-N", "", "-C", name, "-f", name];
     all.extend_from_slice(args);
@@ -149,19 +164,10 @@ fn signoff_file(statement: &str, signature: &str) -> String {
 #[test]
 fn signatures_made_by_ssh_keygen_count_for_each_key_type_and_hash() {
     let dir = tempfile::tempdir().unwrap();
-    let keys = [
-        ("ed", vec!["-t", "ed25519"]),
-        ("ec", vec!["-t", "ecdsa", "-b", "256"]),
-        ("rsa", vec!["-t", "rsa", "-b", "2048"]),
-    ];
-    let mut allowed = String::new();
-    for (name, args) in &keys {
-        allowed.push_str(&format!("safety-lead {}\n", keygen(dir.path(), name, args)));
-    }
-    let case = case(&allowed);
+    let case = case(&every_key_type(dir.path(), "safety-lead"));
     let text = statement(case.path(), &[]);
     write(case.path(), "statement", &text);
-    for (name, _) in &keys {
+    for (name, _) in KEY_TYPES {
         for hash in ["sha512", "sha256"] {
             let key = dir.path().join(name);
             let out = ssh_keygen(
@@ -201,17 +207,8 @@ fn signatures_made_by_ssh_keygen_count_for_each_key_type_and_hash() {
 #[test]
 fn signatures_made_by_tollgate_verify_with_ssh_keygen() {
     let dir = tempfile::tempdir().unwrap();
-    let keys = [
-        ("ed", vec!["-t", "ed25519"]),
-        ("ec", vec!["-t", "ecdsa", "-b", "256"]),
-        ("rsa", vec!["-t", "rsa", "-b", "2048"]),
-    ];
-    let mut allowed = String::new();
-    for (name, args) in &keys {
-        allowed.push_str(&format!("safety-lead {}\n", keygen(dir.path(), name, args)));
-    }
-    let case = case(&allowed);
-    for (name, _) in &keys {
+    let case = case(&every_key_type(dir.path(), "safety-lead"));
+    for (name, _) in KEY_TYPES {
         let key = dir.path().join(name);
         let out = tollgate(
             case.path(),
