@@ -182,10 +182,10 @@ impl<'de> DeserializeSeed<'de> for FieldValue<'_, '_> {
                 None => None,
             },
             Kind::Stamp => match Option::<Text<'de>>::deserialize(d)? {
-                Some(text) => Some(Value::Stamp(Stamp {
+                Some(text) => Some(Value::Stamp(Box::new(Stamp {
                     at: parse_instant(&text.0).ok_or_else(give_up)?,
                     text: text.0.into_owned(),
-                })),
+                }))),
                 None => None,
             },
             Kind::Digests => match Option::<Vec<Text<'de>>>::deserialize(d)? {

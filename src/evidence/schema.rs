@@ -488,7 +488,8 @@ pub(crate) enum Value {
     Count(u64),
     Interval((f64, f64)),
     Instant(DateTime<Utc>),
-    Stamp(Stamp),
+    // Boxed, as the maps below: every field of every object is a slot of this size.
+    Stamp(Box<Stamp>),
     Digests(Vec<String>),
     Severity(Severity),
     Metrics(Box<IndexMap<String, Metric>>),
@@ -496,8 +497,8 @@ pub(crate) enum Value {
     Signoffs(Vec<Signoff>),
     Waivers(Vec<Waiver>),
     Samples(Box<IndexMap<String, Samples>>),
-    Scores(IndexMap<String, f64>),
-    Clusters(IndexMap<String, String>),
+    Scores(Box<IndexMap<String, f64>>),
+    Clusters(Box<IndexMap<String, String>>),
 }
 
 impl Value {
@@ -545,7 +546,7 @@ impl Value {
 
     fn stamp(self) -> Option<Stamp> {
         match self {
-            Value::Stamp(s) => Some(s),
+            Value::Stamp(s) => Some(*s),
             _ => None,
         }
     }
@@ -575,7 +576,7 @@ impl Value {
 
     fn scores(self) -> Option<IndexMap<String, f64>> {
         match self {
-            Value::Scores(scores) => Some(scores),
+            Value::Scores(scores) => Some(*scores),
             _ => None,
         }
     }
@@ -785,8 +786,8 @@ impl Record for Signoff {
             Some(Value::Text(self.role.clone())),
             Some(Value::Text(self.by.clone())),
             self.candidate.clone().map(Value::Text),
-            self.at.clone().map(Value::Stamp),
-            self.expires.clone().map(Value::Stamp),
+            self.at.clone().map(|s| Value::Stamp(Box::new(s))),
+            self.expires.clone().map(|s| Value::Stamp(Box::new(s))),
             self.evidence.clone().map(Value::Digests),
             self.signature.clone().map(Value::Text),
         ])
@@ -817,7 +818,7 @@ impl Record for Waiver {
             Some(Value::Text(self.role.clone())),
             Some(Value::Text(self.by.clone())),
             Some(Value::Text(self.reason.clone())),
-            Some(Value::Stamp(self.expires.clone())),
+            Some(Value::Stamp(Box::new(self.expires.clone()))),
             self.candidate.clone().map(Value::Text),
             self.evidence.clone().map(Value::Digests),
             self.signature.clone().map(Value::Text),
@@ -834,7 +835,7 @@ impl Record for Samples {
             candidate.and_then(Value::scores),
             baseline.and_then(Value::scores),
             match clusters {
-                Some(Value::Clusters(clusters)) => clusters,
+                Some(Value::Clusters(clusters)) => *clusters,
                 _ => IndexMap::new(),
             },
         ))
@@ -843,9 +844,12 @@ impl Record for Samples {
     /// Each item's score as its repeats' mean: every statistic reads only that.
     fn values(&self) -> Values {
         filled([
-            self.candidate().cloned().map(Value::Scores),
-            self.baseline().cloned().map(Value::Scores),
-            (!self.clusters().is_empty()).then(|| Value::Clusters(self.clusters().clone())),
+            self.candidate()
+                .cloned()
+                .map(|s| Value::Scores(Box::new(s))),
+            self.baseline().cloned().map(|s| Value::Scores(Box::new(s))),
+            (!self.clusters().is_empty())
+                .then(|| Value::Clusters(Box::new(self.clusters().clone()))),
         ])
     }
 }
@@ -855,6 +859,13 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    /// Every object holds a value slot per field of its table, so a large kind slows every
+    /// metric and flag (docs/performance.md, "One schema"): large kinds are boxed.
+    #[test]
+    fn a_value_is_small() {
+        assert!(std::mem::size_of::<Option<Value>>() <= 32);
+    }
 
     /// Whether `value` is of the kind `kind` describes.
     fn is_kind(value: &Value, kind: Kind) -> bool {

@@ -117,7 +117,8 @@ fn read_field<'de, A: MapAccess<'de>>(
                 ctx,
                 required: field.required,
             });
-            keys.value(map, name, shape)?.map(Value::Stamp)
+            keys.value(map, name, shape)?
+                .map(|s| Value::Stamp(Box::new(s)))
         }
         Kind::Digests => keys.value(map, name, Digests { ctx })?.map(Value::Digests),
         Kind::Severity => keys
@@ -140,10 +141,10 @@ fn read_field<'de, A: MapAccess<'de>>(
             .map(|samples| Value::Samples(Box::new(samples))),
         Kind::Scores => keys
             .value(map, name, ScoresShape { ctx })?
-            .map(Value::Scores),
+            .map(|s| Value::Scores(Box::new(s))),
         Kind::Clusters => keys
             .value(map, name, ClustersShape { ctx })?
-            .map(Value::Clusters),
+            .map(|c| Value::Clusters(Box::new(c))),
     })
 }
 
