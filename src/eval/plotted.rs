@@ -64,10 +64,13 @@ pub fn plotted(policy: &Policy, bundle: &Bundle) -> Vec<Plotted> {
     let program = policy.program();
     // Family membership does not depend on the instant.
     let bound = bind::bind(program, policy.plan(), bundle, chrono::DateTime::UNIX_EPOCH);
-    // A key a metric declares is shown by that metric's name and direction, however it is read.
-    let mut declared: HashMap<&str, usize> = HashMap::new();
-    for (i, slot) in program.metrics.iter().enumerate() {
-        declared.entry(slot.key.as_str()).or_insert(i);
+    // A bundle metric a declared metric reads (as binding found it) is shown by that metric's
+    // name and direction, however a rule reads it.
+    let mut declared: HashMap<u32, usize> = HashMap::new();
+    for (i, at) in bound.metrics.iter().enumerate() {
+        if let Some(at) = *at {
+            declared.entry(at).or_insert(i);
+        }
     }
     // By evidence key: a metric read by many rules is one row.
     let mut rows: IndexMap<String, Plotted> = IndexMap::new();
@@ -133,7 +136,7 @@ struct Read {
 fn target(
     program: &Program,
     bundle: &Bundle,
-    declared: &HashMap<&str, usize>,
+    declared: &HashMap<u32, usize>,
     target: &Target,
 ) -> Option<(String, String, Option<Direction>)> {
     let metric = |i: usize| {
@@ -143,11 +146,11 @@ fn target(
     match *target {
         Target::Metric(i) => metric(i),
         Target::Member(family, member) => {
-            let slot = program.families.get(family)?;
-            let (key, m) = bundle.metrics.get_index(usize::try_from(member).ok()?)?;
-            if let Some(&i) = declared.get(key.as_str()) {
+            if let Some(&i) = declared.get(&member) {
                 return metric(i);
             }
+            let slot = program.families.get(family)?;
+            let (key, m) = bundle.metrics.get_index(usize::try_from(member).ok()?)?;
             Some((
                 key.clone(),
                 slot.name.clone(),
